@@ -1,0 +1,201 @@
+"""The ``rivm-graph`` command line: validate, stats, query, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .catalogue import find_query, load_catalogue
+from .config import load_settings
+from .labels import compact, display, fetch_labels
+from .namespaces import sparql_prologue
+from .store import DataFileError, GraphStore, OxigraphStore
+
+RESULT_MEDIA_TYPES = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+}
+GRAPH_MEDIA_TYPES = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root or load_settings()["DATA_ROOT"])
+
+
+def _open_store(args: argparse.Namespace) -> GraphStore:
+    return OxigraphStore.from_root(_root(args))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate_project  # pyshacl is slow to import; only load it here
+
+    report = validate_project(_root(args))
+    print(report.to_json() if args.format == "json" else report.to_text())
+    return 0 if report.conforms else 1
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    counts = store.counts()
+    sources = counts.classes.get("https://w3id.org/rivm/ontology#Source", 0)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "triples": counts.triples,
+                    "sources": sources,
+                    "graphs": counts.graphs,
+                    "classes": counts.classes,
+                },
+                indent=2,
+            )
+        )
+        return 0
+    print(f"triples (distinct, all graphs): {counts.triples}")
+    print(f"sources: {sources}")
+    print(f"named graphs: {len(counts.graphs)}")
+    rows = [(compact(g), str(n)) for g, n in counts.graphs.items()]
+    print(_table(["graph", "triples"], rows, indent="  "))
+    print("entities per class:")
+    rows = [(compact(c), str(n)) for c, n in sorted(counts.classes.items(), key=lambda kv: -kv[1])]
+    print(_table(["class", "entities"], rows, indent="  "))
+    return 0
+
+
+def _table(header: list[str], rows: list[tuple[str, ...]], indent: str = "") -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
+    def line(cells) -> str:
+        return indent + "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def cmd_query_list(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(_root(args))
+    rows = []
+    for q in catalogue:
+        bounds = "check" if q.is_quality_check else q.kind
+        rows.append((q.slug, bounds, q.title(args.lang)))
+    print(_table(["slug", "kind", "title"], rows))
+    return 0
+
+
+def _query_text(args: argparse.Namespace) -> tuple[str, str] | None:
+    if args.file:
+        return args.file, Path(args.file).read_text(encoding="utf-8")
+    query = find_query(load_catalogue(_root(args)), args.slug)
+    if query is None:
+        print(f"error: no query '{args.slug}' in the catalogue (see 'rivm-graph query list')",
+              file=sys.stderr)
+        return None
+    return query.slug, query.text
+
+
+def cmd_query_run(args: argparse.Namespace) -> int:
+    if bool(args.slug) == bool(args.file):
+        print("error: give either a catalogue slug or --file", file=sys.stderr)
+        return 2
+    found = _query_text(args)
+    if found is None:
+        return 2
+    name, text = found
+    store = _open_store(args)
+    try:
+        if args.format in RESULT_MEDIA_TYPES or args.format in GRAPH_MEDIA_TYPES:
+            media_type = RESULT_MEDIA_TYPES.get(args.format) or GRAPH_MEDIA_TYPES[args.format]
+            sys.stdout.buffer.write(store.query_serialized(text, media_type))
+            sys.stdout.flush()
+            return 0
+        result = store.query(text)
+    except SyntaxError as error:
+        print(f"error: {name}: SPARQL syntax error: {error.args[0]}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"error: {name}: {error}", file=sys.stderr)
+        return 2
+    if result.kind == "ask":
+        print("true" if result.boolean else "false")
+    elif result.kind == "graph":
+        print(result.graph.serialize(format="turtle"))
+    else:
+        iris = {str(v) for row in result.rows for v in row.values() if v.__class__.__name__ == "URIRef"}
+        labels = fetch_labels(store, iris, [args.lang, "en", "fr"])
+        rows = [tuple(display(row.get(v), labels) for v in result.variables) for row in result.rows]
+        print(_table(result.variables, rows))
+        print(f"({len(rows)} rows)")
+    return 0
+
+
+def cmd_prefixes(args: argparse.Namespace) -> int:
+    print(sparql_prologue(), end="")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import run_server  # gunicorn and Flask only when serving
+
+    overrides = {"HOST": args.host, "PORT": args.port}
+    if args.root:
+        overrides["DATA_ROOT"] = args.root
+    run_server(load_settings({k: v for k, v in overrides.items() if v is not None}))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rivm-graph", description="The International Network of Michelin Cities as Linked Data."
+    )
+    parser.add_argument("--root", help="folder with ontology/, data/, shapes/, queries/ "
+                        "(default: RIVM_DATA_ROOT or the repository)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("validate", help="SHACL-validate ontology, data and query catalogue")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_validate)
+
+    p = commands.add_parser("stats", help="triples, entities per class, sources, named graphs")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_stats)
+
+    p = commands.add_parser("prefixes", help="print the project's SPARQL PREFIX lines")
+    p.set_defaults(func=cmd_prefixes)
+
+    query = commands.add_parser("query", help="the catalogue of example queries")
+    sub = query.add_subparsers(dest="query_command", required=True)
+    p = sub.add_parser("list", help="list the example queries")
+    p.add_argument("--lang", default="en")
+    p.set_defaults(func=cmd_query_list)
+    p = sub.add_parser("run", help="run a catalogue query by slug, or a query file")
+    p.add_argument("slug", nargs="?")
+    p.add_argument("--file", help="a file holding a SPARQL query")
+    p.add_argument("--format", default="table",
+                   choices=["table", *RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES])
+    p.add_argument("--lang", default="en", help="preferred language of labels")
+    p.set_defaults(func=cmd_query_run)
+
+    p = commands.add_parser("serve", help="run the web application with the production server")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataFileError as error:
+        print(f"error: cannot load the graph: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

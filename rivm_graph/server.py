@@ -1,0 +1,28 @@
+"""The production HTTP server: gunicorn serving the app factory, configured in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class RivmServer(BaseApplication):
+    def __init__(self, settings: dict[str, Any]):
+        self.settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        self.cfg.set("bind", f"{self.settings['HOST']}:{self.settings['PORT']}")
+        self.cfg.set("workers", int(self.settings.get("WORKERS", 2)))
+        self.cfg.set("preload_app", True)
+        self.cfg.set("accesslog", "-")
+
+    def load(self):
+        from .web import create_app
+
+        return create_app(self.settings)
+
+
+def run_server(settings: dict[str, Any]) -> None:
+    RivmServer(settings).run()

@@ -1,0 +1,211 @@
+"""The read-only store that serves the graph, behind one small interface.
+
+Callers (the command line, the web application, the tests) only use :class:`GraphStore`; the
+embedded default is :class:`OxigraphStore`, which evaluates SPARQL in Oxigraph from the query text.
+A remote SPARQL store can implement the same interface later without touching the callers.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from .files import GraphFile, graph_files
+from .namespaces import bind_all
+from .terms import to_rdflib
+
+#: Predicates whose values name a resource, in order of preference (see labels.py).
+LABEL_PREDICATES: tuple[str, ...] = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "https://schema.org/name",
+    "http://purl.org/dc/terms/title",
+    "http://xmlns.com/foaf/0.1/name",
+)
+
+
+class DataFileError(Exception):
+    """A data file could not be loaded; says which file and where, so nothing half-loaded is served."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
+        self.path, self.message, self.line, self.column = path, message, line, column
+        where = f"{path}" + (f", line {line}" if line else "") + (f", column {column}" if column else "")
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query, as rdflib terms: rows for SELECT, a boolean for ASK, a graph otherwise."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def __len__(self) -> int:
+        if self.kind == "select":
+            return len(self.rows)
+        if self.kind == "graph":
+            return len(self.graph or ())
+        return 1
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    triples: int  # distinct triples of the union graph
+    graphs: dict[str, int]  # triples per named graph
+    classes: dict[str, int]  # distinct instances per rdf:type
+
+
+class GraphStore(abc.ABC):
+    """What every store offers. All of it is read-only."""
+
+    @abc.abstractmethod
+    def query(
+        self,
+        text: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Evaluate a SPARQL query; the default graph is the union of all graphs unless given."""
+
+    @abc.abstractmethod
+    def query_serialized(self, text: str, media_type: str, **graphs) -> bytes:
+        """Evaluate a query and serialise its answer in ``media_type`` (a SPARQL results format
+        for SELECT/ASK, an RDF format for CONSTRUCT/DESCRIBE); ValueError if it does not fit."""
+
+    @abc.abstractmethod
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+
+    def counts(self) -> StoreCounts:
+        total = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+        )
+        per_graph = self.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+        per_class = self.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
+        )
+        return StoreCounts(
+            triples=int(total.rows[0]["n"]),
+            graphs={str(r["g"]): int(r["n"]) for r in per_graph.rows},
+            classes={str(r["c"]): int(r["n"]) for r in per_class.rows},
+        )
+
+    @abc.abstractmethod
+    def describe(self, iri: str) -> Graph:
+        """The concise bounded description of ``iri`` plus the labels of the resources it links to."""
+
+
+class OxigraphStore(GraphStore):
+    """Oxigraph in memory, loaded once from the repository's files, each in its own named graph."""
+
+    def __init__(self, files: Iterable[GraphFile]):
+        self._store = ox.Store()
+        self.files = list(files)
+        for f in self.files:
+            try:
+                self._store.load(
+                    path=str(f.path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f.graph)
+                )
+            except SyntaxError as error:
+                message = error.args[0] if error.args else str(error)
+                raise DataFileError(f.path, message, error.lineno, error.offset) from error
+            except OSError as error:
+                raise DataFileError(f.path, error.strerror or str(error)) from error
+        self._store.optimize()
+
+    @classmethod
+    def from_root(cls, root: Path | str, *, with_queries: bool = True) -> OxigraphStore:
+        return cls(graph_files(Path(root), with_queries=with_queries))
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def describe(self, iri: str) -> Graph:
+        graph = Graph()
+        bind_all(graph)
+        seen: set = set()
+        frontier: list = [ox.NamedNode(iri)]
+        linked: set[str] = set()
+        while frontier:
+            subject = frontier.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for quad in self._store.quads_for_pattern(subject, None, None, None):
+                obj = quad.object
+                graph.add((to_rdflib(subject), URIRef(quad.predicate.value), to_rdflib(obj)))
+                if isinstance(obj, ox.BlankNode):
+                    frontier.append(obj)
+                elif isinstance(obj, ox.NamedNode):
+                    linked.add(obj.value)
+        for other in linked - {iri}:
+            for predicate in LABEL_PREDICATES:
+                for quad in self._store.quads_for_pattern(
+                    ox.NamedNode(other), ox.NamedNode(predicate), None, None
+                ):
+                    graph.add((URIRef(other), URIRef(predicate), to_rdflib(quad.object)))
+        return graph
+
+    def _run(self, text: str, default_graphs=None, named_graphs=None):
+        options: dict = {}
+        if default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return self._store.query(text, **options)
+
+    def query_serialized(self, text: str, media_type: str, **graphs) -> bytes:
+        answer = self._run(text, **graphs)
+        if isinstance(answer, ox.QueryTriples):
+            rdf_format = ox.RdfFormat.from_media_type(media_type)
+            if rdf_format is None or rdf_format.supports_datasets:
+                raise ValueError(f"{media_type} is not an RDF graph format")
+            return answer.serialize(format=rdf_format)
+        results_format = ox.QueryResultsFormat.from_media_type(media_type)
+        if results_format is None:
+            raise ValueError(f"{media_type} is not a SPARQL results format")
+        return answer.serialize(format=results_format)
+
+    def query(
+        self,
+        text: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        answer = self._run(text, default_graphs, named_graphs)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(kind="ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [
+                {name: to_rdflib(value) for name in variables if (value := row[name]) is not None}
+                for row in answer
+            ]
+            return QueryResult(kind="select", variables=variables, rows=rows)
+        graph = Graph()
+        for triple in answer:
+            graph.add((to_rdflib(triple.subject), URIRef(triple.predicate.value), to_rdflib(triple.object)))
+        return QueryResult(kind="graph", graph=graph)
+
+
+def open_store(settings: dict) -> GraphStore:
+    """The store the settings name (only the embedded one for now)."""
+    kind = settings.get("STORE", "oxigraph")
+    if kind != "oxigraph":
+        raise ValueError(f"RIVM_STORE={kind!r} is not a known store; use 'oxigraph'")
+    return OxigraphStore.from_root(settings["DATA_ROOT"])
