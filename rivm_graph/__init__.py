@@ -1,4 +1,4 @@
-"""rivm-graph: the International Network of Michelin Cities as a Linked Open Data knowledge graph."""
+"""rivm-graph: the International Network of Michelin Cities as a Linked Open Data graph."""
 
 from importlib.metadata import PackageNotFoundError, version
 

@@ -59,7 +59,9 @@ def read_query_file(path: Path) -> ExampleQuery:
     graph = Graph().parse(path, format="turtle")
     iri = URIRef(QUERY_BASE + path.stem)
     if (iri, RDF.type, SH.SPARQLExecutable) not in graph:
-        raise ValueError(f"{path}: no sh:SPARQLExecutable named <{iri}> (the file name is its slug)")
+        raise ValueError(
+            f"{path}: no sh:SPARQLExecutable named <{iri}> (the file name is its slug)"
+        )
     texts = [(kind, graph.value(iri, p)) for p, kind in TEXT_PROPERTIES.items()]
     texts = [(kind, text) for kind, text in texts if text is not None]
     if len(texts) != 1:

@@ -11,6 +11,7 @@ from .catalogue import find_query, load_catalogue
 from .config import load_settings
 from .labels import compact, display, fetch_labels
 from .namespaces import sparql_prologue
+from .query_text import syntax_error_message
 from .store import DataFileError, GraphStore, OxigraphStore
 
 RESULT_MEDIA_TYPES = {
@@ -73,8 +74,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def _table(header: list[str], rows: list[tuple[str, ...]], indent: str = "") -> str:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
+
     def line(cells) -> str:
-        return indent + "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
+        return (
+            indent
+            + "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
+        )
+
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
@@ -93,8 +99,10 @@ def _query_text(args: argparse.Namespace) -> tuple[str, str] | None:
         return args.file, Path(args.file).read_text(encoding="utf-8")
     query = find_query(load_catalogue(_root(args)), args.slug)
     if query is None:
-        print(f"error: no query '{args.slug}' in the catalogue (see 'rivm-graph query list')",
-              file=sys.stderr)
+        print(
+            f"error: no query '{args.slug}' in the catalogue (see 'rivm-graph query list')",
+            file=sys.stderr,
+        )
         return None
     return query.slug, query.text
 
@@ -111,12 +119,12 @@ def cmd_query_run(args: argparse.Namespace) -> int:
     try:
         if args.format in RESULT_MEDIA_TYPES or args.format in GRAPH_MEDIA_TYPES:
             media_type = RESULT_MEDIA_TYPES.get(args.format) or GRAPH_MEDIA_TYPES[args.format]
-            sys.stdout.buffer.write(store.query_serialized(text, media_type))
+            sys.stdout.buffer.write(store.query_serialized(text, media_type).body)
             sys.stdout.flush()
             return 0
         result = store.query(text)
     except SyntaxError as error:
-        print(f"error: {name}: SPARQL syntax error: {error.args[0]}", file=sys.stderr)
+        print(f"error: {name}: {syntax_error_message(error)}", file=sys.stderr)
         return 2
     except ValueError as error:
         print(f"error: {name}: {error}", file=sys.stderr)
@@ -126,7 +134,9 @@ def cmd_query_run(args: argparse.Namespace) -> int:
     elif result.kind == "graph":
         print(result.graph.serialize(format="turtle"))
     else:
-        iris = {str(v) for row in result.rows for v in row.values() if v.__class__.__name__ == "URIRef"}
+        iris = {
+            str(v) for row in result.rows for v in row.values() if v.__class__.__name__ == "URIRef"
+        }
         labels = fetch_labels(store, iris, [args.lang, "en", "fr"])
         rows = [tuple(display(row.get(v), labels) for v in result.variables) for row in result.rows]
         print(_table(result.variables, rows))
@@ -151,10 +161,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="rivm-graph", description="The International Network of Michelin Cities as Linked Data."
+        prog="rivm-graph",
+        description="The International Network of Michelin Cities as Linked Data.",
     )
-    parser.add_argument("--root", help="folder with ontology/, data/, shapes/, queries/ "
-                        "(default: RIVM_DATA_ROOT or the repository)")
+    parser.add_argument(
+        "--root",
+        help="folder with ontology/, data/, shapes/, queries/ "
+        "(default: RIVM_DATA_ROOT or the repository)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("validate", help="SHACL-validate ontology, data and query catalogue")
@@ -176,8 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run a catalogue query by slug, or a query file")
     p.add_argument("slug", nargs="?")
     p.add_argument("--file", help="a file holding a SPARQL query")
-    p.add_argument("--format", default="table",
-                   choices=["table", *RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES])
+    p.add_argument(
+        "--format", default="table", choices=["table", *RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES]
+    )
     p.add_argument("--lang", default="en", help="preferred language of labels")
     p.set_defaults(func=cmd_query_run)
 

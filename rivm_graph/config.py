@@ -26,6 +26,19 @@ DEFAULTS: dict[str, Any] = {
     "WORKERS": 2,
     # Public base of the IRIs minted by the data.
     "BASE_IRI": "https://w3id.org/rivm/",
+    # Public URL of this server (for the service description); empty: taken from each request.
+    "PUBLIC_URL": "",
+    # SPARQL: deadline per query in seconds, worker processes per server process, result cap.
+    "QUERY_TIMEOUT": 10,
+    "QUERY_WORKERS": 2,
+    "MAX_ROWS": 10000,
+    # Largest query text or request body accepted, in bytes (larger: 413).
+    "MAX_QUERY_BYTES": 262144,
+    # SERVICE endpoints a query may call (none: federation is disabled). JSON list or
+    # comma-separated IRIs.
+    "SERVICE_ALLOWLIST": [],
+    # Answers kept in each process's cache (identical query, format and graphs).
+    "CACHE_ENTRIES": 512,
 }
 
 
@@ -35,6 +48,13 @@ def _decode(raw: str) -> Any:
         return json.loads(raw)
     except ValueError:
         return raw
+
+
+def allowlist(value: Any) -> frozenset[str]:
+    """RIVM_SERVICE_ALLOWLIST as a set of IRIs, from a list or a comma-separated string."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",")]
+    return frozenset(v for v in value or () if v)
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -18,6 +18,7 @@ def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[st
     Untagged literals come after every preferred language, and any other language after them, so
     a resource that has a name always shows one.
     """
+
     def rank(pair: tuple[str, Literal]) -> tuple[int, int]:
         predicate, literal = pair
         lang = (literal.language or "").lower()

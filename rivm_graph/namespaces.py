@@ -85,7 +85,7 @@ VOID = Namespace(PREFIXES["void"])
 SH = Namespace(PREFIXES["sh"])
 
 
-def bind_all(graph) -> None:  # noqa: ANN001 - any rdflib Graph or Dataset
+def bind_all(graph) -> None:
     """Bind the project's prefixes on an rdflib graph, replacing rdflib's defaults."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)

@@ -8,6 +8,8 @@ A remote SPARQL store can implement the same interface later without touching th
 from __future__ import annotations
 
 import abc
+import hashlib
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,7 @@ from rdflib.term import Node
 
 from .files import GraphFile, graph_files
 from .namespaces import bind_all
+from .results import SerializedAnswer, serialize_answer
 from .terms import to_rdflib
 
 #: Predicates whose values name a resource, in order of preference (see labels.py).
@@ -31,17 +34,23 @@ LABEL_PREDICATES: tuple[str, ...] = (
 
 
 class DataFileError(Exception):
-    """A data file could not be loaded; says which file and where, so nothing half-loaded is served."""
+    """A data file cannot be loaded: names the file and the place, and nothing is served."""
 
-    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
+    def __init__(
+        self, path: Path, message: str, line: int | None = None, column: int | None = None
+    ):
         self.path, self.message, self.line, self.column = path, message, line, column
-        where = f"{path}" + (f", line {line}" if line else "") + (f", column {column}" if column else "")
+        where = (
+            f"{path}"
+            + (f", line {line}" if line else "")
+            + (f", column {column}" if column else "")
+        )
         super().__init__(f"{where}: {message}")
 
 
 @dataclass
 class QueryResult:
-    """The answer to a query, as rdflib terms: rows for SELECT, a boolean for ASK, a graph otherwise."""
+    """An answer as rdflib terms: rows for SELECT, a boolean for ASK, else a graph."""
 
     kind: str  # "select", "ask" or "graph"
     variables: list[str] = field(default_factory=list)
@@ -78,9 +87,25 @@ class GraphStore(abc.ABC):
         """Evaluate a SPARQL query; the default graph is the union of all graphs unless given."""
 
     @abc.abstractmethod
-    def query_serialized(self, text: str, media_type: str, **graphs) -> bytes:
-        """Evaluate a query and serialise its answer in ``media_type`` (a SPARQL results format
-        for SELECT/ASK, an RDF format for CONSTRUCT/DESCRIBE); ValueError if it does not fit."""
+    def query_serialized(
+        self,
+        text: str,
+        media_type: str,
+        *,
+        max_rows: int | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        add_labels: bool = False,
+    ) -> SerializedAnswer:
+        """Evaluate a query and write its answer in ``media_type`` (a SPARQL results format for
+        SELECT/ASK, an RDF format for CONSTRUCT/DESCRIBE), reading at most ``max_rows`` rows or
+        triples; ``add_labels`` appends the labels of the IRIs a graph answer points to (DESCRIBE).
+        ValueError if the format does not fit the answer, SyntaxError for bad SPARQL."""
+
+    @property
+    @abc.abstractmethod
+    def data_version(self) -> str:
+        """A content hash of the loaded data: equal across processes serving the same data."""
 
     @abc.abstractmethod
     def graphs(self) -> list[str]:
@@ -104,7 +129,7 @@ class GraphStore(abc.ABC):
 
     @abc.abstractmethod
     def describe(self, iri: str) -> Graph:
-        """The concise bounded description of ``iri`` plus the labels of the resources it links to."""
+        """The concise bounded description of ``iri``, plus labels of what it links to."""
 
 
 class OxigraphStore(GraphStore):
@@ -124,6 +149,14 @@ class OxigraphStore(GraphStore):
             except OSError as error:
                 raise DataFileError(f.path, error.strerror or str(error)) from error
         self._store.optimize()
+        digest = hashlib.sha256()
+        for f in sorted(self.files, key=lambda f: (f.graph, str(f.path.name))):
+            digest.update(f.graph.encode() + b"\0" + f.path.read_bytes() + b"\0")
+        self._version = digest.hexdigest()[:16]
+
+    @property
+    def data_version(self) -> str:
+        return self._version
 
     @classmethod
     def from_root(cls, root: Path | str, *, with_queries: bool = True) -> OxigraphStore:
@@ -168,17 +201,37 @@ class OxigraphStore(GraphStore):
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         return self._store.query(text, **options)
 
-    def query_serialized(self, text: str, media_type: str, **graphs) -> bytes:
-        answer = self._run(text, **graphs)
-        if isinstance(answer, ox.QueryTriples):
-            rdf_format = ox.RdfFormat.from_media_type(media_type)
-            if rdf_format is None or rdf_format.supports_datasets:
-                raise ValueError(f"{media_type} is not an RDF graph format")
-            return answer.serialize(format=rdf_format)
-        results_format = ox.QueryResultsFormat.from_media_type(media_type)
-        if results_format is None:
-            raise ValueError(f"{media_type} is not a SPARQL results format")
-        return answer.serialize(format=results_format)
+    def query_serialized(
+        self,
+        text: str,
+        media_type: str,
+        *,
+        max_rows: int | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        add_labels: bool = False,
+    ) -> SerializedAnswer:
+        answer = self._run(text, default_graphs, named_graphs)
+        if add_labels and isinstance(answer, ox.QueryTriples):
+            answer = self._with_labels(answer, max_rows)
+        return serialize_answer(answer, media_type, max_rows)
+
+    def _with_labels(self, triples: Iterable[ox.Triple], max_rows: int | None) -> list[ox.Triple]:
+        """The triples (at most one past the cap), then the labels of the IRIs they point to."""
+        kept = list(itertools.islice(triples, None if max_rows is None else max_rows + 1))
+        seen = set(kept)
+        linked = {t.object for t in kept if isinstance(t.object, ox.NamedNode)}
+        linked -= {t.subject for t in kept}
+        for node in sorted(linked, key=lambda n: n.value):
+            for predicate in LABEL_PREDICATES:
+                for quad in self._store.quads_for_pattern(
+                    node, ox.NamedNode(predicate), None, None
+                ):
+                    triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+                    if triple not in seen:
+                        seen.add(triple)
+                        kept.append(triple)
+        return kept
 
     def query(
         self,
@@ -199,7 +252,13 @@ class OxigraphStore(GraphStore):
             return QueryResult(kind="select", variables=variables, rows=rows)
         graph = Graph()
         for triple in answer:
-            graph.add((to_rdflib(triple.subject), URIRef(triple.predicate.value), to_rdflib(triple.object)))
+            graph.add(
+                (
+                    to_rdflib(triple.subject),
+                    URIRef(triple.predicate.value),
+                    to_rdflib(triple.object),
+                )
+            )
         return QueryResult(kind="graph", graph=graph)
 
 

@@ -58,7 +58,16 @@ def live_server():
     port = free_port()
     env = {**os.environ, "RIVM_WORKERS": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "rivm_graph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "rivm_graph.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

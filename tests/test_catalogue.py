@@ -15,10 +15,20 @@ from rivm_graph.catalogue import find_query, load_catalogue, read_query_file
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_FILES = sorted((ROOT / "queries").glob("*.ttl"))
 REQUIRED = [
-    "cities-by-country", "conference-timeline", "queretaro-declaration-signatories",
-    "co-presidents", "executive-committee", "michelin-sites-by-city", "sites-closing-or-closed",
-    "themes-by-event", "conflicting-figures", "partner-cities-without-michelin-site",
-    "city-participation", "oldest-sites", "people-and-roles", "sources-of-an-entity",
+    "cities-by-country",
+    "conference-timeline",
+    "queretaro-declaration-signatories",
+    "co-presidents",
+    "executive-committee",
+    "michelin-sites-by-city",
+    "sites-closing-or-closed",
+    "themes-by-event",
+    "conflicting-figures",
+    "partner-cities-without-michelin-site",
+    "city-participation",
+    "oldest-sites",
+    "people-and-roles",
+    "sources-of-an-entity",
     "entities-without-source",
 ]
 

@@ -48,8 +48,18 @@ def test_queretaro_declaration_has_the_13_signatory_cities(store):
     rows = select(store, "SELECT ?city WHERE { declaration:queretaro-2022 rivm:signatory ?city }")
     slugs = {str(r["city"]).rsplit("/", 1)[-1] for r in rows}
     assert slugs == {
-        "queretaro", "clermont-ferrand", "vitoria-gasteiz", "valladolid", "aranda-de-duero",
-        "norman", "anderson", "county-of-kings", "braga", "cuneo", "regensburg", "karlsruhe",
+        "queretaro",
+        "clermont-ferrand",
+        "vitoria-gasteiz",
+        "valladolid",
+        "aranda-de-duero",
+        "norman",
+        "anderson",
+        "county-of-kings",
+        "braga",
+        "cuneo",
+        "regensburg",
+        "karlsruhe",
         "homburg",
     }
 
@@ -60,7 +70,9 @@ def test_resende_plant_is_in_itatiaia_and_maebashi_is_linked_to_the_ota_site(sto
         "SELECT ?site WHERE { ?site rivm:locatedIn city:itatiaia ; rivm:nearCity city:resende }",
     )
     assert rows
-    rows = select(store, "SELECT ?site WHERE { ?site a rivm:ResearchCentre ; rivm:nearCity city:maebashi }")
+    rows = select(
+        store, "SELECT ?site WHERE { ?site a rivm:ResearchCentre ; rivm:nearCity city:maebashi }"
+    )
     assert rows
 
 

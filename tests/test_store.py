@@ -47,7 +47,9 @@ def test_graph_tells_where_a_triple_came_from(tmp_path):
 
 
 def test_default_graph_can_be_narrowed_to_one_file(tmp_path):
-    root = _tiny_root(tmp_path, f'<{EX}a> <{RDFS.label}> "A" .\n', f'<{EX}b> <{RDFS.label}> "B" .\n')
+    root = _tiny_root(
+        tmp_path, f'<{EX}a> <{RDFS.label}> "A" .\n', f'<{EX}b> <{RDFS.label}> "B" .\n'
+    )
     store = OxigraphStore.from_root(root)
     result = store.query("SELECT ?s WHERE { ?s ?p ?o }", default_graphs=[GRAPH_BASE + "cities"])
     assert [str(r["s"]) for r in result.rows] == [EX + "a"]
@@ -86,7 +88,8 @@ def test_select_ask_and_construct_answers(tmp_path):
 
 def test_describe_follows_blank_nodes_and_adds_labels_of_linked_resources(tmp_path):
     data = f"""
-        <{EX}a> <{RDFS.label}> "A" ; <https://schema.org/geo> [ <https://schema.org/latitude> 1.5 ] ;
+        <{EX}a> <{RDFS.label}> "A" ;
+            <https://schema.org/geo> [ <https://schema.org/latitude> 1.5 ] ;
             <https://schema.org/near> <{EX}b> .
         <{EX}b> <{RDFS.label}> "B" ; <https://schema.org/near> <{EX}c> .
         <{EX}c> <{RDFS.label}> "C" .
@@ -101,7 +104,11 @@ def test_describe_follows_blank_nodes_and_adds_labels_of_linked_resources(tmp_pa
 
 def test_serialized_answers_use_the_requested_format(tmp_path):
     store = OxigraphStore.from_root(_tiny_root(tmp_path, f'<{EX}a> <{RDFS.label}> "A" .\n'))
-    csv = store.query_serialized("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 1", "text/csv")
-    assert csv.decode().splitlines()[0] == "s"
+    csv = store.query_serialized("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", "text/csv")
+    assert csv.body.decode().splitlines()[0] == "s"
+    assert csv.size == 2 and not csv.truncated
+    capped = store.query_serialized("SELECT ?s WHERE { ?s ?p ?o }", "text/csv", max_rows=1)
+    assert capped.truncated and capped.size == 1
+    assert len(capped.body.decode().splitlines()) == 2
     with pytest.raises(ValueError):
         store.query_serialized("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request, url_for
+from flask_cors import CORS
 
+from ..catalogue import load_catalogue
 from ..config import DEFAULTS
 from ..store import open_store
+from .i18n import LANGUAGES, negotiate_language, translator
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -19,9 +23,42 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("RIVM")
     app.config.update(config or {})
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_QUERY_BYTES"])
     app.extensions["rivm_store"] = open_store(app.config)
+    app.extensions["rivm_catalogue"] = load_catalogue(Path(app.config["DATA_ROOT"]))
 
+    from . import sparql
     from .home import blueprint as home
+    from .query_page import blueprint as query_page
 
+    sparql.init_app(app)
     app.register_blueprint(home)
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(query_page)
+    # Open data: any origin may read, nobody sends credentials.
+    CORS(
+        app,
+        resources={r"/*": {"origins": "*"}},
+        send_wildcard=True,
+        supports_credentials=False,
+        max_age=86400,
+    )
+
+    @app.context_processor
+    def page_context() -> dict:
+        language = negotiate_language(request)
+
+        def lang_url(code: str) -> str:
+            args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
+            return url_for(
+                request.endpoint or "home.home", **(request.view_args or {}), **args, lang=code
+            )
+
+        return {
+            "lang": language,
+            "languages": LANGUAGES,
+            "t": translator(language),
+            "lang_url": lang_url,
+        }
+
     return app

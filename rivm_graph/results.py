@@ -1,0 +1,175 @@
+"""Writing SPARQL answers with a cap on rows, in every standard format.
+
+Oxigraph serialises a whole answer at once, so a runaway query would build gigabytes before any
+cap could apply. Rows are therefore read one at a time up to the cap, and the capped rows are
+written here (SPARQL 1.1 results JSON, XML, CSV and TSV); graphs go back to Oxigraph's writers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+RESULTS_MEDIA_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_MEDIA_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+
+
+@dataclass(frozen=True)
+class SerializedAnswer:
+    body: bytes
+    media_type: str
+    kind: str  # "select", "ask" or "graph"
+    size: int  # rows, or triples
+    truncated: bool
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _csv_term(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def write_solutions(variables: list[str], rows: list[list], fmt: str) -> bytes:
+    if fmt == "json":
+        bindings = [
+            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+            for row in rows
+        ]
+        doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    if fmt == "xml":
+        parts = [
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+        ]
+        parts += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        parts.append("</head><results>")
+        for row in rows:
+            parts.append("<result>")
+            for v, t in zip(variables, row, strict=True):
+                if t is not None:
+                    parts.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
+            parts.append("</result>")
+        parts.append("</results></sparql>\n")
+        return "".join(parts).encode()
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([_csv_term(t) for t in row] for row in rows)
+        return out.getvalue().encode()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode()
+    raise ValueError(f"unknown results format {fmt!r}")
+
+
+def write_boolean(value: bool, fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/'
+            f'sparql-results#"><head/><boolean>{"true" if value else "false"}</boolean></sparql>\n'
+        ).encode()
+    if fmt in ("csv", "tsv"):
+        return (
+            ("_askResult\r\n" if fmt == "csv" else "?_askResult\n").encode()
+            + (b"true" if value else b"false")
+            + (b"\r\n" if fmt == "csv" else b"\n")
+        )
+    raise ValueError(f"unknown results format {fmt!r}")
+
+
+def serialize_answer(answer, media_type: str, max_rows: int | None) -> SerializedAnswer:
+    """Serialise an Oxigraph answer in ``media_type``, reading at most ``max_rows`` rows/triples.
+
+    ValueError when the media type does not fit the answer (a graph asked as CSV, say).
+    """
+    limit = max_rows if max_rows is not None else float("inf")
+    if isinstance(answer, ox.QueryBoolean):
+        fmt = RESULTS_MEDIA_TYPES.get(media_type)
+        if fmt is None:
+            raise ValueError(f"{media_type} cannot carry a boolean answer")
+        return SerializedAnswer(write_boolean(bool(answer), fmt), media_type, "ask", 1, False)
+    if isinstance(answer, ox.QuerySolutions):
+        fmt = RESULTS_MEDIA_TYPES.get(media_type)
+        if fmt is None:
+            raise ValueError(f"{media_type} cannot carry query solutions")
+        variables = [v.value for v in answer.variables]
+        rows, truncated = [], False
+        for solution in answer:
+            if len(rows) >= limit:
+                truncated = True
+                break
+            rows.append([solution[v] for v in variables])
+        body = write_solutions(variables, rows, fmt)
+        return SerializedAnswer(body, media_type, "select", len(rows), truncated)
+    rdf_format = GRAPH_MEDIA_TYPES.get(media_type)
+    if rdf_format is None:
+        raise ValueError(f"{media_type} cannot carry an RDF graph")
+    triples, truncated = [], False
+    for triple in answer:
+        if len(triples) >= limit:
+            truncated = True
+            break
+        triples.append(triple)
+    options = (
+        {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+    )
+    if rdf_format.supports_datasets:
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        body = ox.serialize(quads, format=rdf_format, **options)
+    else:
+        body = ox.serialize(triples, format=rdf_format, **options)
+    return SerializedAnswer(body or b"", media_type, "graph", len(triples), truncated)

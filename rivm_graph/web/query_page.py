@@ -1,0 +1,105 @@
+"""The query page: an editor, the example catalogue, results with labels; no JavaScript needed."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from rdflib import Graph
+
+from ..labels import compact, fetch_labels
+from .i18n import negotiate_language
+from .links import local_href
+from .protocol import ProtocolError, ProtocolRequest
+
+blueprint = Blueprint("query_page", __name__)
+
+RESULT_DOWNLOADS = [("JSON", "json"), ("XML", "xml"), ("CSV", "csv"), ("TSV", "tsv")]
+GRAPH_DOWNLOADS = [
+    ("Turtle", "ttl"),
+    ("N-Triples", "nt"),
+    ("JSON-LD", "jsonld"),
+    ("RDF/XML", "rdf"),
+]
+DEFAULT_EXAMPLE = "cities-by-country"
+
+
+def _cell(binding: dict | None, labels: dict[str, str]) -> dict:
+    if binding is None:
+        return {"text": ""}
+    if binding["type"] == "uri":
+        iri = binding["value"]
+        return {"text": labels.get(iri) or compact(iri), "href": local_href(iri), "title": iri}
+    if binding["type"] == "bnode":
+        return {"text": "_:" + binding["value"]}
+    lang = binding.get("xml:lang")
+    return {"text": binding["value"], "lang": lang}
+
+
+def _table(body: bytes, language: str) -> dict:
+    doc = json.loads(body)
+    if "boolean" in doc:
+        return {"boolean": doc["boolean"]}
+    variables = doc["head"]["vars"]
+    bindings = doc["results"]["bindings"]
+    iris = {b["value"] for row in bindings for b in row.values() if b["type"] == "uri"}
+    labels = fetch_labels(current_app.extensions["rivm_store"], iris, [language, "en", "fr"])
+    rows = [[_cell(row.get(v), labels) for v in variables] for row in bindings]
+    return {"variables": variables, "rows": rows}
+
+
+def render_query_page():
+    from .sparql import GRAPH_TYPES, RESULT_TYPES, evaluate
+
+    language = negotiate_language(request)
+    catalogue = current_app.extensions["rivm_catalogue"]
+    by_slug = {q.slug: q for q in catalogue}
+    example = by_slug.get(request.args.get("example", ""))
+    query = request.args.get("query")
+    run = query is not None or example is not None
+    if query is None:
+        query = (example or by_slug.get(DEFAULT_EXAMPLE) or catalogue[0]).text
+    outcome: dict = {}
+    if run and query.strip():
+        chosen: dict = {}
+
+        def pick(offered: list[str]) -> str:
+            chosen["graph"] = offered is GRAPH_TYPES
+            return "text/turtle" if chosen["graph"] else RESULT_TYPES[0]
+
+        try:
+            answer, _ = evaluate(ProtocolRequest(query=query), pick, conditional=False)
+            if chosen["graph"]:
+                graph = Graph().parse(data=answer.body, format="turtle")
+                outcome["turtle"] = answer.body.decode()
+                outcome["size"] = len(graph)
+            else:
+                outcome.update(_table(answer.body, language))
+                outcome["size"] = answer.size
+            outcome["truncated"] = answer.truncated
+            downloads = GRAPH_DOWNLOADS if chosen["graph"] else RESULT_DOWNLOADS
+            outcome["downloads"] = [
+                (name, url_for("sparql.endpoint", query=query, format=fmt))
+                for name, fmt in downloads
+            ]
+        except ProtocolError as error:
+            outcome["error"] = error.message
+    examples = [q for q in catalogue if not q.is_quality_check]
+    checks = [q for q in catalogue if q.is_quality_check]
+    return render_template(
+        "query.html",
+        query=query,
+        example=example,
+        examples=examples,
+        checks=checks,
+        outcome=outcome,
+        ran=run,
+        share=url_for("query_page.page", query=query, lang=language, _external=False),
+        timeout=current_app.config["QUERY_TIMEOUT"],
+        max_rows=current_app.config["MAX_ROWS"],
+    )
+
+
+@blueprint.get("/query")
+def page():
+    return render_query_page()
