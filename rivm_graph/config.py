@@ -24,13 +24,15 @@ DEFAULTS: dict[str, Any] = {
     "PORT": 8080,
     # gunicorn worker processes (each holds the whole graph in memory).
     "WORKERS": 2,
+    # Threads per gunicorn worker (requests in flight per process).
+    "THREADS": 8,
     # Public base of the IRIs minted by the data.
     "BASE_IRI": "https://w3id.org/rivm/",
     # Public URL of this server (for the service description); empty: taken from each request.
     "PUBLIC_URL": "",
     # SPARQL: deadline per query in seconds, worker processes per server process, result cap.
     "QUERY_TIMEOUT": 10,
-    "QUERY_WORKERS": 2,
+    "QUERY_WORKERS": 4,
     "MAX_ROWS": 10000,
     # Largest query text or request body accepted, in bytes (larger: 413).
     "MAX_QUERY_BYTES": 262144,

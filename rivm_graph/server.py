@@ -15,6 +15,10 @@ class RivmServer(BaseApplication):
     def load_config(self) -> None:
         self.cfg.set("bind", f"{self.settings['HOST']}:{self.settings['PORT']}")
         self.cfg.set("workers", int(self.settings.get("WORKERS", 2)))
+        # Threads: a request waiting for a slow query holds a thread, not the whole process;
+        # the query itself runs in the executor's worker processes.
+        self.cfg.set("worker_class", "gthread")
+        self.cfg.set("threads", int(self.settings.get("THREADS", 8)))
         self.cfg.set("preload_app", True)
         self.cfg.set("accesslog", "-")
 

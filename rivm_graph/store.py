@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from .files import GraphFile, graph_files
-from .namespaces import bind_all
+from .namespaces import BASE_IRI, bind_all
 from .results import SerializedAnswer, serialize_answer
 from .terms import to_rdflib
 
@@ -192,7 +192,8 @@ class OxigraphStore(GraphStore):
         return graph
 
     def _run(self, text: str, default_graphs=None, named_graphs=None):
-        options: dict = {}
+        # Relative IRIs in a query resolve against the dataset's base (the service's choice).
+        options: dict = {"base_iri": BASE_IRI}
         if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         else:

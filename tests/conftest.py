@@ -1,7 +1,8 @@
-"""Shared fixtures: the repository, the loaded store, the catalogue, and a real server."""
+"""Shared fixtures: the repository, the loaded store, the catalogue, and real servers."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -39,7 +40,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -52,11 +53,15 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) ->
     raise RuntimeError(f"server did not answer {url} within {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def live_server():
-    """``rivm-graph serve`` for real (gunicorn) on a free loopback port; yields its base URL."""
+@contextlib.contextmanager
+def running_server(**settings: str):
+    """``rivm-graph serve`` for real (gunicorn) on a free loopback port; yields its base URL.
+
+    ``settings`` become RIVM_* environment variables of the server process.
+    """
     port = free_port()
     env = {**os.environ, "RIVM_WORKERS": "1"}
+    env.update({f"RIVM_{key}": str(value) for key, value in settings.items()})
     process = subprocess.Popen(
         [
             sys.executable,
@@ -83,3 +88,9 @@ def live_server():
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    with running_server() as base:
+        yield base

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 from flask import Request
 
-#: Short names accepted in ?format= (and output=, results=), per media type.
-ALIASES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "srj": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "srx": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
-    "nquads": "application/n-quads",
-    "nq": "application/n-quads",
-    "trig": "application/trig",
-    "html": "text/html",
+#: Short names accepted in ?format= (and output=, results=): the first of their media types that
+#: the answer can take is used, so ``xml`` is SPARQL results XML for SELECT and RDF/XML for a graph.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "srj": ("application/sparql-results+json",),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "srx": ("application/sparql-results+xml",),
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+    "turtle": ("text/turtle",),
+    "ttl": ("text/turtle",),
+    "n3": ("text/turtle",),
+    "ntriples": ("application/n-triples",),
+    "nt": ("application/n-triples",),
+    "jsonld": ("application/ld+json",),
+    "json-ld": ("application/ld+json",),
+    "rdfxml": ("application/rdf+xml",),
+    "rdf": ("application/rdf+xml",),
+    "nquads": ("application/n-quads",),
+    "nq": ("application/n-quads",),
+    "trig": ("application/trig",),
+    "html": ("text/html",),
 }
 
 #: Media types older clients send for the same thing.
@@ -45,10 +47,10 @@ class NotAcceptable(Exception):
 def choose(request: Request, offered: list[str], explicit: str | None) -> str:
     """The media type to answer in, from ``offered`` (first = default); NotAcceptable if none."""
     if explicit:
-        wanted = ALIASES.get(explicit.lower(), explicit.lower())
-        wanted = wanted if wanted in offered else SYNONYMS.get(wanted, wanted)
-        if wanted in offered:
-            return wanted
+        name = explicit.lower().strip()
+        for wanted in (*ALIASES.get(name, ()), name, SYNONYMS.get(name, name)):
+            if wanted in offered:
+                return wanted
         raise NotAcceptable(offered, f"format={explicit}")
     accept = request.accept_mimetypes
     if not accept:

@@ -198,6 +198,7 @@ def evaluate(
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
+@blueprint.route("/sparql/", methods=["GET", "POST"])
 def endpoint():
     explicit = None
     try:

@@ -1,0 +1,271 @@
+"""The SPARQL 1.1 Protocol over real HTTP, with real clients (SPARQLWrapper, rdflib, urllib)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from xml.etree import ElementTree
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, URLENCODED, XML, SPARQLWrapper
+
+from rivm_graph.namespaces import SD
+
+CITIES = (
+    "PREFIX rivm: <https://w3id.org/rivm/ontology#>\n"
+    "SELECT ?city WHERE { ?city a rivm:City } ORDER BY ?city"
+)
+CUNEO = "https://w3id.org/rivm/id/city/cuneo"
+
+
+def fetch(url: str, *, method: str = "GET", data: bytes | None = None, headers=None):
+    """(status, headers, body) of a real HTTP exchange; HTTP errors are answers too."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def get(base: str, headers=None, **params):
+    return fetch(f"{base}/sparql?{urllib.parse.urlencode(params, doseq=True)}", headers=headers)
+
+
+@pytest.fixture(scope="module")
+def expected_cities(store) -> list[str]:
+    return [str(r["city"]) for r in store.query(CITIES).rows]
+
+
+def _wrapper(base: str, query: str, fmt: str, method: str, request_method: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(base + "/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    client.setMethod(method)
+    client.setRequestMethod(request_method)
+    return client
+
+
+TRANSPORTS = [("GET", URLENCODED), (POST, URLENCODED), (POST, POSTDIRECTLY)]
+
+
+@pytest.mark.parametrize(("method", "request_method"), TRANSPORTS, ids=["get", "form", "direct"])
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select_in_every_format_and_transport(
+    live_server, expected_cities, fmt, method, request_method
+):
+    response = _wrapper(live_server, CITIES, fmt, method, request_method).query()
+    result = response.convert()
+    if fmt == JSON:
+        got = [b["city"]["value"] for b in result["results"]["bindings"]]
+    elif fmt == XML:
+        assert result.documentElement.namespaceURI == "http://www.w3.org/2005/sparql-results#"
+        got = [e.firstChild.data for e in result.getElementsByTagName("uri")]
+    elif fmt == CSV:
+        rows = list(csv.reader(io.StringIO(result.decode())))
+        assert rows[0] == ["city"]
+        got = [r[0] for r in rows[1:]]
+    else:
+        lines = result.decode().splitlines()
+        assert lines[0] == "?city"
+        got = [line.strip("<>") for line in lines[1:]]
+    assert got == expected_cities
+    assert len(got) >= 41
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "n3", "xml", "json-ld"])
+def test_sparqlwrapper_describe_gives_the_resource_and_labels_of_what_it_links_to(live_server, fmt):
+    client = SPARQLWrapper(live_server + "/sparql")
+    client.setQuery(f"DESCRIBE <{CUNEO}>")
+    client.setReturnFormat(
+        {"turtle": "turtle", "n3": "n3", "xml": "xml", "json-ld": "json-ld"}[fmt]
+    )
+    graph = client.queryAndConvert()
+    if not isinstance(graph, Graph):
+        graph = Graph().parse(data=graph, format="json-ld" if fmt == "json-ld" else "turtle")
+    assert (URIRef(CUNEO), RDFS.label, None) in graph
+    italy = URIRef("https://w3id.org/rivm/id/country/it")
+    assert (URIRef(CUNEO), None, italy) in graph
+    assert (italy, RDFS.label, None) in graph, "labels of linked resources come with DESCRIBE"
+
+
+def test_rdflib_sparqlstore_reads_the_endpoint(live_server, expected_cities):
+    graph = Graph(store=SPARQLStore(live_server + "/sparql", returnFormat="json"))
+    rows = list(graph.query(CITIES))
+    assert [str(r[0]) for r in rows] == expected_cities
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/html;q=0.9, text/csv;q=0.8", "text/csv"),
+    ],
+)
+def test_accept_with_q_values_chooses_the_results_format(live_server, accept, expected):
+    status, headers, _ = get(live_server, headers={"Accept": accept}, query=CITIES)
+    assert status == 200
+    assert headers["Content-Type"].split(";")[0] == expected
+    assert "Accept" in headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("turtle", "text/turtle"),
+        ("nt", "application/n-triples"),
+        ("jsonld", "application/ld+json"),
+        ("rdfxml", "application/rdf+xml"),
+        ("nquads", "application/n-quads"),
+        ("trig", "application/trig"),
+    ],
+)
+def test_construct_in_every_rdf_format_parses(live_server, fmt, media_type):
+    query = f"CONSTRUCT {{ <{CUNEO}> ?p ?o }} WHERE {{ <{CUNEO}> ?p ?o }}"
+    status, headers, body = get(live_server, query=query, format=fmt)
+    assert status == 200
+    assert headers["Content-Type"].split(";")[0] == media_type
+    parse_format = {
+        "turtle": "turtle",
+        "nt": "nt",
+        "jsonld": "json-ld",
+        "rdfxml": "xml",
+        "nquads": "nquads",
+        "trig": "trig",
+    }[fmt]
+    graph = (
+        Graph().parse(data=body, format=parse_format)
+        if fmt not in ("nquads", "trig")
+        else (__import__("rdflib").Dataset().parse(data=body, format=parse_format))
+    )
+    assert (URIRef(CUNEO), RDFS.label, None) in graph
+
+
+def test_explicit_format_wins_over_accept(live_server):
+    status, headers, _ = get(
+        live_server,
+        headers={"Accept": "application/sparql-results+xml"},
+        query=CITIES,
+        format="csv",
+    )
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+
+
+def test_unacceptable_format_is_406_listing_what_is_offered(live_server):
+    status, _headers, body = get(live_server, headers={"Accept": "image/png"}, query=CITIES)
+    assert status == 406
+    assert "application/sparql-results+json" in body.decode()
+    status, _, body = get(live_server, query=CITIES, format="turtle")
+    assert status == 406 and "text/csv" in body.decode()
+
+
+def test_ask_in_json_and_xml(live_server):
+    ask = f"ASK {{ <{CUNEO}> ?p ?o }}"
+    _, _, body = get(live_server, query=ask, format="json")
+    assert json.loads(body)["boolean"] is True
+    _, _, body = get(live_server, query=ask, format="xml")
+    root = ElementTree.fromstring(body)
+    assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
+
+
+def test_head_works_without_a_body(live_server):
+    url = f"{live_server}/sparql?{urllib.parse.urlencode({'query': CITIES})}"
+    status, headers, body = fetch(url, method="HEAD")
+    assert status == 200 and body == b""
+    assert headers["Content-Type"] == "application/sparql-results+json"
+
+
+def test_default_graph_uri_narrows_the_dataset(live_server):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/rivm/ontology#City> }"
+    _, _, body = get(
+        live_server, query=query, **{"default-graph-uri": "https://w3id.org/rivm/graph/events"}
+    )
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "0"
+    _, _, body = get(
+        live_server, query=query, **{"default-graph-uri": "https://w3id.org/rivm/graph/cities"}
+    )
+    assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) >= 41
+
+
+def test_named_graph_uri_limits_graph_patterns(live_server):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    _, _, body = get(
+        live_server, query=query, **{"named-graph-uri": "https://w3id.org/rivm/graph/sites"}
+    )
+    graphs = [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    assert graphs == ["https://w3id.org/rivm/graph/sites"]
+
+
+def test_etag_revalidation_gives_304(live_server):
+    status, headers, _ = get(live_server, query=CITIES)
+    assert status == 200 and headers["ETag"]
+    status, _, body = get(live_server, headers={"If-None-Match": headers["ETag"]}, query=CITIES)
+    assert status == 304 and body == b""
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "parse_as"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ],
+)
+def test_service_description_by_conneg(live_server, accept, media_type, parse_as):
+    status, headers, body = fetch(live_server + "/sparql", headers={"Accept": accept})
+    assert status == 200 and headers["Content-Type"].startswith(media_type)
+    graph = Graph().parse(data=body, format=parse_as)
+    service = URIRef(live_server + "/sparql")
+    assert (service, SD.endpoint, service) in graph
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    names = set(graph.objects(None, SD.name))
+    assert URIRef("https://w3id.org/rivm/graph/cities") in names
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_TSV") in set(
+        graph.objects(service, SD.resultFormat)
+    )
+
+
+def test_sparql_in_a_browser_is_the_query_page(live_server):
+    status, headers, body = fetch(live_server + "/sparql", headers={"Accept": "text/html"})
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"<textarea" in body
+
+
+def test_cors_allows_any_origin_without_credentials(live_server):
+    status, headers, _ = get(
+        live_server, headers={"Origin": "http://elsewhere.example"}, query=CITIES
+    )
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in headers
+    status, headers, _ = fetch(
+        live_server + "/sparql",
+        method="OPTIONS",
+        headers={
+            "Origin": "http://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert status == 200
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+
+
+def test_examples_catalogue_is_served_as_rdf(live_server, catalogue):
+    status, headers, body = fetch(
+        live_server + "/.well-known/sparql-examples", headers={"Accept": "text/turtle"}
+    )
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=body, format="turtle")
+    executable = URIRef("http://www.w3.org/ns/shacl#SPARQLExecutable")
+    assert len(set(graph.subjects(None, executable))) == len(catalogue)
