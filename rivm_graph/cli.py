@@ -138,7 +138,12 @@ def cmd_query_run(args: argparse.Namespace) -> int:
             str(v) for row in result.rows for v in row.values() if v.__class__.__name__ == "URIRef"
         }
         labels = fetch_labels(store, iris, [args.lang, "en", "fr"])
-        rows = [tuple(display(row.get(v), labels) for v in result.variables) for row in result.rows]
+        # A column whose label the query already selects (?city with ?cityLabel) shows the IRI.
+        labelled = {v for v in result.variables if f"{v}Label" in result.variables}
+        rows = [
+            tuple(display(row.get(v), {} if v in labelled else labels) for v in result.variables)
+            for row in result.rows
+        ]
         print(_table(result.variables, rows))
         print(f"({len(rows)} rows)")
     return 0

@@ -181,6 +181,10 @@ def evaluate(
                 f"{executor.timeout:g} s. Narrow it down (a LIMIT, a more selective pattern) and "
                 "try again.",
             ) from error
+        except (OSError, RuntimeError) as error:
+            if info.services:
+                raise ProtocolError(502, f"A SERVICE endpoint failed: {error}") from error
+            raise ProtocolError(503, f"The query engine could not answer: {error}") from error
         except WorkerLost as error:
             raise ProtocolError(
                 503,
@@ -198,7 +202,6 @@ def evaluate(
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
-@blueprint.route("/sparql/", methods=["GET", "POST"])
 def endpoint():
     explicit = None
     try:
@@ -230,6 +233,10 @@ def endpoint():
             + ", ".join(error.offered),
             explicit=None,
         )
+
+
+# Some clients (the W3C protocol tests among them) post to /sparql/.
+blueprint.add_url_rule("/sparql/", "endpoint_slash", endpoint, methods=["GET", "POST"])
 
 
 @blueprint.get("/.well-known/sparql-examples")

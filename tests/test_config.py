@@ -1,0 +1,49 @@
+"""Every setting is documented, and settings reach the server from RIVM_* variables."""
+
+from __future__ import annotations
+
+import json
+
+from rivm_graph.config import DEFAULTS, allowlist, load_settings
+from tests.conftest import running_server
+from tests.test_sparql_protocol import get
+from tests.test_sparql_safety import Listener
+
+
+def test_every_setting_is_in_the_readme_table(root):
+    readme = (root / "README.md").read_text()
+    missing = [key for key in DEFAULTS if f"| `RIVM_{key}` |" not in readme]
+    assert not missing
+
+
+def test_environment_overrides_defaults_and_explicit_values_win(monkeypatch):
+    monkeypatch.setenv("RIVM_QUERY_TIMEOUT", "3")
+    monkeypatch.setenv("RIVM_SERVICE_ALLOWLIST", "http://a.example/sparql, http://b.example/")
+    settings = load_settings({"MAX_ROWS": 7})
+    assert settings["QUERY_TIMEOUT"] == 3
+    assert settings["MAX_ROWS"] == 7
+    assert allowlist(settings["SERVICE_ALLOWLIST"]) == {
+        "http://a.example/sparql",
+        "http://b.example/",
+    }
+    assert allowlist(json.loads('["http://c.example/"]')) == {"http://c.example/"}
+
+
+def test_an_allow_listed_service_is_called_and_others_are_not():
+    listener, other = Listener(), Listener()
+    try:
+        with running_server(SERVICE_ALLOWLIST=listener.url) as base:
+            status, _, body = get(
+                base, query=f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+            )
+            # The listener hangs up without answering: the federated call fails, clearly.
+            assert status == 502 and b"SERVICE" in body
+            status, _, _ = get(
+                base, query=f"SELECT * WHERE {{ SERVICE <{other.url}> {{ ?s ?p ?o }} }}"
+            )
+            assert status == 400
+        assert listener.hits >= 1
+        assert other.hits == 0
+    finally:
+        listener.close()
+        other.close()

@@ -1,0 +1,152 @@
+"""The query page: works offline and without JavaScript, in the reader's language."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import urllib.parse
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.test_sparql_protocol import fetch
+
+
+class Page(HTMLParser):
+    """Links, table cells and external asset references of an HTML page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self.cells: list[str] = []
+        self.assets: list[str] = []
+        self._href: str | None = None
+        self._text: list[str] = []
+        self._in_cell = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self._href, self._text = attrs.get("href"), []
+        if tag in ("td", "th"):
+            self._in_cell, self._text = True, []
+        if tag in ("script", "img") and attrs.get("src"):
+            self.assets.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            self.assets.append(attrs["href"])
+
+    def handle_data(self, data):
+        self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, "".join(self._text).strip()))
+            self._href = None
+        if tag == "td":
+            self.cells.append("".join(self._text).strip())
+            self._in_cell = False
+
+
+def page(base: str, path: str, **headers) -> tuple[int, Page, str]:
+    status, _, body = fetch(base + path, headers=headers)
+    html = body.decode()
+    return status, Page(html), html
+
+
+def test_page_lists_every_example_with_its_title(live_server, catalogue):
+    status, parsed, html = page(live_server, "/query")
+    assert status == 200 and "<textarea" in html
+    texts = {text for _, text in parsed.links}
+    for query in catalogue:
+        assert query.title("en") in texts
+
+
+def test_titles_follow_the_readers_language(live_server, catalogue):
+    _, parsed, _ = page(live_server, "/query", **{"Accept-Language": "fr-FR,fr;q=0.9"})
+    texts = {text for _, text in parsed.links}
+    assert all(q.title("fr") in texts for q in catalogue)
+    _, parsed, html = page(live_server, "/query?lang=es")
+    assert '<html lang="es">' in html and "Consultas de ejemplo" in html
+
+
+def test_an_example_runs_and_shows_labels_linking_to_resource_pages(live_server):
+    status, parsed, html = page(live_server, "/query?example=queretaro-declaration-signatories")
+    assert status == 200
+    assert ("/id/city/clermont-ferrand", "Clermont-Ferrand") in parsed.links
+    assert "13" in html
+
+
+def test_download_links_give_each_format(live_server):
+    _, parsed, _ = page(live_server, "/query?example=queretaro-declaration-signatories")
+    downloads = {text: href for href, text in parsed.links if href.startswith("/sparql?")}
+    assert set(downloads) == {"JSON", "XML", "CSV", "TSV"}
+    status, headers, body = fetch(live_server + downloads["CSV"])
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body.decode())))
+    assert len(rows) == 14  # header and 13 signatories
+
+
+def test_the_share_link_reproduces_the_query(live_server):
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/rivm/ontology#Conference> } ORDER BY ?s"
+    _, parsed, _ = page(live_server, "/query?" + urllib.parse.urlencode({"query": query}))
+    share = next(href for href, text in parsed.links if text == "Link to this query")
+    shared_query = urllib.parse.parse_qs(urllib.parse.urlsplit(share).query)["query"][0]
+    assert shared_query == query
+    _, again, _ = page(live_server, share)
+    assert len([c for c in again.cells if c]) == 5
+
+
+def test_a_syntax_error_is_shown_on_the_page(live_server):
+    status, _, html = page(
+        live_server, "/query?" + urllib.parse.urlencode({"query": "SELECT ?x {"})
+    )
+    assert status == 200
+    assert "line 1, column" in html and 'role="alert"' in html
+
+
+def test_a_construct_query_shows_turtle(live_server):
+    _, parsed, html = page(live_server, "/query?example=construct-conferences-as-schema-events")
+    assert "schema:Event" in html or "https://schema.org/Event" in html
+    assert {"Turtle", "N-Triples", "JSON-LD", "RDF/XML"} <= {t for _, t in parsed.links}
+
+
+def test_no_asset_comes_from_another_host(live_server):
+    _, parsed, _ = page(live_server, "/query")
+    assert parsed.assets
+    assert all(a.startswith("/") for a in parsed.assets)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_a_real_browser_renders_the_results_table(live_server, tmp_path):
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Chromium (.ci/run does)")
+        pytest.skip("Chromium is not installed (.ci/run installs it)")
+    url = live_server + "/query?example=cities-by-country"
+    done = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path}",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    dom = Page(done.stdout)
+    assert ("/id/city/clermont-ferrand", "Clermont-Ferrand") in dom.links
+    assert len(dom.cells) > 40
