@@ -8,9 +8,14 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_cors import CORS
 
+from rdflib import Graph
+
 from ..catalogue import load_catalogue
+from ..files import ontology_files
+from ..jsonld_context import build_context
 from ..config import DEFAULTS
 from ..store import open_store
+from .errors import register_error_pages
 from .i18n import LANGUAGES, negotiate_language, translator
 
 
@@ -26,15 +31,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_QUERY_BYTES"])
     app.extensions["rivm_store"] = open_store(app.config)
     app.extensions["rivm_catalogue"] = load_catalogue(Path(app.config["DATA_ROOT"]))
+    ontology = Graph()
+    for path in ontology_files(Path(app.config["DATA_ROOT"])):
+        ontology.parse(path, format="turtle")
+    app.extensions["rivm_ontology"] = ontology
+    app.extensions["rivm_jsonld_context"] = build_context(ontology)
 
     from . import sparql
     from .home import blueprint as home
     from .query_page import blueprint as query_page
+    from .resources import blueprint as resources
 
     sparql.init_app(app)
     app.register_blueprint(home)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(query_page)
+    app.register_blueprint(resources)
+    register_error_pages(app)
     # Open data: any origin may read, nobody sends credentials.
     CORS(
         app,

@@ -1,0 +1,199 @@
+"""Dereferenceable IRIs: /id/… answers 303 to /doc/…, which negotiates HTML and RDF formats."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from rdflib import Graph
+
+from ..namespaces import ID_BASE, KINDS, bind_all
+from ..resource_description import describe_resource, document_iri, resource_exists
+from ..resource_page import build_page
+from .answers import error_response
+from .i18n import negotiate_language
+from .links import local_href
+from .negotiation import NotAcceptable, choose
+
+blueprint = Blueprint("resources", __name__)
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+#: extension → (media type, rdflib serialisation format)
+FORMATS = {
+    "html": ("text/html", None),
+    "ttl": ("text/turtle", "turtle"),
+    "jsonld": ("application/ld+json", "json-ld"),
+    "rdf": ("application/rdf+xml", "xml"),
+    "nt": ("application/n-triples", "nt"),
+}
+BY_MEDIA_TYPE = {media: ext for ext, (media, _) in FORMATS.items()}
+OFFERED = [media for media, _ in FORMATS.values()]
+PAGE_SIZE = 100
+
+
+def _iri(kind: str, slug: str) -> str:
+    if kind not in KINDS or not SLUG.match(slug):
+        abort(404)
+    return f"{ID_BASE}{kind}/{slug}"
+
+
+def _not_found(iri: str):
+    if choose_html():
+        response = Response(
+            render_template("not_found.html", iri=iri, kind=iri[len(ID_BASE):].split("/")[0]),
+            status=404, mimetype="text/html")
+    else:
+        response = Response(f"Nothing is known about <{iri}> in this dataset.\n", status=404,
+                            mimetype="text/plain")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def choose_html() -> bool:
+    try:
+        return choose(request, OFFERED, None) == "text/html"
+    except NotAcceptable:
+        return False
+
+
+def _alternates(path: str) -> str:
+    links = [f'<{path}.{ext}>; rel="alternate"; type="{media}"' for ext, (media, _) in FORMATS.items()]
+    return ", ".join(links)
+
+
+def _serialize(graph: Graph, fmt: str) -> bytes:
+    if fmt == "json-ld":
+        context = current_app.extensions["rivm_jsonld_context"]
+        return graph.serialize(format="json-ld", context=context["@context"], auto_compact=True,
+                               encoding="utf-8")
+    return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def _conditional(response: Response, *parts: str) -> Response:
+    store = current_app.extensions["rivm_store"]
+    tag = hashlib.sha256("\x00".join((store.data_version, *parts)).encode()).hexdigest()[:32]
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response.make_conditional(request)
+
+
+@blueprint.get("/id/<kind>/<slug>")
+def thing(kind: str, slug: str):
+    iri = _iri(kind, slug)
+    if not resource_exists(current_app.extensions["rivm_store"], iri):
+        return _not_found(iri)
+    target = url_for("resources.document", kind=kind, name=slug, **request.args)
+    response = redirect(target, code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.get("/doc/<kind>/<name>")
+def document(kind: str, name: str):
+    slug, dot, ext = name.partition(".")
+    if dot and ext not in FORMATS:
+        abort(404)
+    iri = _iri(kind, slug)
+    store = current_app.extensions["rivm_store"]
+    if not resource_exists(store, iri):
+        return _not_found(iri)
+    try:
+        media_type = FORMATS[ext][0] if dot else choose(request, OFFERED, request.args.get("format"))
+    except NotAcceptable as error:
+        return error_response(request, 406, "This document is offered as: " + ", ".join(error.offered))
+    base_path = f"/doc/{kind}/{slug}"
+    language = negotiate_language(request)
+    if media_type == "text/html":
+        page = build_page(store, iri, [language, "en", "fr"], local_href)
+        body = render_template("resource.html", page=page, base_path=base_path,
+                               formats=FORMATS, doc_iri=document_iri(iri))
+        response = Response(body, mimetype="text/html")
+    else:
+        fmt = FORMATS[BY_MEDIA_TYPE[media_type]][1]
+        response = Response(_serialize(describe_resource(store, iri), fmt),
+                            content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""))
+    response.headers["Vary"] = "Accept, Accept-Language"
+    response.headers["Link"] = _alternates(base_path) + f', <{iri}>; rel="about"'
+    response.headers["Content-Location"] = f"{base_path}.{BY_MEDIA_TYPE[media_type]}"
+    return _conditional(response, base_path, media_type, language)
+
+
+@blueprint.get("/id/<kind>/")
+def listing(kind: str):
+    if kind not in KINDS:
+        abort(404)
+    store = current_app.extensions["rivm_store"]
+    try:
+        page_number = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return error_response(request, 400, "page must be a positive whole number")
+    language = negotiate_language(request)
+    prefix = f"{ID_BASE}{kind}/"
+    total = int(store.query(
+        f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}'
+    ).rows[0]["n"])
+    rows = store.query(
+        f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{
+              ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}"))
+              OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l
+                         FILTER(LANGMATCHES(LANG(?l), "{language}")) }}
+            }} GROUP BY ?s ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page_number - 1) * PAGE_SIZE}"""
+    ).rows
+    if not rows and page_number > 1:
+        abort(404)
+    items = [(str(r["s"]), str(r.get("label") or r["s"])) for r in rows]
+    last = max(1, -(-total // PAGE_SIZE))
+    links = []
+    if page_number < last:
+        links.append(f'<{url_for(".listing", kind=kind, page=page_number + 1)}>; rel="next"')
+    if page_number > 1:
+        links.append(f'<{url_for(".listing", kind=kind, page=page_number - 1)}>; rel="prev"')
+    try:
+        media_type = choose(request, OFFERED, request.args.get("format"))
+    except NotAcceptable as error:
+        return error_response(request, 406, "Offered: " + ", ".join(error.offered))
+    if media_type == "text/html":
+        body = render_template("listing.html", kind=kind, items=items, page_number=page_number,
+                               last=last, total=total, local_href=local_href)
+        response = Response(body, mimetype="text/html")
+    else:
+        response = Response(_serialize(_listing_graph(kind, items, page_number, last, total),
+                                       FORMATS[BY_MEDIA_TYPE[media_type]][1]),
+                            content_type=media_type)
+    response.headers["Vary"] = "Accept, Accept-Language"
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    return _conditional(response, "listing", kind, str(page_number), media_type, language)
+
+
+def _listing_graph(kind: str, items, page_number: int, last: int, total: int) -> Graph:
+    """The page as a Hydra partial collection, with each member's label."""
+    graph = Graph()
+    bind_all(graph)
+    graph.bind("hydra", "http://www.w3.org/ns/hydra/core#")
+    collection = f"{ID_BASE}{kind}/"
+    view = f"{collection}?page={page_number}"
+    data = {
+        "@context": {"hydra": "http://www.w3.org/ns/hydra/core#",
+                     "rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
+        "@id": collection, "@type": "hydra:Collection", "hydra:totalItems": total,
+        "hydra:member": [{"@id": iri, "rdfs:label": label} for iri, label in items],
+        "hydra:view": {
+            "@id": view, "@type": "hydra:PartialCollectionView",
+            "hydra:first": {"@id": f"{collection}?page=1"},
+            "hydra:last": {"@id": f"{collection}?page={last}"},
+            **({"hydra:next": {"@id": f"{collection}?page={page_number + 1}"}}
+               if page_number < last else {}),
+        },
+    }
+    graph.parse(data=json.dumps(data), format="json-ld")
+    return graph
+
+
+@blueprint.get("/context.jsonld")
+def context():
+    body = json.dumps(current_app.extensions["rivm_jsonld_context"], indent=1, ensure_ascii=False)
+    response = Response(body, content_type="application/ld+json")
+    return _conditional(response, "context")
