@@ -13,7 +13,7 @@ DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "fr")
 
 
 def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[str]) -> str | None:
-    """Pick among (predicate, literal) pairs: predicate order first, then language preference.
+    """Pick among (predicate, literal) pairs: predicate order first (others last), then language.
 
     Untagged literals come after every preferred language, and any other language after them, so
     a resource that has a name always shows one.
@@ -28,7 +28,8 @@ def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[st
             lang_rank = len(languages)
         else:
             lang_rank = len(languages) + 1
-        return (LABEL_PREDICATES.index(predicate), lang_rank)
+        known = LABEL_PREDICATES.index(predicate) if predicate in LABEL_PREDICATES else 99
+        return (known, lang_rank)
 
     ranked = sorted(candidates, key=rank)
     return str(ranked[0][1]) if ranked else None

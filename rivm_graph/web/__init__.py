@@ -41,12 +41,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .home import blueprint as home
     from .query_page import blueprint as query_page
     from .resources import blueprint as resources
+    from .vocabulary import blueprint as vocabulary
 
     sparql.init_app(app)
     app.register_blueprint(home)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(query_page)
     app.register_blueprint(resources)
+    app.register_blueprint(vocabulary)
     register_error_pages(app)
     # Open data: any origin may read, nobody sends credentials.
     CORS(

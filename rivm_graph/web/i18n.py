@@ -92,6 +92,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "next": {"en": "Next", "fr": "Suivant", "es": "Siguiente"},
     "previous": {"en": "Previous", "fr": "Précédent", "es": "Anterior"},
     "map": {"en": "Location", "fr": "Localisation", "es": "Ubicación"},
+    "classes": {"en": "Classes", "fr": "Classes", "es": "Clases"},
+    "object_properties": {"en": "Object properties", "fr": "Propriétés d'objet",
+                          "es": "Propiedades de objeto"},
+    "datatype_properties": {"en": "Datatype properties", "fr": "Propriétés de données",
+                            "es": "Propiedades de datos"},
+    "individuals": {"en": "Individuals", "fr": "Individus", "es": "Individuos"},
+    "usage": {"en": "Uses in the data", "fr": "Utilisations dans les données",
+              "es": "Usos en los datos"},
 }
 
 

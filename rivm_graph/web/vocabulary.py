@@ -1,0 +1,97 @@
+"""The ontology and the shapes dereference too: documentation for people, RDF for programs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SH
+
+from ..files import shape_file
+from ..labels import best_label
+from ..namespaces import bind_all
+from ..ontology_doc import build_ontology_doc
+from .answers import error_response
+from .i18n import negotiate_language
+from .negotiation import NotAcceptable, choose
+from .resources import BY_MEDIA_TYPE, FORMATS, OFFERED, _alternates, _conditional, _serialize
+
+blueprint = Blueprint("vocabulary", __name__)
+SHAPE_FILES = ("violations", "warnings", "ontology", "catalogue")
+
+
+def _graph(paths: list[Path]) -> Graph:
+    graph = Graph()
+    bind_all(graph)
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _negotiated(name: str, ext: str | None) -> str | Response:
+    if ext is not None:
+        if ext not in FORMATS:
+            abort(404)
+        return FORMATS[ext][0]
+    try:
+        return choose(request, OFFERED, request.args.get("format"))
+    except NotAcceptable as error:
+        return error_response(request, 406, f"The {name} is offered as: " + ", ".join(error.offered))
+
+
+def _answer(path: str, media_type: str, html, graph_factory) -> Response:
+    language = negotiate_language(request)
+    if media_type == "text/html":
+        response = Response(html(language), mimetype="text/html")
+    else:
+        fmt = FORMATS[BY_MEDIA_TYPE[media_type]][1]
+        response = Response(_serialize(graph_factory(), fmt), content_type=media_type)
+    response.headers["Vary"] = "Accept, Accept-Language"
+    response.headers["Link"] = _alternates(path)
+    response.headers["Content-Location"] = f"{path}.{BY_MEDIA_TYPE[media_type]}"
+    return _conditional(response, path, media_type, language)
+
+
+@blueprint.get("/ontology")
+@blueprint.get("/ontology.<ext>")
+def ontology(ext: str | None = None):
+    media_type = _negotiated("ontology", ext)
+    if isinstance(media_type, Response):
+        return media_type
+    root = Path(current_app.config["DATA_ROOT"])
+
+    def html(language: str) -> str:
+        doc = build_ontology_doc(current_app.extensions["rivm_ontology"],
+                                 current_app.extensions["rivm_store"], [language, "en", "fr"])
+        return render_template("ontology.html", doc=doc, formats=FORMATS, base_path="/ontology")
+
+    return _answer("/ontology", media_type, html, lambda: _graph([root / "ontology" / "rivm.ttl"]))
+
+
+@blueprint.get("/shapes")
+@blueprint.get("/shapes.<ext>")
+def shapes(ext: str | None = None):
+    media_type = _negotiated("shapes", ext)
+    if isinstance(media_type, Response):
+        return media_type
+    root = Path(current_app.config["DATA_ROOT"])
+    paths = [p for p in (shape_file(root, n) for n in SHAPE_FILES) if p.exists()]
+
+    def html(language: str) -> str:
+        graph = _graph(paths)
+        groups = []
+        for name, path in zip(SHAPE_FILES, paths, strict=False):
+            part = _graph([path])
+            items = []
+            for shape in sorted(set(part.subjects(RDF.type, SH.NodeShape))):
+                names = [(str(SH.name), o) for o in graph.objects(shape, SH.name)
+                         if isinstance(o, Literal)]
+                descriptions = [(str(SH.name), o) for o in graph.objects(shape, SH.description)
+                                if isinstance(o, Literal)]
+                items.append((str(shape), best_label(names, [language, "en"]) or str(shape),
+                              best_label(descriptions, [language, "en"])))
+            groups.append((name, items))
+        return render_template("shapes.html", groups=groups, formats=FORMATS, base_path="/shapes")
+
+    return _answer("/shapes", media_type, html, lambda: _graph(paths))
