@@ -1,4 +1,4 @@
-"""The project's JSON-LD context: short names a developer reads ("name", "country"), no remote fetch.
+"""The JSON-LD context: short names a developer reads ("label", "country"); nothing remote.
 
 Built from the one prefix map and the ontology, so a new property is in the context as soon as it is
 in the ontology.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
-from .namespaces import PREFIXES
+from .namespaces import ID_BASE, PREFIXES
 
 #: Terms of other vocabularies that the data uses most, by the short name the context gives them.
 LANGUAGE_MAPS = {
@@ -60,7 +60,10 @@ VALUES = {
 
 def build_context(ontology: Graph) -> dict:
     context: dict = {"id": "@id", "type": "@type"}
-    context.update(PREFIXES)
+    # Vocabulary prefixes only: resources keep their full IRIs, which a client can dereference.
+    context.update(
+        {p: ns for p, ns in PREFIXES.items() if not ns.startswith(ID_BASE) and p != "query"}
+    )
     rivm = PREFIXES["rivm"]
     for term, iri in VALUES.items():
         context[term] = iri
@@ -81,7 +84,7 @@ def build_context(ontology: Graph) -> dict:
             name = iri[len(rivm) :]
             if name in context:
                 continue
-            context[name] = {"@id": f"rivm:{name}", "@type": definition} if definition else (
-                f"rivm:{name}"
+            context[name] = (
+                {"@id": f"rivm:{name}", "@type": definition} if definition else (f"rivm:{name}")
             )
     return {"@context": context}

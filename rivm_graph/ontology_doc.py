@@ -52,8 +52,11 @@ class OntologyDoc:
 
 
 def _by_language(graph: Graph, subject, predicate) -> dict[str, str]:
-    return {(o.language or ""): str(o) for o in graph.objects(subject, predicate)
-            if isinstance(o, Literal)}
+    return {
+        (o.language or ""): str(o)
+        for o in graph.objects(subject, predicate)
+        if isinstance(o, Literal)
+    }
 
 
 def _pick(values: dict[str, str], languages: Sequence[str]) -> str | None:
@@ -66,10 +69,12 @@ def _usage(store: GraphStore) -> dict[str, int]:
     used: dict[str, int] = {}
     for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p").rows:
         used[str(row["p"])] = int(row["n"])
-    for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c").rows:
+    for row in store.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+    ).rows:
         used[str(row["c"])] = used.get(str(row["c"]), 0) + int(row["n"])
     for row in store.query(
-        'SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?o) && '
+        "SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?o) && "
         f'STRSTARTS(STR(?o), "{PREFIXES["rivm"]}")) }} GROUP BY ?o'
     ).rows:
         used[str(row["o"])] = used.get(str(row["o"]), 0) + int(row["n"])
@@ -108,23 +113,36 @@ def build_ontology_doc(ontology: Graph, store: GraphStore, languages: Sequence[s
             labels = _by_language(ontology, subject, RDFS.label)
             definitions = _by_language(ontology, subject, SKOS.definition)
             parents = list(ontology.objects(subject, RDFS.subClassOf)) + list(
-                ontology.objects(subject, RDFS.subPropertyOf))
-            terms.append(Term(
-                iri=str(subject), anchor=str(subject).split("#", 1)[1],
-                label=_pick(labels, languages) or compact(str(subject)), labels=labels,
-                definition=_pick(definitions, languages), definitions=definitions,
-                parents=[r for r in map(ref, parents) if r],
-                domains=[r for r in map(ref, ontology.objects(subject, RDFS.domain)) if r],
-                ranges=[r for r in map(ref, ontology.objects(subject, RDFS.range)) if r],
-                types=[r for r in map(ref, ontology.objects(subject, RDF.type))
-                       if r and r.anchor],
-                usage=usage.get(str(subject), 0),
-            ))
+                ontology.objects(subject, RDFS.subPropertyOf)
+            )
+            terms.append(
+                Term(
+                    iri=str(subject),
+                    anchor=str(subject).split("#", 1)[1],
+                    label=_pick(labels, languages) or compact(str(subject)),
+                    labels=labels,
+                    definition=_pick(definitions, languages),
+                    definitions=definitions,
+                    parents=[r for r in map(ref, parents) if r],
+                    domains=[r for r in map(ref, ontology.objects(subject, RDFS.domain)) if r],
+                    ranges=[r for r in map(ref, ontology.objects(subject, RDFS.range)) if r],
+                    types=[
+                        r for r in map(ref, ontology.objects(subject, RDF.type)) if r and r.anchor
+                    ],
+                    usage=usage.get(str(subject), 0),
+                )
+            )
         sections[name] = sorted(terms, key=lambda t: t.label.lower())
     header = URIRef(ONTOLOGY_IRI)
     title = _pick(_by_language(ontology, header, URIRef(PREFIXES["dct"] + "title")), languages)
     description = _pick(
-        _by_language(ontology, header, URIRef(PREFIXES["dct"] + "description")), languages)
+        _by_language(ontology, header, URIRef(PREFIXES["dct"] + "description")), languages
+    )
     version = ontology.value(header, OWL.versionInfo)
-    return OntologyDoc(ONTOLOGY_IRI, title or "RIVM ontology", description,
-                       str(version) if version else None, sections)
+    return OntologyDoc(
+        ONTOLOGY_IRI,
+        title or "RIVM ontology",
+        description,
+        str(version) if version else None,
+        sections,
+    )

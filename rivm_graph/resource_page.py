@@ -1,7 +1,7 @@
 """What a resource page shows, built from the graph for one reader's languages (no Flask here).
 
-A page shows the resource's name and kind, a summary, its statements grouped (identity, place, dates,
-relations), the resources that point to it, the qualified statements about it (reported figures side
+A page shows the resource's name and kind, a summary, its statements grouped (identity,
+place, dates, relations), the resources that point to it, the qualified statements about it (reported figures side
 by side when sources disagree, memberships, participations, site statuses) each with its own
 sources, and the numbered list of every source cited.
 """
@@ -24,22 +24,59 @@ P = {k: PREFIXES[k] for k in ("rdfs", "skos", "schema", "dct", "rivm", "owl", "g
 RIVM = P["rivm"]
 SOURCE = URIRef(P["dct"] + "source")
 CONFIDENCE = URIRef(RIVM + "confidence")
-SUMMARY = (URIRef(P["rdfs"] + "comment"), URIRef(P["schema"] + "description"),
-           URIRef(P["skos"] + "definition"))
-HIDDEN = {str(RDF.type), str(SOURCE), str(CONFIDENCE), *(str(s) for s in SUMMARY),
-          *LABEL_PREDICATES}
+SUMMARY = (
+    URIRef(P["rdfs"] + "comment"),
+    URIRef(P["schema"] + "description"),
+    URIRef(P["skos"] + "definition"),
+)
+HIDDEN = {
+    str(RDF.type),
+    str(SOURCE),
+    str(CONFIDENCE),
+    *(str(s) for s in SUMMARY),
+    *LABEL_PREDICATES,
+}
 
-GROUPS: "OrderedDict[str, set[str]]" = OrderedDict(
-    identity={P["skos"] + "altLabel", P["schema"] + "alternateName", RIVM + "geonamesId",
-              RIVM + "wikidataId", RIVM + "iso3166Alpha2", P["owl"] + "sameAs",
-              P["schema"] + "url", RIVM + "sourceKey", RIVM + "sourceType", RIVM + "ordinal",
-              P["schema"] + "jobTitle", P["dct"] + "language"},
-    place={RIVM + "country", RIVM + "subdivisionCode", RIVM + "locatedIn", RIVM + "nearCity",
-           RIVM + "hostCity", P["schema"] + "location", P["geo"] + "hasGeometry",
-           P["schema"] + "address", P["wgs"] + "lat", P["wgs"] + "long", P["geo"] + "asWKT"},
-    dates={P["schema"] + "startDate", P["schema"] + "endDate", RIVM + "openingDate",
-           P["dct"] + "date", P["dct"] + "issued", P["dct"] + "modified", RIVM + "referenceDate",
-           RIVM + "announcedDate", RIVM + "effectiveDate", RIVM + "dateText"},
+GROUPS: OrderedDict[str, set[str]] = OrderedDict(
+    identity={
+        P["skos"] + "altLabel",
+        P["schema"] + "alternateName",
+        RIVM + "geonamesId",
+        RIVM + "wikidataId",
+        RIVM + "iso3166Alpha2",
+        P["owl"] + "sameAs",
+        P["schema"] + "url",
+        RIVM + "sourceKey",
+        RIVM + "sourceType",
+        RIVM + "ordinal",
+        P["schema"] + "jobTitle",
+        P["dct"] + "language",
+    },
+    place={
+        RIVM + "country",
+        RIVM + "subdivisionCode",
+        RIVM + "locatedIn",
+        RIVM + "nearCity",
+        RIVM + "hostCity",
+        P["schema"] + "location",
+        P["geo"] + "hasGeometry",
+        P["schema"] + "address",
+        P["wgs"] + "lat",
+        P["wgs"] + "long",
+        P["geo"] + "asWKT",
+    },
+    dates={
+        P["schema"] + "startDate",
+        P["schema"] + "endDate",
+        RIVM + "openingDate",
+        P["dct"] + "date",
+        P["dct"] + "issued",
+        P["dct"] + "modified",
+        RIVM + "referenceDate",
+        RIVM + "announcedDate",
+        RIVM + "effectiveDate",
+        RIVM + "dateText",
+    },
 )
 #: Kinds of resource that are statements about another resource, with their own sources.
 QUALIFIED = {
@@ -104,7 +141,7 @@ class ResourcePage:
     kinds: list[Value]
     summary: str | None
     summary_lang: str | None
-    groups: "OrderedDict[str, list[Row]]"
+    groups: OrderedDict[str, list[Row]]
     incoming: list[Row]
     figure_groups: list[FigureGroup]
     statements: dict[str, list[Statement]]
@@ -115,25 +152,37 @@ class ResourcePage:
 
 
 class PageBuilder:
-    def __init__(self, store: GraphStore, iri: str, languages: Sequence[str],
-                 local_href: Callable[[str], str]):
-        self.store, self.iri, self.languages, self.local_href = store, iri, list(languages), local_href
+    def __init__(
+        self,
+        store: GraphStore,
+        iri: str,
+        languages: Sequence[str],
+        local_href: Callable[[str], str],
+    ):
+        self.store, self.iri, self.languages, self.local_href = (
+            store,
+            iri,
+            list(languages),
+            local_href,
+        )
         self.graph: Graph = describe_resource(store, iri)
-        self.notes: "OrderedDict[str, SourceNote]" = OrderedDict()
+        self.notes: OrderedDict[str, SourceNote] = OrderedDict()
         self._predicate_labels: dict[str, str] = {}
 
     # -- names ------------------------------------------------------------------------------
     def label(self, iri: str, graph: Graph | None = None) -> str:
         graph = graph if graph is not None else self.graph
-        pairs = [(p, o) for p in LABEL_PREDICATES for o in graph.objects(URIRef(iri), URIRef(p))
-                 if isinstance(o, Literal)]
+        pairs = [
+            (p, o)
+            for p in LABEL_PREDICATES
+            for o in graph.objects(URIRef(iri), URIRef(p))
+            if isinstance(o, Literal)
+        ]
         return best_label(pairs, self.languages) or compact(iri)
 
     def predicate_label(self, iri: str) -> str:
         if iri not in self._predicate_labels:
-            result = self.store.query(
-                f"SELECT ?l WHERE {{ <{iri}> <{P['rdfs']}label> ?l }}"
-            )
+            result = self.store.query(f"SELECT ?l WHERE {{ <{iri}> <{P['rdfs']}label> ?l }}")
             pairs = [(P["rdfs"] + "label", r["l"]) for r in result.rows]
             self._predicate_labels[iri] = best_label(pairs, self.languages) or compact(iri)
         return self._predicate_labels[iri]
@@ -147,8 +196,12 @@ class PageBuilder:
         return Value(str(term))
 
     def pick_literal(self, subject: URIRef, predicates, graph: Graph) -> Literal | None:
-        pairs = [(str(LABEL_PREDICATES[1]), o) for p in predicates for o in graph.objects(subject, p)
-                 if isinstance(o, Literal)]
+        pairs = [
+            (str(LABEL_PREDICATES[1]), o)
+            for p in predicates
+            for o in graph.objects(subject, p)
+            if isinstance(o, Literal)
+        ]
         chosen = best_label(pairs, self.languages)
         if chosen is None:
             return None
@@ -162,14 +215,19 @@ class PageBuilder:
                 node = URIRef(source)
                 url = graph.value(node, URIRef(P["schema"] + "url"))
                 date = graph.value(node, URIRef(RIVM + "dateText")) or graph.value(
-                    node, URIRef(P["dct"] + "issued"))
+                    node, URIRef(P["dct"] + "issued")
+                )
                 kind = graph.value(node, URIRef(RIVM + "sourceType"))
                 title = graph.value(node, URIRef(P["dct"] + "title"))
                 self.notes[source] = SourceNote(
-                    number=len(self.notes) + 1, iri=source, href=self.local_href(source),
+                    number=len(self.notes) + 1,
+                    iri=source,
+                    href=self.local_href(source),
                     title=str(title) if title else self.label(source, graph),
-                    url=str(url) if url else None, date=str(date) if date else None,
-                    kind=str(kind) if kind else None)
+                    url=str(url) if url else None,
+                    date=str(date) if date else None,
+                    kind=str(kind) if kind else None,
+                )
             numbers.append(self.notes[source].number)
         return sorted(numbers)
 
@@ -195,8 +253,9 @@ class PageBuilder:
         graph = self.graph
         kinds = [self.value(t) for t in graph.objects(subject, RDF.type)]
         summary = self.pick_literal(subject, SUMMARY, graph)
-        groups: "OrderedDict[str, list[Row]]" = OrderedDict((g, []) for g in (*GROUPS, "relations",
-                                                                              "other"))
+        groups: OrderedDict[str, list[Row]] = OrderedDict(
+            (g, []) for g in (*GROUPS, "relations", "other")
+        )
         for row in self.rows(subject, graph, HIDDEN):
             group = next((g for g, members in GROUPS.items() if row.predicate in members), None)
             if group is None:
@@ -207,13 +266,20 @@ class PageBuilder:
         figure_groups = self.figure_groups(statements.pop("figures", []))
         point = self.point(subject)
         return ResourcePage(
-            iri=self.iri, title=self.label(self.iri), kinds=kinds,
+            iri=self.iri,
+            title=self.label(self.iri),
+            kinds=kinds,
             summary=str(summary) if summary is not None else None,
             summary_lang=summary.language if summary is not None else None,
             groups=OrderedDict((g, rows) for g, rows in groups.items() if rows),
-            incoming=incoming, figure_groups=figure_groups, statements=statements,
-            sources=sources, confidence=self.confidence(subject, graph),
-            notes=list(self.notes.values()), point=point)
+            incoming=incoming,
+            figure_groups=figure_groups,
+            statements=statements,
+            sources=sources,
+            confidence=self.confidence(subject, graph),
+            notes=list(self.notes.values()),
+            point=point,
+        )
 
     def incoming(self, subject: URIRef) -> tuple[list[Row], dict[str, list[Statement]]]:
         graph = self.graph
@@ -231,30 +297,47 @@ class PageBuilder:
                 plain[str(p)].append(s)
         for status in graph.objects(subject, URIRef(RIVM + "statusReport")):
             qualified["statuses"].append(status)
-        rows = [Row(p, self.predicate_label(p),
-                    sorted((self.value(s) for s in set(subjects)), key=lambda v: v.text.lower()))
-                for p, subjects in plain.items()]
-        statements = {kind: self.statements(sorted(set(nodes))) for kind, nodes in qualified.items()}
+        rows = [
+            Row(
+                p,
+                self.predicate_label(p),
+                sorted((self.value(s) for s in set(subjects)), key=lambda v: v.text.lower()),
+            )
+            for p, subjects in plain.items()
+        ]
+        statements = {
+            kind: self.statements(sorted(set(nodes))) for kind, nodes in qualified.items()
+        }
         return sorted(rows, key=lambda r: r.label.lower()), statements
 
     def statements(self, nodes: list[URIRef]) -> list[Statement]:
         if not nodes:
             return []
         values = " ".join(f"<{n}>" for n in nodes)
-        details = self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
+        details = self.store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
+        )
         graph = details.graph or Graph()
         add_names(self.store, graph, {str(o) for o in graph.objects() if isinstance(o, URIRef)})
         source_details = self.store.query(
-            "CONSTRUCT { ?src ?p ?o } WHERE { VALUES ?s { " + values + " } ?s <" + str(SOURCE)
-            + "> ?src . ?src ?p ?o }")
+            "CONSTRUCT { ?src ?p ?o } WHERE { VALUES ?s { "
+            + values
+            + " } ?s <"
+            + str(SOURCE)
+            + "> ?src . ?src ?p ?o }"
+        )
         if source_details.graph is not None:
             graph += source_details.graph
         out = [
             Statement(
-                iri=str(node), href=self.local_href(str(node)), title=self.label(str(node), graph),
+                iri=str(node),
+                href=self.local_href(str(node)),
+                title=self.label(str(node), graph),
                 rows=self.rows(node, graph, HIDDEN, leave_out=self.iri),
                 sources=self.cite(graph.objects(node, SOURCE), graph),
-                confidence=self.confidence(node, graph), graph=graph)
+                confidence=self.confidence(node, graph),
+                graph=graph,
+            )
             for node in nodes
         ]
         return sorted(out, key=lambda s: s.title.lower())
@@ -272,13 +355,16 @@ class PageBuilder:
                 name += " *"
             groups[name].append(figure)
             values[name].add(str(graph.value(node, URIRef(RIVM + "value"))))
-        return [FigureGroup(name, len(values[name]) > 1, sorted(items, key=_figure_order))
-                for name, items in sorted(groups.items())]
+        return [
+            FigureGroup(name, len(values[name]) > 1, sorted(items, key=_figure_order))
+            for name, items in sorted(groups.items())
+        ]
 
     def point(self, subject: URIRef) -> tuple[float, float] | None:
         result = self.store.query(
             f"SELECT ?lat ?long WHERE {{ <{subject}> <{P['geo']}hasGeometry> ?g . "
-            f"?g <{P['wgs']}lat> ?lat ; <{P['wgs']}long> ?long }} LIMIT 1")
+            f"?g <{P['wgs']}lat> ?lat ; <{P['wgs']}long> ?long }} LIMIT 1"
+        )
         if not result.rows:
             return None
         return float(result.rows[0]["lat"]), float(result.rows[0]["long"])
@@ -292,8 +378,9 @@ def _figure_order(figure: Statement) -> tuple:
     return (str(date or ""), str(value or ""))
 
 
-def build_page(store: GraphStore, iri: str, languages: Sequence[str],
-               local_href: Callable[[str], str]) -> ResourcePage:
+def build_page(
+    store: GraphStore, iri: str, languages: Sequence[str], local_href: Callable[[str], str]
+) -> ResourcePage:
     return PageBuilder(store, iri, languages, local_href).build()
 
 

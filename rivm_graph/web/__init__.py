@@ -7,16 +7,16 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from flask_cors import CORS
-
 from rdflib import Graph
 
 from ..catalogue import load_catalogue
+from ..config import DEFAULTS
 from ..files import ontology_files
 from ..jsonld_context import build_context
-from ..config import DEFAULTS
 from ..store import open_store
 from .errors import register_error_pages
 from .i18n import LANGUAGES, negotiate_language, translator
+from .security import register_security_headers
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(resources)
     app.register_blueprint(vocabulary)
     register_error_pages(app)
+    register_security_headers(app)
     # Open data: any origin may read, nobody sends credentials.
     CORS(
         app,

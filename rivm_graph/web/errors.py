@@ -1,4 +1,4 @@
-"""Error answers for every route: a page for a browser, one plain sentence otherwise; never a trace."""
+"""Errors on every route: a page for a browser, else one plain sentence; never a trace."""
 
 from __future__ import annotations
 
@@ -39,5 +39,8 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("unexpected error on %s", request.path)
-        return Response("The server could not answer this request; it has been logged.\n",
-                        status=503, mimetype="text/plain")
+        return Response(
+            "The server could not answer this request; it has been logged.\n",
+            status=503,
+            mimetype="text/plain",
+        )

@@ -6,7 +6,16 @@ import hashlib
 import json
 import re
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from rdflib import Graph
 
 from ..namespaces import ID_BASE, KINDS, bind_all
@@ -42,11 +51,14 @@ def _iri(kind: str, slug: str) -> str:
 def _not_found(iri: str):
     if choose_html():
         response = Response(
-            render_template("not_found.html", iri=iri, kind=iri[len(ID_BASE):].split("/")[0]),
-            status=404, mimetype="text/html")
+            render_template("not_found.html", iri=iri, kind=iri[len(ID_BASE) :].split("/")[0]),
+            status=404,
+            mimetype="text/html",
+        )
     else:
-        response = Response(f"Nothing is known about <{iri}> in this dataset.\n", status=404,
-                            mimetype="text/plain")
+        response = Response(
+            f"Nothing is known about <{iri}> in this dataset.\n", status=404, mimetype="text/plain"
+        )
     response.headers["Vary"] = "Accept"
     return response
 
@@ -59,15 +71,18 @@ def choose_html() -> bool:
 
 
 def _alternates(path: str) -> str:
-    links = [f'<{path}.{ext}>; rel="alternate"; type="{media}"' for ext, (media, _) in FORMATS.items()]
+    links = [
+        f'<{path}.{ext}>; rel="alternate"; type="{media}"' for ext, (media, _) in FORMATS.items()
+    ]
     return ", ".join(links)
 
 
 def _serialize(graph: Graph, fmt: str) -> bytes:
     if fmt == "json-ld":
         context = current_app.extensions["rivm_jsonld_context"]
-        return graph.serialize(format="json-ld", context=context["@context"], auto_compact=True,
-                               encoding="utf-8")
+        return graph.serialize(
+            format="json-ld", context=context["@context"], auto_compact=True, encoding="utf-8"
+        )
     return graph.serialize(format=fmt, encoding="utf-8")
 
 
@@ -100,20 +115,31 @@ def document(kind: str, name: str):
     if not resource_exists(store, iri):
         return _not_found(iri)
     try:
-        media_type = FORMATS[ext][0] if dot else choose(request, OFFERED, request.args.get("format"))
+        media_type = (
+            FORMATS[ext][0] if dot else choose(request, OFFERED, request.args.get("format"))
+        )
     except NotAcceptable as error:
-        return error_response(request, 406, "This document is offered as: " + ", ".join(error.offered))
+        return error_response(
+            request, 406, "This document is offered as: " + ", ".join(error.offered)
+        )
     base_path = f"/doc/{kind}/{slug}"
     language = negotiate_language(request)
     if media_type == "text/html":
         page = build_page(store, iri, [language, "en", "fr"], local_href)
-        body = render_template("resource.html", page=page, base_path=base_path,
-                               formats=FORMATS, doc_iri=document_iri(iri))
+        body = render_template(
+            "resource.html",
+            page=page,
+            base_path=base_path,
+            formats=FORMATS,
+            doc_iri=document_iri(iri),
+        )
         response = Response(body, mimetype="text/html")
     else:
         fmt = FORMATS[BY_MEDIA_TYPE[media_type]][1]
-        response = Response(_serialize(describe_resource(store, iri), fmt),
-                            content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""))
+        response = Response(
+            _serialize(describe_resource(store, iri), fmt),
+            content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""),
+        )
     response.headers["Vary"] = "Accept, Accept-Language"
     response.headers["Link"] = _alternates(base_path) + f', <{iri}>; rel="about"'
     response.headers["Content-Location"] = f"{base_path}.{BY_MEDIA_TYPE[media_type]}"
@@ -131,9 +157,12 @@ def listing(kind: str):
         return error_response(request, 400, "page must be a positive whole number")
     language = negotiate_language(request)
     prefix = f"{ID_BASE}{kind}/"
-    total = int(store.query(
-        f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}'
-    ).rows[0]["n"])
+    total = int(
+        store.query(
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) "
+            f'WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}'
+        ).rows[0]["n"]
+    )
     rows = store.query(
         f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{
               ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}"))
@@ -155,13 +184,24 @@ def listing(kind: str):
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
     if media_type == "text/html":
-        body = render_template("listing.html", kind=kind, items=items, page_number=page_number,
-                               last=last, total=total, local_href=local_href)
+        body = render_template(
+            "listing.html",
+            kind=kind,
+            items=items,
+            page_number=page_number,
+            last=last,
+            total=total,
+            local_href=local_href,
+        )
         response = Response(body, mimetype="text/html")
     else:
-        response = Response(_serialize(_listing_graph(kind, items, page_number, last, total),
-                                       FORMATS[BY_MEDIA_TYPE[media_type]][1]),
-                            content_type=media_type)
+        response = Response(
+            _serialize(
+                _listing_graph(kind, items, page_number, last, total),
+                FORMATS[BY_MEDIA_TYPE[media_type]][1],
+            ),
+            content_type=media_type,
+        )
     response.headers["Vary"] = "Accept, Accept-Language"
     if links:
         response.headers["Link"] = ", ".join(links)
@@ -176,16 +216,24 @@ def _listing_graph(kind: str, items, page_number: int, last: int, total: int) ->
     collection = f"{ID_BASE}{kind}/"
     view = f"{collection}?page={page_number}"
     data = {
-        "@context": {"hydra": "http://www.w3.org/ns/hydra/core#",
-                     "rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
-        "@id": collection, "@type": "hydra:Collection", "hydra:totalItems": total,
+        "@context": {
+            "hydra": "http://www.w3.org/ns/hydra/core#",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        },
+        "@id": collection,
+        "@type": "hydra:Collection",
+        "hydra:totalItems": total,
         "hydra:member": [{"@id": iri, "rdfs:label": label} for iri, label in items],
         "hydra:view": {
-            "@id": view, "@type": "hydra:PartialCollectionView",
+            "@id": view,
+            "@type": "hydra:PartialCollectionView",
             "hydra:first": {"@id": f"{collection}?page=1"},
             "hydra:last": {"@id": f"{collection}?page={last}"},
-            **({"hydra:next": {"@id": f"{collection}?page={page_number + 1}"}}
-               if page_number < last else {}),
+            **(
+                {"hydra:next": {"@id": f"{collection}?page={page_number + 1}"}}
+                if page_number < last
+                else {}
+            ),
         },
     }
     graph.parse(data=json.dumps(data), format="json-ld")

@@ -37,7 +37,9 @@ def _negotiated(name: str, ext: str | None) -> str | Response:
     try:
         return choose(request, OFFERED, request.args.get("format"))
     except NotAcceptable as error:
-        return error_response(request, 406, f"The {name} is offered as: " + ", ".join(error.offered))
+        return error_response(
+            request, 406, f"The {name} is offered as: " + ", ".join(error.offered)
+        )
 
 
 def _answer(path: str, media_type: str, html, graph_factory) -> Response:
@@ -62,8 +64,11 @@ def ontology(ext: str | None = None):
     root = Path(current_app.config["DATA_ROOT"])
 
     def html(language: str) -> str:
-        doc = build_ontology_doc(current_app.extensions["rivm_ontology"],
-                                 current_app.extensions["rivm_store"], [language, "en", "fr"])
+        doc = build_ontology_doc(
+            current_app.extensions["rivm_ontology"],
+            current_app.extensions["rivm_store"],
+            [language, "en", "fr"],
+        )
         return render_template("ontology.html", doc=doc, formats=FORMATS, base_path="/ontology")
 
     return _answer("/ontology", media_type, html, lambda: _graph([root / "ontology" / "rivm.ttl"]))
@@ -85,12 +90,23 @@ def shapes(ext: str | None = None):
             part = _graph([path])
             items = []
             for shape in sorted(set(part.subjects(RDF.type, SH.NodeShape))):
-                names = [(str(SH.name), o) for o in graph.objects(shape, SH.name)
-                         if isinstance(o, Literal)]
-                descriptions = [(str(SH.name), o) for o in graph.objects(shape, SH.description)
-                                if isinstance(o, Literal)]
-                items.append((str(shape), best_label(names, [language, "en"]) or str(shape),
-                              best_label(descriptions, [language, "en"])))
+                names = [
+                    (str(SH.name), o)
+                    for o in graph.objects(shape, SH.name)
+                    if isinstance(o, Literal)
+                ]
+                descriptions = [
+                    (str(SH.name), o)
+                    for o in graph.objects(shape, SH.description)
+                    if isinstance(o, Literal)
+                ]
+                items.append(
+                    (
+                        str(shape),
+                        best_label(names, [language, "en"]) or str(shape),
+                        best_label(descriptions, [language, "en"]),
+                    )
+                )
             groups.append((name, items))
         return render_template("shapes.html", groups=groups, formats=FORMATS, base_path="/shapes")
 

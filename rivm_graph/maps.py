@@ -1,0 +1,801 @@
+"""Pictures of the network as SVG text: a world map, a locator map and a timeline.
+
+The country outlines are Natural Earth's (1:110m), vendored from the `world-atlas` package as
+TopoJSON (see `web/static/vendor/world-atlas/SOURCE.txt`). The TopoJSON is decoded here, in
+Python, once (on first use, never at import), and projected with Natural Earth I, the projection
+the data set is named after. Rings that cross the antimeridian are unwrapped into one continuous
+ring, drawn once more shifted by a full turn where they stick out, and clipped to the outline of
+the sphere, so no stroke ever crosses the map; a ring around a pole (Antarctica) is closed along
+the pole line.
+
+Every picture is plain SVG: `role="img"` with a `<title>` and a `<desc>` named by
+`aria-labelledby`, a `viewBox` so it scales, presentation attributes and classes (no `style`
+attribute, no script, no event handler, no external reference), and every label escaped. Ids
+inside a picture start with a prefix derived from its content, so several pictures can share a
+page. This module does not use Flask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import itertools
+import json
+import math
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape, quoteattr
+
+ATLAS_PATH = (
+    Path(__file__).resolve().parent
+    / "web"
+    / "static"
+    / "vendor"
+    / "world-atlas"
+    / "countries-110m.json"
+)
+
+SVG_NS = "http://www.w3.org/2000/svg"
+
+# ISO 3166-1 numeric code -> alpha-2 code, for every id that occurs in world-atlas 2.0.2's
+# countries-110m.json (taken from Debian's iso-codes 4.15 tables). N. Cyprus, Somaliland and
+# Kosovo have no ISO numeric id there, so they cannot be highlighted.
+_ISO_NUMERIC_ALPHA2 = """
+004AF 008AL 010AQ 012DZ 024AO 031AZ 032AR 036AU 040AT 044BS 050BD 051AM 056BE 064BT 068BO
+070BA 072BW 076BR 084BZ 090SB 096BN 100BG 104MM 108BI 112BY 116KH 120CM 124CA 140CF 144LK
+148TD 152CL 156CN 158TW 170CO 178CG 180CD 188CR 191HR 192CU 196CY 203CZ 204BJ 208DK 214DO
+218EC 222SV 226GQ 231ET 232ER 233EE 238FK 242FJ 246FI 250FR 260TF 262DJ 266GA 268GE 270GM
+275PS 276DE 288GH 300GR 304GL 320GT 324GN 328GY 332HT 340HN 348HU 352IS 356IN 360ID 364IR
+368IQ 372IE 376IL 380IT 384CI 388JM 392JP 398KZ 400JO 404KE 408KP 410KR 414KW 417KG 418LA
+422LB 426LS 428LV 430LR 434LY 440LT 442LU 450MG 454MW 458MY 466ML 478MR 484MX 496MN 498MD
+499ME 504MA 508MZ 512OM 516NA 524NP 528NL 540NC 548VU 554NZ 558NI 562NE 566NG 578NO 586PK
+591PA 598PG 600PY 604PE 608PH 616PL 620PT 624GW 626TL 630PR 634QA 642RO 643RU 646RW 682SA
+686SN 688RS 694SL 703SK 704VN 705SI 706SO 710ZA 716ZW 724ES 728SS 729SD 732EH 740SR 748SZ
+752SE 756CH 760SY 762TJ 764TH 768TG 780TT 784AE 788TN 792TR 795TM 800UG 804UA 807MK 818EG
+826GB 834TZ 840US 854BF 858UY 860UZ 862VE 887YE 894ZM
+"""
+ISO_NUMERIC_TO_ALPHA2: Mapping[str, str] = {
+    item[:3]: item[3:] for item in _ISO_NUMERIC_ALPHA2.split()
+}
+
+LonLat = tuple[float, float]
+Ring = tuple[LonLat, ...]
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Country:
+    """One country of the atlas: its ids, its name and its polygons (rings of lon/lat degrees).
+
+    The first ring of each polygon is its exterior, the others are holes.
+    """
+
+    numeric: str | None
+    alpha2: str | None
+    name: str
+    polygons: tuple[tuple[Ring, ...], ...]
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A marker on a map: a city or a Michelin site, linking to its page."""
+
+    iri: str
+    label: str
+    lat: float
+    long: float
+    href: str
+    kind: str = "city"  # "city" or "site"
+
+
+class Attendance(NamedTuple):
+    """One reported attendance figure: the value, what is counted, and who reported it."""
+
+    value: object  # int, Decimal, float or str
+    quantity: str  # e.g. "cities"
+    source: str  # e.g. "Agence C3M"
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """An event on the timeline; `figures` holds (value, quantity label, source label) triples."""
+
+    iri: str
+    label: str
+    date: dt.date
+    href: str
+    kind: str = "event"  # "conference" is drawn prominently
+    figures: Sequence[tuple[object, str, str]] = field(default_factory=tuple)
+
+
+def decode_topology(topology: Mapping, object_name: str = "countries") -> list[Country]:
+    """Decode a TopoJSON geometry collection of polygons into countries.
+
+    Arcs are delta-encoded integer positions when the topology has a `transform` (quantized):
+    position = cumulative sum * scale + translate. Arc index `~i` (negative) is arc `i` reversed;
+    consecutive arcs of a ring share their joining point, which is kept once.
+    """
+    transform = topology.get("transform")
+    arcs: list[list[LonLat]] = []
+    for arc in topology["arcs"]:
+        if transform:
+            (kx, ky), (tx, ty) = transform["scale"], transform["translate"]
+            x = y = 0
+            points = []
+            for dx, dy, *_ in arc:
+                x += dx
+                y += dy
+                points.append((x * kx + tx, y * ky + ty))
+        else:
+            points = [(float(p[0]), float(p[1])) for p in arc]
+        arcs.append(points)
+
+    def ring(indexes: Sequence[int]) -> Ring:
+        points: list[LonLat] = []
+        for i in indexes:
+            part = arcs[i] if i >= 0 else arcs[~i][::-1]
+            points.extend(part if not points else part[1:])
+        return tuple(points)
+
+    countries = []
+    for geometry in topology["objects"][object_name]["geometries"]:
+        kind = geometry.get("type")
+        if kind == "Polygon":
+            polygons = [geometry["arcs"]]
+        elif kind == "MultiPolygon":
+            polygons = geometry["arcs"]
+        else:
+            continue
+        numeric = geometry.get("id")
+        numeric = str(numeric) if numeric is not None else None
+        name = (geometry.get("properties") or {}).get("name") or ""
+        countries.append(
+            Country(
+                numeric=numeric,
+                alpha2=ISO_NUMERIC_TO_ALPHA2.get(numeric) if numeric else None,
+                name=name,
+                polygons=tuple(tuple(ring(r) for r in polygon) for polygon in polygons),
+            )
+        )
+    return countries
+
+
+@functools.cache
+def world_countries() -> tuple[Country, ...]:
+    """The vendored Natural Earth countries, read and decoded on first call only."""
+    with ATLAS_PATH.open(encoding="utf-8") as f:
+        return tuple(decode_topology(json.load(f)))
+
+
+# --------------------------------------------------------------------------- projection
+
+_RAD = math.pi / 180
+
+
+def natural_earth1(lon: float, lat: float) -> tuple[float, float]:
+    """Natural Earth I (Šavrič, Jenny, Patterson, Petrovič, Hurni 2011) on the unit sphere.
+
+    Degrees in; x east, y north out. The same polynomial as d3-geo's `geoNaturalEarth1`.
+    """
+    lam, phi = lon * _RAD, lat * _RAD
+    phi2 = phi * phi
+    phi4 = phi2 * phi2
+    x = lam * (
+        0.8707 - 0.131979 * phi2 + phi4 * (-0.013791 + phi4 * (0.003971 * phi2 - 0.001529 * phi4))
+    )
+    y = phi * (
+        1.007226 + phi2 * (0.015085 + phi4 * (-0.044475 + 0.028874 * phi2 - 0.005916 * phi4))
+    )
+    return x, y
+
+
+def _wrap(lon: float) -> float:
+    """Longitude into [-180, 180)."""
+    return (lon + 180.0) % 360.0 - 180.0
+
+
+def unwrap_ring(ring: Ring, lon0: float = 0.0) -> list[list[LonLat]]:
+    """A ring as seen from central meridian `lon0`, never jumping across the antimeridian.
+
+    Longitudes are made continuous (a step of more than 180° is taken the short way round), so a
+    ring that crosses the antimeridian extends past ±180°; it is returned again shifted by ∓360°
+    so that both sides show once clipped to the sphere. A ring that goes round a pole (its
+    longitudes end a full turn from where they began) is closed along that pole's line.
+    """
+    if not ring:
+        return []
+    points = [(_wrap(lon - lon0), lat) for lon, lat in ring]
+    offset = 0.0
+    previous = points[0][0]
+    out = [points[0]]
+    for lon, lat in points[1:]:
+        step = lon - previous
+        if step > 180:
+            offset -= 360
+        elif step < -180:
+            offset += 360
+        previous = lon
+        out.append((lon + offset, lat))
+    if offset:  # around a pole: walk along the pole line back to the start, densely
+        pole = -90.0 if sum(lat for _, lat in out) < 0 else 90.0
+        end, start = out[-1][0], out[0][0]
+        steps = max(2, math.ceil(abs(end - start) / 10))
+        out.extend((end + (start - end) * i / steps, pole) for i in range(steps + 1))
+    lo = min(lon for lon, _ in out)
+    hi = max(lon for lon, _ in out)
+    copies = [out]
+    if hi > 180:
+        copies.append([(lon - 360, lat) for lon, lat in out])
+    if lo < -180:
+        copies.append([(lon + 360, lat) for lon, lat in out])
+    return copies
+
+
+@dataclass(frozen=True)
+class _View:
+    """Natural Earth I around `lon0`, scaled by `k` and shifted so that (x0, y0) is the top left."""
+
+    lon0: float
+    k: float
+    x0: float
+    y0: float
+
+    def raw(self, lon: float, lat: float) -> tuple[float, float]:
+        """Project longitude already relative to lon0 (may lie outside ±180 for unwrapped rings)."""
+        x, y = natural_earth1(lon, lat)
+        return x * self.k - self.x0, -y * self.k - self.y0
+
+    def point(self, lat: float, long: float) -> tuple[float, float]:
+        return self.raw(_wrap(long - self.lon0), lat)
+
+
+# --------------------------------------------------------------------------- SVG helpers
+
+
+def _num(v: float) -> str:
+    """A coordinate with at most one decimal, as short as possible."""
+    text = f"{round(v, 1):.1f}".rstrip("0").rstrip(".")
+    if text in ("", "-0"):
+        return "0"
+    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+
+
+def _tenths(t: int) -> str:
+    return _num(t / 10)
+
+
+def _pair(a: str, b: str) -> str:
+    return a + ("" if b.startswith("-") else ",") + b
+
+
+def _path_data(rings: Iterable[Sequence[tuple[float, float]]]) -> str:
+    """SVG path data: an absolute move to each ring's start, then relative line steps, in tenths
+    of a unit (so rounding never accumulates); repeated points after rounding are dropped."""
+    parts = []
+    for ring in rings:
+        pts: list[tuple[int, int]] = []
+        for x, y in ring:
+            p = (round(x * 10), round(y * 10))
+            if not pts or p != pts[-1]:
+                pts.append(p)
+        if len(pts) > 1 and pts[-1] == pts[0]:
+            pts.pop()
+        if len(pts) < 3:
+            continue
+        out = ["M", _pair(_tenths(pts[0][0]), _tenths(pts[0][1])), "l"]
+        steps = []
+        for (ax, ay), (bx, by) in itertools.pairwise(pts):
+            steps.append(_pair(_tenths(bx - ax), _tenths(by - ay)))
+        for i, s in enumerate(steps):
+            out.append(s if i == 0 or s.startswith("-") else " " + s)
+        out.append("z")
+        parts.append("".join(out))
+    return "".join(parts)
+
+
+def _safe_href(href: str | None) -> str | None:
+    """A link target only if it is relative or http(s): never `javascript:` or `data:`."""
+    if not href:
+        return None
+    href = href.strip()
+    try:
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:
+        return None
+    return href if scheme in ("", "http", "https") else None
+
+
+def _prefix(kind: str, *parts: object) -> str:
+    digest = hashlib.sha1(repr(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
+    return f"{kind}-{digest}"
+
+
+def _svg_open(
+    prefix: str, width: float, height: float, css_class: str, shown_height: float | None = None
+) -> str:
+    w, h = _num(width), _num(height)
+    shown = _num(shown_height) if shown_height is not None else h
+    return (
+        f'<svg xmlns="{SVG_NS}" class={quoteattr(css_class)} role="img"'
+        f' aria-labelledby="{prefix}-title {prefix}-desc" viewBox="0 0 {w} {h}"'
+        f' width="{w}" height="{shown}" font-family="system-ui, sans-serif">'
+    )
+
+
+def _title_desc(prefix: str, title: str, description: str) -> str:
+    return (
+        f'<title id="{prefix}-title">{escape(title)}</title>'
+        f'<desc id="{prefix}-desc">{escape(description)}</desc>'
+    )
+
+
+def _link(href: str | None, inner: str, css_class: str) -> str:
+    """`inner` inside a link when `href` is safe, else inside a plain group."""
+    target = _safe_href(href)
+    if target is None:
+        return f"<g class={quoteattr(css_class)}>{inner}</g>"
+    return f"<a href={quoteattr(target)} class={quoteattr(css_class)}>{inner}</a>"
+
+
+def _sphere_outline(view: _View) -> list[tuple[float, float]]:
+    west = [view.raw(-180.0, float(lat)) for lat in range(-90, 91, 2)]
+    east = [view.raw(180.0, float(lat)) for lat in range(90, -91, -2)]
+    return west + east
+
+
+def _project_country(country: Country, view: _View) -> list[list[tuple[float, float]]]:
+    rings = []
+    for polygon in country.polygons:
+        for ring in polygon:
+            for copy in unwrap_ring(ring, view.lon0):
+                rings.append([view.raw(lon, lat) for lon, lat in copy])
+    return rings
+
+
+def _bbox(rings: Iterable[Sequence[tuple[float, float]]]) -> tuple[float, float, float, float]:
+    xs = [x for ring in rings for x, _ in ring]
+    ys = [y for ring in rings for _, y in ring]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _inside(x: float, y: float, rings: Iterable[Sequence[tuple[float, float]]]) -> bool:
+    """Even-odd point in polygon over all rings (holes and shifted copies included)."""
+    inside = False
+    for ring in rings:
+        n = len(ring)
+        for i in range(n):
+            (ax, ay), (bx, by) = ring[i], ring[(i + 1) % n]
+            if (ay > y) != (by > y) and x < ax + (y - ay) * (bx - ax) / (by - ay):
+                inside = not inside
+    return inside
+
+
+def _marker(
+    point: MapPoint, x: float, y: float, *, size: float = 1.0, css: str = "rivm-map-marker"
+) -> str:
+    cx, cy = _num(x), _num(y)
+    if point.kind == "site":
+        r = 4.5 * size
+        shape = (
+            f'<path d="M{cx},{_num(y - r)}l{_num(r)},{_num(r)} {_num(-r)},{_num(r)}'
+            f' {_num(-r)},{_num(-r)}z" fill="#1d5fa6" stroke="#ffffff" stroke-width="1"/>'
+        )
+    else:
+        shape = (
+            f'<circle cx="{cx}" cy="{cy}" r="{_num(4 * size)}" fill="#c62828"'
+            f' stroke="#ffffff" stroke-width="1.2"/>'
+        )
+    kind = "site" if point.kind == "site" else "city"
+    inner = f"<title>{escape(point.label)}</title>{shape}"
+    return _link(point.href, inner, f"{css} rivm-map-{kind}")
+
+
+# --------------------------------------------------------------------------- world map
+
+_WORLD_PAD = 4.0
+_LEGEND_HEIGHT = 26.0
+_X_MAX = natural_earth1(180.0, 0.0)[0]
+
+
+@functools.lru_cache(maxsize=8)
+def _world_layer(width: int, south: float, north: float) -> tuple[_View, float, tuple]:
+    """The projected countries for a world map of this width and latitude range (cached)."""
+    k = (width - 2 * _WORLD_PAD) / (2 * _X_MAX)
+    top = natural_earth1(0.0, north)[1] * k
+    bottom = natural_earth1(0.0, south)[1] * k
+    view = _View(lon0=0.0, k=k, x0=-_X_MAX * k - _WORLD_PAD, y0=-top - _WORLD_PAD)
+    map_height = top - bottom + 2 * _WORLD_PAD
+    layer = []
+    for country in world_countries():
+        rings = _project_country(country, view)
+        if not rings:
+            continue
+        _, y_lo, _, y_hi = _bbox(rings)
+        if y_lo > map_height or y_hi < 0:  # wholly outside the latitudes shown
+            continue
+        layer.append((country, _path_data(rings)))
+    return view, map_height, tuple(layer)
+
+
+def world_map_svg(
+    points: Iterable[MapPoint],
+    *,
+    title: str,
+    description: str,
+    width: int = 960,
+    height: int | None = None,
+    highlight: Iterable[str] | None = None,
+    south: float = -58.0,
+    north: float = 90.0,
+    legend: Mapping[str, str] | None = None,
+    country_names: Mapping[str, str] | None = None,
+) -> str:
+    """A world map (Natural Earth I) with one linked marker per point, as SVG text.
+
+    `highlight`: ISO 3166-1 alpha-2 codes of countries to tint (e.g. the network's countries).
+    `south`/`north`: latitudes shown (the default leaves out Antarctica). `legend`: text for the
+    "city" and "site" entries. `country_names`: alpha-2 code -> name for the countries' tooltips
+    (e.g. in the page's language); otherwise the atlas's English name. `height` defaults to the
+    map's natural height plus the legend; another value only changes the viewport, not the map.
+    """
+    points = list(points)
+    view, map_height, layer = _world_layer(int(width), float(south), float(north))
+    full_height = map_height + _LEGEND_HEIGHT
+    prefix = _prefix("map", title, description, width, south, north, [p.iri for p in points])
+    marked = {c.upper() for c in highlight} if highlight else set()
+    names = {k.upper(): v for k, v in (country_names or {}).items()}
+    legend = {"city": "City", "site": "Michelin site", **(legend or {})}
+
+    out = [_svg_open(prefix, width, full_height, "rivm-map rivm-world-map", height)]
+    out.append(_title_desc(prefix, title, description))
+    sphere = _path_data([_sphere_outline(view)])
+    out.append(f'<defs><clipPath id="{prefix}-clip"><path d="{sphere}"/></clipPath></defs>')
+    out.append(f'<path class="rivm-map-sphere" d="{sphere}" fill="#dcebf5"/>')
+    out.append(
+        f'<g class="rivm-map-countries" clip-path="url(#{prefix}-clip)" fill="#f4f1ea"'
+        ' stroke="#9a948a" stroke-width=".4" stroke-linejoin="round" fill-rule="evenodd">'
+    )
+    for country, d in layer:
+        name = names.get(country.alpha2 or "", country.name)
+        if country.alpha2 and country.alpha2 in marked:
+            css, fill = "rivm-map-country rivm-map-country-highlight", ' fill="#f3d9a4"'
+        else:
+            css, fill = "rivm-map-country", ""
+        tooltip = f"<title>{escape(name)}</title>" if name else ""
+        out.append(f'<path class="{css}"{fill} d="{d}">{tooltip}</path>')
+    out.append("</g>")
+
+    out.append('<g class="rivm-map-markers">')
+    for kind in ("site", "city"):  # cities on top
+        for p in points:
+            if (p.kind == "site") == (kind == "site"):
+                x, y = view.point(p.lat, p.long)
+                out.append(_marker(p, x, y))
+    out.append("</g>")
+
+    kinds = [
+        k for k in ("city", "site") if any((p.kind == "site") == (k == "site") for p in points)
+    ]
+    if kinds:
+        ly = map_height + _LEGEND_HEIGHT / 2
+        out.append('<g class="rivm-map-legend" font-size="12" fill="#333333">')
+        lx = 12.0
+        for k in kinds:
+            sample = MapPoint(iri="", label=legend[k], lat=0, long=0, href="", kind=k)
+            out.append(_marker(sample, lx, ly, css="rivm-map-legend-key"))
+            text = escape(legend[k])
+            out.append(f'<text x="{_num(lx + 9)}" y="{_num(ly + 4)}">{text}</text>')
+            lx += 9 + 7.2 * len(legend[k]) + 24
+        out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- locator map
+
+
+def locator_map_svg(
+    lat: float,
+    long: float,
+    *,
+    label: str,
+    width: int = 320,
+    height: int | None = None,
+    span: float = 40.0,
+    title: str | None = None,
+    description: str | None = None,
+    href: str | None = None,
+    kind: str = "city",
+) -> str:
+    """A small map centred on (lat, long), about `span` degrees of longitude wide, with the
+    point marked and labelled and the country that contains it tinted, as SVG text.
+
+    The projection turns to put `long` on the central meridian, so the point is always in the
+    middle horizontally; vertically the window stays within the poles.
+    """
+    height = height if height is not None else round(width * 0.625)
+    prefix = _prefix("locator", lat, long, label, width, height, span)
+    half_w = natural_earth1(span / 2, 0.0)[0]
+    k = width / (2 * half_w)
+    _, py = natural_earth1(0.0, lat)
+    top = min(py * k + height / 2, natural_earth1(0.0, 90.0)[1] * k)
+    top = max(top, natural_earth1(0.0, -90.0)[1] * k + height)
+    view = _View(lon0=long, k=k, x0=-width / 2, y0=-top)
+    px, py = view.point(lat, long)
+
+    title = title if title is not None else label
+    if description is None:
+        ns = "N" if lat >= 0 else "S"
+        ew = "E" if long >= 0 else "W"
+        description = f"Map locating {label} at {abs(lat):.2f}° {ns}, {abs(long):.2f}° {ew}."
+    out = [_svg_open(prefix, width, height, "rivm-map rivm-locator-map")]
+    out.append(_title_desc(prefix, title, description))
+    sphere = _path_data([_sphere_outline(view)])
+    out.append(f'<defs><clipPath id="{prefix}-clip"><path d="{sphere}"/></clipPath></defs>')
+    out.append(f'<path class="rivm-map-sphere" d="{sphere}" fill="#dcebf5"/>')
+    out.append(
+        f'<g class="rivm-map-countries" clip-path="url(#{prefix}-clip)" fill="#f4f1ea"'
+        ' stroke="#9a948a" stroke-width=".6" stroke-linejoin="round" fill-rule="evenodd">'
+    )
+    margin = 20.0
+    for country in world_countries():
+        rings = _project_country(country, view)
+        if not rings:
+            continue
+        x_lo, y_lo, x_hi, y_hi = _bbox(rings)
+        if x_hi < -margin or x_lo > width + margin or y_hi < -margin or y_lo > height + margin:
+            continue
+        here = _inside(px, py, rings)
+        css = "rivm-map-country rivm-map-country-here" if here else "rivm-map-country"
+        fill = ' fill="#f3d9a4"' if here else ""
+        tooltip = f"<title>{escape(country.name)}</title>" if country.name else ""
+        out.append(f'<path class="{css}"{fill} d="{_path_data(rings)}">{tooltip}</path>')
+    out.append("</g>")
+    point = MapPoint(iri="", label=label, lat=lat, long=long, href=href or "", kind=kind)
+    out.append(f'<g class="rivm-map-markers">{_marker(point, px, py, size=1.5)}</g>')
+    anchor, tx = ("end", px - 10) if px > width * 0.7 else ("start", px + 10)
+    out.append(
+        f'<text class="rivm-map-label" x="{_num(tx)}" y="{_num(py + 4)}" text-anchor="{anchor}"'
+        ' font-size="13" font-weight="600" fill="#222222" stroke="#ffffff" stroke-width="3"'
+        f' stroke-linejoin="round" paint-order="stroke">{escape(label)}</text>'
+    )
+    out.append("</svg>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def _format_value(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    if isinstance(value, Decimal | float):
+        try:
+            if value == int(value):
+                return _format_value(int(value))
+        except (OverflowError, ValueError):
+            pass
+        return str(value)
+    return str(value)
+
+
+def _sort_key(value: object) -> tuple[int, float, str]:
+    try:
+        return (0, float(value), "")  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return (1, 0.0, str(value))
+
+
+def _figure_groups(figures: Sequence[tuple[object, str, str]]) -> list[list[Attendance]]:
+    """Figures grouped by what they count (in first-seen order), each group by value."""
+    groups: dict[str, list[Attendance]] = {}
+    for value, quantity, source in figures:
+        groups.setdefault(quantity, []).append(Attendance(value, quantity, source))
+    return [sorted(g, key=lambda a: _sort_key(a.value)) for g in groups.values()]
+
+
+@dataclass
+class _Block:
+    event: TimelineEvent
+    x: float
+    lines: list[str]
+    groups: list[list[Attendance]]
+    width: float
+    height: float
+    left: float = 0.0
+    level: int = 0
+
+
+_CHAR_W = {"conference": 7.0, "event": 6.2}  # average advance per character at the fonts used
+_LINE_H = {"conference": 15.0, "event": 13.5}
+_FONT = {"conference": 12.5, "event": 11.0}
+
+
+def _figures_text(group: list[Attendance]) -> str:
+    return " / ".join(_format_value(a.value) for a in group) + " " + group[0].quantity
+
+
+def timeline_svg(
+    events: Iterable[TimelineEvent],
+    *,
+    title: str,
+    description: str,
+    width: int = 960,
+    wrap_at: int = 26,
+) -> str:
+    """The events on a horizontal time axis, as SVG text.
+
+    Conferences sit above the axis, larger; other events below. Each event links to its page,
+    with its label wrapped on a few lines and its reported attendance under it: several figures
+    for the same quantity side by side ("34 / 40 / 44 cities"), each with its source in a tooltip.
+    Labels are stacked on as many rows as needed so that none overlaps another.
+    """
+    events = sorted(events, key=lambda e: (e.date, e.label))
+    prefix = _prefix("timeline", title, description, width, [(e.iri, e.date) for e in events])
+    margin = 12.0
+    if events:
+        first, last = events[0].date.year, events[-1].date.year + 1
+    else:
+        today = dt.date.today().year
+        first, last = today, today + 1
+    start, end = dt.date(first, 1, 1), dt.date(last, 1, 1)
+    span_days = (end - start).days
+    usable = width - 2 * margin
+
+    def x_of(d: dt.date) -> float:
+        return margin + usable * (d - start).days / span_days
+
+    blocks: dict[str, list[_Block]] = {"conference": [], "event": []}
+    for e in events:
+        cls = "conference" if e.kind == "conference" else "event"
+        lines = textwrap.wrap(e.label, wrap_at) or [""]
+        groups = _figure_groups(e.figures)
+        texts = lines + [_figures_text(g) for g in groups]
+        w = min(usable, max(len(t) for t in texts) * _CHAR_W[cls])
+        h = len(texts) * _LINE_H[cls]
+        b = _Block(e, x_of(e.date), lines, groups, w, h)
+        b.left = min(max(b.x - w / 2, margin), width - margin - w)
+        blocks[cls].append(b)
+
+    def stack(items: list[_Block]) -> list[float]:
+        """Assign each block the first row where it overlaps nothing; return each row's height."""
+        rows: list[list[tuple[float, float]]] = []
+        heights: list[float] = []
+        for b in items:
+            lo, hi = b.left - 6, b.left + b.width + 6
+            for i, row in enumerate(rows):
+                if all(hi <= a or lo >= c for a, c in row):
+                    b.level = i
+                    break
+            else:
+                rows.append([])
+                heights.append(0.0)
+                b.level = len(rows) - 1
+            rows[b.level].append((lo, hi))
+            heights[b.level] = max(heights[b.level], b.height)
+        return heights
+
+    gap = 10.0
+    above = stack(blocks["conference"])
+    below = stack(blocks["event"])
+    axis_y = 8 + sum(h + gap for h in above) + 14
+    height = axis_y + 30 + sum(h + gap for h in below) + 4
+
+    out = [_svg_open(prefix, width, height, "rivm-timeline")]
+    out.append(_title_desc(prefix, title, description))
+
+    # the axis, a tick at each 1 January, each year's label in the middle of its span
+    out.append('<g class="rivm-timeline-axis" stroke="#555555" fill="#555555">')
+    out.append(
+        f'<line x1="{_num(margin)}" y1="{_num(axis_y)}" x2="{_num(width - margin)}"'
+        f' y2="{_num(axis_y)}" stroke-width="2"/>'
+    )
+    for year in range(first, last + 1):
+        tx = x_of(dt.date(year, 1, 1))
+        out.append(
+            f'<line x1="{_num(tx)}" y1="{_num(axis_y - 5)}" x2="{_num(tx)}"'
+            f' y2="{_num(axis_y + 5)}" stroke-width="1"/>'
+        )
+        if year < last:
+            mid = x_of(dt.date(year, 7, 2))
+            out.append(
+                f'<text x="{_num(mid)}" y="{_num(axis_y + 19)}" text-anchor="middle"'
+                f' font-size="12" stroke="none">{year}</text>'
+            )
+    out.append("</g>")
+
+    def row_offsets(heights: list[float]) -> list[float]:
+        offsets, total = [], 0.0
+        for h in heights:
+            offsets.append(total)
+            total += h + gap
+        return offsets
+
+    up = row_offsets(above)
+    down = row_offsets(below)
+    for cls in ("event", "conference"):
+        for b in blocks[cls]:
+            out.append(_event_svg(b, cls, axis_y, up, down, above))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _event_svg(
+    b: _Block, cls: str, axis_y: float, up: list[float], down: list[float], above: list[float]
+) -> str:
+    e = b.event
+    lh, font = _LINE_H[cls], _FONT[cls]
+    if cls == "conference":
+        # rows stack upwards from the axis; a block's bottom sits on its row's base
+        bottom = axis_y - 14 - up[b.level]
+        top = bottom - b.height
+        leader_from, leader_to = axis_y - 7, bottom + 2
+        marker = (
+            f'<circle cx="{_num(b.x)}" cy="{_num(axis_y)}" r="7" fill="#b3261e"'
+            ' stroke="#ffffff" stroke-width="2"/>'
+        )
+        colour, weight = "#1a1a1a", ' font-weight="700"'
+    else:
+        top = axis_y + 30 + down[b.level]
+        leader_from, leader_to = axis_y + 4, top - 10
+        marker = (
+            f'<circle cx="{_num(b.x)}" cy="{_num(axis_y)}" r="4" fill="#4a6f8a"'
+            ' stroke="#ffffff" stroke-width="1.5"/>'
+        )
+        colour, weight = "#333333", ""
+    tooltip = e.label
+    for g in b.groups:
+        tooltip += "\n" + "; ".join(
+            f"{_format_value(a.value)} {a.quantity} ({a.source})"
+            if a.source
+            else f"{_format_value(a.value)} {a.quantity}"
+            for a in g
+        )
+    parts = [f"<title>{escape(tooltip)}</title>"]
+    parts.append(
+        f'<line x1="{_num(b.x)}" y1="{_num(leader_from)}" x2="{_num(b.x)}"'
+        f' y2="{_num(leader_to)}" stroke="#aaaaaa" stroke-width="1"/>'
+    )
+    parts.append(marker)
+    x_text = _num(b.left)
+    y = top + lh - 3
+    lines = [
+        f'<tspan x="{x_text}" y="{_num(y + i * lh)}">{escape(t)}</tspan>'
+        for i, t in enumerate(b.lines)
+    ]
+    parts.append(
+        f'<text class="rivm-timeline-label" font-size="{_num(font)}" fill="{colour}"{weight}>'
+        + "".join(lines)
+        + "</text>"
+    )
+    y += len(b.lines) * lh
+    for g in b.groups:
+        spans = []
+        for i, a in enumerate(g):
+            sep = " / " if i else ""
+            note = f"{_format_value(a.value)} {a.quantity}"
+            if a.source:
+                note += f" ({a.source})"
+            spans.append(
+                f"{escape(sep)}<tspan>{escape(_format_value(a.value))}"
+                f"<title>{escape(note)}</title></tspan>"
+            )
+        parts.append(
+            f'<text class="rivm-timeline-figures" x="{x_text}" y="{_num(y)}"'
+            f' font-size="{_num(font)}" font-weight="700" fill="#7a4a00">'
+            + "".join(spans)
+            + f" {escape(g[0].quantity)}</text>"
+        )
+        y += lh
+    css = f"rivm-timeline-event rivm-timeline-{cls}"
+    return _link(e.href, "".join(parts), css)
