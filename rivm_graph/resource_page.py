@@ -1,9 +1,9 @@
 """What a resource page shows, built from the graph for one reader's languages (no Flask here).
 
-A page shows the resource's name and kind, a summary, its statements grouped (identity,
-place, dates, relations), the resources that point to it, the qualified statements about it (reported figures side
-by side when sources disagree, memberships, participations, site statuses) each with its own
-sources, and the numbered list of every source cited.
+A page shows the resource's name and kind, a summary, its statements grouped (identity, place,
+dates, relations), the resources that point to it, the qualified statements about it (reported
+figures side by side when sources disagree, memberships, participations, site statuses) each with
+its own sources, and the numbered list of every source cited.
 """
 
 from __future__ import annotations
