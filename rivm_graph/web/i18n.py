@@ -131,6 +131,57 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Propiedades de datos",
     },
     "individuals": {"en": "Individuals", "fr": "Individus", "es": "Individuos"},
+    "tagline": {
+        "en": "The network, its cities, Michelin sites, events and declarations as Linked "
+        "Open Data: every fact with its source.",
+        "fr": "Le réseau, ses villes, les sites Michelin, ses événements et déclarations en "
+        "données liées ouvertes : chaque fait avec sa source.",
+        "es": "La red, sus ciudades, los sitios Michelin, sus eventos y declaraciones como "
+        "datos enlazados abiertos: cada hecho con su fuente.",
+    },
+    "members": {"en": "member cities", "fr": "villes membres", "es": "ciudades miembro"},
+    "cities": {"en": "cities", "fr": "villes", "es": "ciudades"},
+    "countries": {"en": "countries", "fr": "pays", "es": "países"},
+    "events": {"en": "events", "fr": "événements", "es": "eventos"},
+    "conferences": {"en": "conferences", "fr": "Rencontres", "es": "conferencias"},
+    "sites": {"en": "Michelin sites", "fr": "sites Michelin", "es": "sitios Michelin"},
+    "themes": {"en": "themes", "fr": "thèmes", "es": "temas"},
+    "declarations": {"en": "declarations", "fr": "déclarations", "es": "declaraciones"},
+    "people": {"en": "people", "fr": "personnes", "es": "personas"},
+    "explore": {"en": "Explore", "fr": "Explorer", "es": "Explorar"},
+    "numbers": {"en": "In numbers", "fr": "En chiffres", "es": "En cifras"},
+    "numbers_note": {
+        "en": "Counted in this graph (the network's own reported sizes vary by "
+        "source: see the conference pages).",
+        "fr": "Comptés dans ce graphe (les tailles annoncées du réseau varient selon "
+        "les sources : voir les pages des Rencontres).",
+        "es": "Contados en este grafo (los tamaños publicados de la red varían según "
+        "la fuente: véanse las páginas de las conferencias).",
+    },
+    "map_title": {
+        "en": "Cities of the network and Michelin sites",
+        "fr": "Villes du réseau et sites Michelin",
+        "es": "Ciudades de la red y sitios Michelin",
+    },
+    "map_description": {
+        "en": "World map with {cities} cities and {sites} Michelin sites.",
+        "fr": "Carte du monde avec {cities} villes et {sites} sites Michelin.",
+        "es": "Mapa del mundo con {cities} ciudades y {sites} sitios Michelin.",
+    },
+    "legend_city": {"en": "city", "fr": "ville", "es": "ciudad"},
+    "legend_site": {"en": "Michelin site", "fr": "site Michelin", "es": "sitio Michelin"},
+    "timeline_title": {
+        "en": "Timeline of the network's events",
+        "fr": "Chronologie des événements du réseau",
+        "es": "Cronología de los eventos de la red",
+    },
+    "timeline_description": {
+        "en": "{n} events in date order, with reported attendance.",
+        "fr": "{n} événements par date, avec la fréquentation rapportée.",
+        "es": "{n} eventos por fecha, con la asistencia publicada.",
+    },
+    "ontology": {"en": "Ontology", "fr": "Ontologie", "es": "Ontología"},
+    "shapes": {"en": "SHACL shapes", "fr": "Formes SHACL", "es": "Formas SHACL"},
     "usage": {
         "en": "Uses in the data",
         "fr": "Utilisations dans les données",

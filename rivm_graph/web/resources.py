@@ -16,13 +16,15 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
 from rdflib import Graph
 
+from ..maps import locator_map_svg
 from ..namespaces import ID_BASE, KINDS, bind_all
 from ..resource_description import describe_resource, document_iri, resource_exists
 from ..resource_page import build_page
 from .answers import error_response
-from .i18n import negotiate_language
+from .i18n import negotiate_language, translator
 from .links import local_href
 from .negotiation import NotAcceptable, choose
 
@@ -94,6 +96,23 @@ def _conditional(response: Response, *parts: str) -> Response:
     return response.make_conditional(request)
 
 
+def _locator(page, language: str) -> Markup | None:
+    """A small map for a resource with a point (a city), titled and described for screen readers."""
+    if page.point is None:
+        return None
+    t = translator(language)
+    lat, long = page.point
+    return Markup(
+        locator_map_svg(
+            lat,
+            long,
+            label=page.title,
+            title=f"{t('map')}: {page.title}",
+            description=f"{page.title} ({lat:.2f}, {long:.2f})",
+        )
+    )
+
+
 @blueprint.get("/id/<kind>/<slug>")
 def thing(kind: str, slug: str):
     iri = _iri(kind, slug)
@@ -132,6 +151,7 @@ def document(kind: str, name: str):
             base_path=base_path,
             formats=FORMATS,
             doc_iri=document_iri(iri),
+            locator_svg=_locator(page, language),
         )
         response = Response(body, mimetype="text/html")
     else:
