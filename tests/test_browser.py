@@ -1,0 +1,106 @@
+"""A real browser (Playwright driving Debian's Chromium) on the pages people read.
+
+`make test` runs these when Chromium is installed and says loudly when it skips them; in CI
+(`CI` set) a missing Chromium is a failure, since .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Chromium (.ci/run does)")
+        warnings.warn("Chromium is not installed: the browser tests are SKIPPED", stacklevel=1)
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.outside = []  # type: ignore[attr-defined]
+
+    def watch(request):
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:")) and host not in ("127.0.0.1", "localhost"):
+            page.outside.append(request.url)  # type: ignore[attr-defined]
+
+    page.on("request", watch)
+    yield page
+    assert page.outside == [], f"requests left 127.0.0.1: {page.outside}"  # type: ignore[attr-defined]
+    context.close()
+
+
+def test_home_page_map_shows_the_cities_and_the_timeline(page, live_server):
+    page.goto(live_server + "/")
+    assert page.locator("h1").first.inner_text() == "International Network of Michelin Cities"
+    cities = page.locator("svg a.rivm-map-city")
+    assert cities.count() >= 35
+    box = page.locator("svg[role=img]").first.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 150, "the map is drawn"
+    labelled_by = page.locator("svg[role=img]").first.get_attribute("aria-labelledby")
+    title_id = labelled_by.split()[0]
+    assert page.locator(f"[id='{title_id}']").text_content().strip(), "a text alternative"
+    assert page.get_by_text("1st INMC Conference, Clermont-Ferrand (2017)").count() >= 1
+
+
+def test_language_switch_changes_interface_and_labels(page, live_server):
+    page.goto(live_server + "/doc/city/cuneo")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("link", name="fr", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").inner_text() in ("Coni", "Cuneo")
+    assert page.get_by_role("heading", name="Sources").count() == 1
+    assert page.get_by_text("Italie").count() >= 1
+
+
+def test_a_city_page_has_a_locator_map_and_its_sources(page, live_server):
+    page.goto(live_server + "/doc/city/clermont-ferrand")
+    locator = page.locator("figure.locator svg[role=img]")
+    assert locator.count() == 1
+    assert locator.locator("a.rivm-map-city, g.rivm-map-city").count() == 1
+    assert page.locator("section.sources li").count() >= 3
+    page.locator("sup.cite a").first.click()
+    assert page.url.split("#")[-1].startswith("source-")
+
+
+def test_the_ontology_page_documents_terms(page, live_server):
+    page.goto(live_server + "/ontology")
+    assert page.locator("section.term#City h3").inner_text().startswith("City")
+    assert page.locator("section.term").count() >= 90
+
+
+def test_the_query_page_runs_an_example(page, live_server):
+    page.goto(live_server + "/query")
+    page.get_by_role("link", name="Signatories of the Querétaro Declaration").first.click()
+    page.wait_for_load_state()
+    assert page.locator("table tbody tr").count() == 13
