@@ -351,12 +351,23 @@ def _sphere_outline(view: _View) -> list[tuple[float, float]]:
     return west + east
 
 
-def _project_country(country: Country, view: _View) -> list[list[tuple[float, float]]]:
+def _project_country(
+    country: Country, view: _View, box: tuple[float, float, float, float] | None = None
+) -> list[list[tuple[float, float]]]:
+    """The country's rings in view coordinates; with `box` (x0, y0, x1, y1), only the polygons
+    that reach into it."""
     rings = []
     for polygon in country.polygons:
-        for ring in polygon:
-            for copy in unwrap_ring(ring, view.lon0):
-                rings.append([view.raw(lon, lat) for lon, lat in copy])
+        projected = [
+            [view.raw(lon, lat) for lon, lat in copy]
+            for ring in polygon
+            for copy in unwrap_ring(ring, view.lon0)
+        ]
+        if box is not None and projected:
+            x_lo, y_lo, x_hi, y_hi = _bbox(projected)
+            if x_hi < box[0] or x_lo > box[2] or y_hi < box[1] or y_lo > box[3]:
+                continue
+        rings.extend(projected)
     return rings
 
 
@@ -402,27 +413,71 @@ def _marker(
 
 _WORLD_PAD = 4.0
 _LEGEND_HEIGHT = 26.0
-_X_MAX = natural_earth1(180.0, 0.0)[0]
+WORLD = (-180.0, -58.0, 180.0, 90.0)  # west, south, east, north: the world less Antarctica
 
 
-@functools.lru_cache(maxsize=8)
-def _world_layer(width: int, south: float, north: float) -> tuple[_View, float, tuple]:
-    """The projected countries for a world map of this width and latitude range (cached)."""
-    k = (width - 2 * _WORLD_PAD) / (2 * _X_MAX)
+def _frame(width: int, bounds: tuple[float, float, float, float]) -> tuple[_View, float]:
+    """The view that fits `bounds` (west, south, east, north) into `width`, and its height.
+
+    West may be greater than east for a region across the antimeridian; the central meridian is
+    the middle of the region.
+    """
+    west, south, east, north = bounds
+    span = east - west if east > west else east - west + 360.0
+    lon0 = _wrap(west + span / 2) if span < 360 else _wrap((west + east) / 2)
+    widest = min(max(0.0, south), north)  # the latitude in the region nearest the equator
+    half = natural_earth1(span / 2, widest)[0]
+    k = (width - 2 * _WORLD_PAD) / (2 * half)
     top = natural_earth1(0.0, north)[1] * k
     bottom = natural_earth1(0.0, south)[1] * k
-    view = _View(lon0=0.0, k=k, x0=-_X_MAX * k - _WORLD_PAD, y0=-top - _WORLD_PAD)
-    map_height = top - bottom + 2 * _WORLD_PAD
+    view = _View(lon0=lon0, k=k, x0=-half * k - _WORLD_PAD, y0=-top - _WORLD_PAD)
+    return view, top - bottom + 2 * _WORLD_PAD
+
+
+@functools.lru_cache(maxsize=16)
+def _map_layer(
+    width: int, bounds: tuple[float, float, float, float]
+) -> tuple[_View, float, tuple[tuple[Country, str], ...]]:
+    """The projected countries for a map of this width and region (cached: the same map is
+    drawn on every request)."""
+    view, height = _frame(width, bounds)
     layer = []
     for country in world_countries():
-        rings = _project_country(country, view)
-        if not rings:
-            continue
-        _, y_lo, _, y_hi = _bbox(rings)
-        if y_lo > map_height or y_hi < 0:  # wholly outside the latitudes shown
+        rings = _project_country(country, view, (0.0, 0.0, float(width), height))
+        if not rings:  # wholly outside the view
             continue
         layer.append((country, _path_data(rings)))
-    return view, map_height, tuple(layer)
+    return view, height, tuple(layer)
+
+
+def _spread(
+    placed: list[tuple[MapPoint, float, float]],
+) -> list[tuple[MapPoint, float, float, float, float]]:
+    """Markers that would sit on one another (within 2 units) are fanned out on a small ring
+    around their place, a city staying in the middle; each comes with the place it stands for."""
+    clusters: list[list[tuple[MapPoint, float, float]]] = []
+    for item in placed:
+        for cluster in clusters:
+            if abs(cluster[0][1] - item[1]) < 2 and abs(cluster[0][2] - item[2]) < 2:
+                cluster.append(item)
+                break
+        else:
+            clusters.append([item])
+    out = []
+    for cluster in clusters:
+        _, cx, cy = cluster[0]
+        if len(cluster) == 1:
+            middle = 0
+        else:  # the first city stays in the middle; with no city, all go round
+            middle = next((i for i, c in enumerate(cluster) if c[0].kind != "site"), None)
+        ring = [c for i, c in enumerate(cluster) if i != middle]
+        if middle is not None:
+            out.append((cluster[middle][0], cx, cy, cx, cy))
+        r = max(9.0, 10.0 * len(ring) / (2 * math.pi))
+        for i, (p, _, _) in enumerate(ring):
+            angle = -math.pi / 2 + 2 * math.pi * i / len(ring)
+            out.append((p, cx + r * math.cos(angle), cy + r * math.sin(angle), cx, cy))
+    return out
 
 
 def world_map_svg(
@@ -433,23 +488,25 @@ def world_map_svg(
     width: int = 960,
     height: int | None = None,
     highlight: Iterable[str] | None = None,
-    south: float = -58.0,
-    north: float = 90.0,
+    bounds: tuple[float, float, float, float] = WORLD,
     legend: Mapping[str, str] | None = None,
     country_names: Mapping[str, str] | None = None,
 ) -> str:
-    """A world map (Natural Earth I) with one linked marker per point, as SVG text.
+    """A map (Natural Earth I) with one linked marker per point, as SVG text.
 
     `highlight`: ISO 3166-1 alpha-2 codes of countries to tint (e.g. the network's countries).
-    `south`/`north`: latitudes shown (the default leaves out Antarctica). `legend`: text for the
-    "city" and "site" entries. `country_names`: alpha-2 code -> name for the countries' tooltips
-    (e.g. in the page's language); otherwise the atlas's English name. `height` defaults to the
-    map's natural height plus the legend; another value only changes the viewport, not the map.
+    `bounds`: (west, south, east, north) in degrees, the region shown; the default is the world
+    without Antarctica, and e.g. (-12, 35, 32, 60) gives Europe. Points outside are left out.
+    Points at the same place are fanned out around it. `legend`: text of the "city" and "site"
+    entries. `country_names`: alpha-2 code -> name for the countries' tooltips (e.g. in the
+    page's language), else the atlas's English name. `height` defaults to the map's own height
+    plus the legend; another value only changes the displayed size, not the drawing.
     """
     points = list(points)
-    view, map_height, layer = _world_layer(int(width), float(south), float(north))
+    bounds = tuple(float(v) for v in bounds)  # type: ignore[assignment]
+    view, map_height, layer = _map_layer(int(width), bounds)
     full_height = map_height + _LEGEND_HEIGHT
-    prefix = _prefix("map", title, description, width, south, north, [p.iri for p in points])
+    prefix = _prefix("map", title, description, width, bounds, [p.iri for p in points])
     marked = {c.upper() for c in highlight} if highlight else set()
     names = {k.upper(): v for k, v in (country_names or {}).items()}
     legend = {"city": "City", "site": "Michelin site", **(legend or {})}
@@ -473,11 +530,27 @@ def world_map_svg(
         out.append(f'<path class="{css}"{fill} d="{d}">{tooltip}</path>')
     out.append("</g>")
 
+    placed = []
+    for p in points:
+        x, y = view.point(p.lat, p.long)
+        if 0 <= x <= width and 0 <= y <= map_height:
+            placed.append((p, x, y))
+    markers = _spread(placed)
+    spokes = [
+        f'<line x1="{_num(cx)}" y1="{_num(cy)}" x2="{_num(x)}" y2="{_num(y)}"/>'
+        for _, x, y, cx, cy in markers
+        if (x, y) != (cx, cy)
+    ]
+    if spokes:
+        out.append(
+            '<g class="rivm-map-spokes" stroke="#555555" stroke-width=".6">'
+            + "".join(spokes)
+            + "</g>"
+        )
     out.append('<g class="rivm-map-markers">')
     for kind in ("site", "city"):  # cities on top
-        for p in points:
+        for p, x, y, _, _ in markers:
             if (p.kind == "site") == (kind == "site"):
-                x, y = view.point(p.lat, p.long)
                 out.append(_marker(p, x, y))
     out.append("</g>")
 
@@ -502,6 +575,7 @@ def world_map_svg(
 # --------------------------------------------------------------------------- locator map
 
 
+@functools.lru_cache(maxsize=256)
 def locator_map_svg(
     lat: float,
     long: float,
@@ -547,11 +621,8 @@ def locator_map_svg(
     )
     margin = 20.0
     for country in world_countries():
-        rings = _project_country(country, view)
+        rings = _project_country(country, view, (-margin, -margin, width + margin, height + margin))
         if not rings:
-            continue
-        x_lo, y_lo, x_hi, y_hi = _bbox(rings)
-        if x_hi < -margin or x_lo > width + margin or y_hi < -margin or y_lo > height + margin:
             continue
         here = _inside(px, py, rings)
         css = "rivm-map-country rivm-map-country-here" if here else "rivm-map-country"

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -40,11 +41,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read()}")
+            raise RuntimeError(f"server exited with {process.returncode}: {log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
@@ -62,25 +63,24 @@ def running_server(**settings: str):
     port = free_port()
     env = {**os.environ, "RIVM_WORKERS": "1"}
     env.update({f"RIVM_{key}": str(value) for key, value in settings.items()})
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rivm_graph.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # The server's log goes to a file (a pipe nobody reads would fill up and stall the server);
+    # set RIVM_TEST_SERVER_LOG to keep it somewhere to read.
+    log = Path(os.environ.get("RIVM_TEST_SERVER_LOG") or tempfile.mkstemp(suffix=".log")[1])
+    command = [
+        sys.executable,
+        "-m",
+        "rivm_graph.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with open(log, "ab") as sink:
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + "/healthz", process)
+        wait_until_up(base + "/healthz", process, log)
         yield base
     finally:
         process.terminate()
