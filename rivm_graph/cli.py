@@ -154,6 +154,20 @@ def cmd_prefixes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dump(args: argparse.Namespace) -> int:
+    from .dumps import CHECKSUMS, write_dumps
+
+    store = _open_store(args)
+    target = Path(args.directory)
+    target.mkdir(parents=True, exist_ok=True)
+    write_dumps(list(store.quads()), target)
+    for line in (target / CHECKSUMS).read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        print(f"{name:<14} {(target / name).stat().st_size:>12,} bytes  sha256 {digest}")
+    print(f"written to {target}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server import run_server  # gunicorn and Flask only when serving
 
@@ -200,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", default="en", help="preferred language of labels")
     p.set_defaults(func=cmd_query_run)
+
+    p = commands.add_parser("dump", help="write the whole graph in every RDF format")
+    p.add_argument("directory", nargs="?", default="dumps", help="where to write (default: dumps)")
+    p.set_defaults(func=cmd_dump)
 
     p = commands.add_parser("serve", help="run the web application with the production server")
     p.add_argument("--host")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "SERVICE_ALLOWLIST": [],
     # Answers kept in each process's cache (identical query, format and graphs).
     "CACHE_ENTRIES": 512,
+    # Where dumps are built, one folder per data version (empty: the system's temporary folder).
+    "DUMP_DIR": "",
 }
 
 
@@ -57,6 +60,11 @@ def allowlist(value: Any) -> frozenset[str]:
     if isinstance(value, str):
         value = [v.strip() for v in value.split(",")]
     return frozenset(v for v in value or () if v)
+
+
+def dump_base(settings: dict[str, Any]) -> Path:
+    configured = settings.get("DUMP_DIR")
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "rivm-graph-dumps"
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -102,6 +102,10 @@ class GraphStore(abc.ABC):
         triples; ``add_labels`` appends the labels of the IRIs a graph answer points to (DESCRIBE).
         ValueError if the format does not fit the answer, SyntaxError for bad SPARQL."""
 
+    @abc.abstractmethod
+    def quads(self) -> Iterable[ox.Quad]:
+        """Every quad of the dataset, each in the named graph of the file it came from."""
+
     @property
     @abc.abstractmethod
     def data_version(self) -> str:
@@ -157,6 +161,9 @@ class OxigraphStore(GraphStore):
     @property
     def data_version(self) -> str:
         return self._version
+
+    def quads(self) -> Iterable[ox.Quad]:
+        return iter(self._store)
 
     @classmethod
     def from_root(cls, root: Path | str, *, with_queries: bool = True) -> OxigraphStore:

@@ -11,6 +11,7 @@ from rdflib import Graph
 
 from ..catalogue import load_catalogue
 from ..config import DEFAULTS
+from ..dumps import dumps_for
 from ..files import ontology_files
 from ..jsonld_context import build_context
 from ..store import open_store
@@ -36,8 +37,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ontology.parse(path, format="turtle")
     app.extensions["rivm_ontology"] = ontology
     app.extensions["rivm_jsonld_context"] = build_context(ontology)
+    app.extensions["rivm_dumps"] = dumps_for(app.extensions["rivm_store"], app.config)
 
     from . import sparql
+    from .downloads import blueprint as downloads
     from .home import blueprint as home
     from .query_page import blueprint as query_page
     from .resources import blueprint as resources
@@ -49,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(query_page)
     app.register_blueprint(resources)
     app.register_blueprint(vocabulary)
+    app.register_blueprint(downloads)
     register_error_pages(app)
     register_security_headers(app)
     # Open data: any origin may read, nobody sends credentials.

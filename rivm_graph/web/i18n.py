@@ -182,6 +182,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ontology": {"en": "Ontology", "fr": "Ontologie", "es": "Ontología"},
     "shapes": {"en": "SHACL shapes", "fr": "Formes SHACL", "es": "Formas SHACL"},
+    "downloads": {"en": "Downloads", "fr": "Téléchargements", "es": "Descargas"},
+    "dumps_intro": {
+        "en": "The whole graph ({triples} triples, version {version}) in every RDF "
+        "format; the N-Quads and TriG files keep one named graph per data file.",
+        "fr": "Le graphe entier ({triples} triplets, version {version}) dans chaque "
+        "format RDF ; les fichiers N-Quads et TriG gardent un graphe nommé par "
+        "fichier de données.",
+        "es": "El grafo completo ({triples} tripletas, versión {version}) en cada "
+        "formato RDF; N-Quads y TriG conservan un grafo con nombre por archivo.",
+    },
+    "file": {"en": "File", "fr": "Fichier", "es": "Archivo"},
+    "format": {"en": "Format", "fr": "Format", "es": "Formato"},
+    "size": {"en": "Bytes", "fr": "Octets", "es": "Bytes"},
     "usage": {
         "en": "Uses in the data",
         "fr": "Utilisations dans les données",

@@ -1,0 +1,170 @@
+"""Dumps of the whole graph in every RDF format, deterministic: the same data gives the same bytes.
+
+Blank nodes are renamed by RDF Dataset Canonicalization (RDFC-1.0), statements are sorted, gzip
+carries no timestamp, and a SHA256SUMS file lists every file. Dumps are built once per data
+version into their own folder and reused after that.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+
+BASENAME = "rivm"
+CHECKSUMS = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    extension: str
+    media_type: str
+    label: str
+    rdf_format: ox.RdfFormat | None  # None: the gzip of another file
+    quads: bool = False
+    gzip_of: str | None = None
+
+    @property
+    def served_as(self) -> str:
+        """The Content-Type of the file itself: a .gz is a gzip file holding ``media_type``."""
+        return "application/gzip" if self.gzip_of else self.media_type
+
+
+FORMATS: tuple[DumpFormat, ...] = (
+    DumpFormat("ttl", "text/turtle", "Turtle", ox.RdfFormat.TURTLE),
+    DumpFormat("nt", "application/n-triples", "N-Triples", ox.RdfFormat.N_TRIPLES),
+    DumpFormat("nt.gz", "application/n-triples", "N-Triples (gzip)", None, gzip_of="nt"),
+    DumpFormat("nq", "application/n-quads", "N-Quads", ox.RdfFormat.N_QUADS, quads=True),
+    DumpFormat("nq.gz", "application/n-quads", "N-Quads (gzip)", None, quads=True, gzip_of="nq"),
+    DumpFormat("trig", "application/trig", "TriG", ox.RdfFormat.TRIG, quads=True),
+    DumpFormat("jsonld", "application/ld+json", "JSON-LD", ox.RdfFormat.JSON_LD),
+    DumpFormat("rdf", "application/rdf+xml", "RDF/XML", ox.RdfFormat.RDF_XML),
+)
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    name: str
+    path: Path
+    format: DumpFormat
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class DumpSet:
+    version: str
+    directory: Path
+    files: tuple[DumpFile, ...]
+    triples: int
+    quads: int
+
+    def file(self, name: str) -> DumpFile | None:
+        return next((f for f in self.files if f.name == name), None)
+
+
+def _canonical_quads(quads: list[ox.Quad]) -> list[ox.Quad]:
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=str)
+
+
+def _serialize(fmt: DumpFormat, triples: list[ox.Triple], quads: list[ox.Quad]) -> bytes:
+    options = (
+        {"prefixes": PREFIXES} if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+    )
+    return ox.serialize(quads if fmt.quads else triples, format=fmt.rdf_format, **options) or b""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_dumps(all_quads: list[ox.Quad], directory: Path) -> None:
+    """Write every format and the checksum file into ``directory`` (which must exist)."""
+    quads = _canonical_quads(all_quads)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    written: dict[str, bytes] = {}
+    for fmt in FORMATS:
+        if fmt.gzip_of:
+            data = gzip.compress(written[fmt.gzip_of], compresslevel=9, mtime=0)
+        else:
+            data = _serialize(fmt, triples, quads)
+        written[fmt.extension] = data
+        (directory / f"{BASENAME}.{fmt.extension}").write_bytes(data)
+    lines = [
+        f"{hashlib.sha256(data).hexdigest()}  {BASENAME}.{ext}\n"
+        for ext, data in sorted(written.items())
+    ]
+    (directory / CHECKSUMS).write_text("".join(lines))
+
+
+def _read(directory: Path, version: str) -> DumpSet | None:
+    """The dump set in ``directory`` if it is complete and every checksum matches, else None."""
+    sums = directory / CHECKSUMS
+    if not sums.exists():
+        return None
+    expected = dict(reversed(line.split("  ", 1)) for line in sums.read_text().split("\n") if line)
+    files = []
+    for fmt in FORMATS:
+        name = f"{BASENAME}.{fmt.extension}"
+        path = directory / name
+        if not path.exists() or expected.get(name) != _sha256(path):
+            return None
+        files.append(DumpFile(name, path, fmt, path.stat().st_size, expected[name]))
+    with open(directory / f"{BASENAME}.nt", "rb") as f:
+        triples = sum(1 for line in f if line.strip())
+    with open(directory / f"{BASENAME}.nq", "rb") as f:
+        quads = sum(1 for line in f if line.strip())
+    return DumpSet(version, directory, tuple(files), triples, quads)
+
+
+def dump_directory(base: Path, version: str) -> Path:
+    return base / version
+
+
+def ensure_dumps(quads_source, version: str, base: Path) -> DumpSet:
+    """The dumps of this data version: read if complete and intact, else (re)built atomically.
+
+    ``quads_source`` is a callable returning every quad of the dataset; it is only called when a
+    build is needed.
+    """
+    directory = dump_directory(base, version)
+    found = _read(directory, version)
+    if found is not None:
+        return found
+    base.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=base))
+    try:
+        write_dumps(list(quads_source()), building)
+        if directory.exists():
+            shutil.rmtree(directory)  # incomplete or altered: never served
+        os.replace(building, directory)
+    finally:
+        if building.exists():
+            shutil.rmtree(building, ignore_errors=True)
+    built = _read(directory, version)
+    if built is None:
+        raise RuntimeError(f"the dumps written to {directory} do not verify")
+    return built
+
+
+def dumps_for(store, settings: dict) -> DumpSet:
+    """The dump set of what ``store`` holds, built if needed under the configured folder."""
+    from . import __version__
+    from .config import dump_base
+
+    version = f"{__version__}-{store.data_version}"
+    return ensure_dumps(store.quads, version, dump_base(settings))
