@@ -65,7 +65,8 @@ def running_server(**settings: str):
     env.update({f"RIVM_{key}": str(value) for key, value in settings.items()})
     # The server's log goes to a file (a pipe nobody reads would fill up and stall the server);
     # set RIVM_TEST_SERVER_LOG to keep it somewhere to read.
-    log = Path(os.environ.get("RIVM_TEST_SERVER_LOG") or tempfile.mkstemp(suffix=".log")[1])
+    keep = os.environ.get("RIVM_TEST_SERVER_LOG")
+    log = Path(keep or tempfile.mkstemp(prefix="rivm-test-server-", suffix=".log")[1])
     command = [
         sys.executable,
         "-m",
@@ -88,6 +89,8 @@ def running_server(**settings: str):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        if not keep:
+            log.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
