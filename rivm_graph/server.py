@@ -8,8 +8,18 @@ from gunicorn.app.base import BaseApplication
 
 
 class RivmServer(BaseApplication):
+    """gunicorn with the application built before it starts.
+
+    The app (and the whole graph) is built here, in the master process, before any worker is forked:
+    a data file that cannot be loaded stops the server with a message naming the file and the line,
+    and nothing half-loaded is ever served. Workers share the loaded graph (copy-on-write).
+    """
+
     def __init__(self, settings: dict[str, Any]):
+        from .web import create_app
+
         self.settings = settings
+        self.application = create_app(settings)
         super().__init__()
 
     def load_config(self) -> None:
@@ -19,13 +29,10 @@ class RivmServer(BaseApplication):
         # the query itself runs in the executor's worker processes.
         self.cfg.set("worker_class", "gthread")
         self.cfg.set("threads", int(self.settings.get("THREADS", 8)))
-        self.cfg.set("preload_app", True)
         self.cfg.set("accesslog", "-")
 
     def load(self):
-        from .web import create_app
-
-        return create_app(self.settings)
+        return self.application
 
 
 def run_server(settings: dict[str, Any]) -> None:

@@ -18,3 +18,25 @@ def test_home_page_is_html(live_server):
     with urllib.request.urlopen(live_server + "/", timeout=5) as response:
         assert response.headers["Content-Type"].startswith("text/html")
         assert "International Network of Michelin Cities" in response.read().decode()
+
+
+def test_a_corrupt_data_file_stops_the_server_naming_file_and_line(tmp_path, root):
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(root / "ontology", tmp_path / "ontology")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "cities.ttl").write_text(
+        "<https://w3id.org/rivm/id/city/a> a <https://w3id.org/rivm/ontology#City> .\n"
+        "<https://w3id.org/rivm/id/city/b> <http://www.w3.org/2000/01/rdf-schema#label> .\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "rivm_graph.cli", "--root", str(tmp_path), "serve", "--port", "9"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "cities.ttl, line 2" in done.stderr
+    assert "Traceback" not in done.stderr
