@@ -54,6 +54,10 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
     raise RuntimeError(f"server did not answer {url} within {timeout} s")
 
 
+#: base URL → pid of the gunicorn master, for tests that look at the server's processes.
+SERVER_PIDS: dict[str, int] = {}
+
+
 @contextlib.contextmanager
 def running_server(**settings: str):
     """``rivm-graph serve`` for real (gunicorn) on a free loopback port; yields its base URL.
@@ -80,6 +84,7 @@ def running_server(**settings: str):
     with open(log, "ab") as sink:
         process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[base] = process.pid
     try:
         wait_until_up(base + "/healthz", process, log)
         yield base

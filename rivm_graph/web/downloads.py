@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+)
 
 from .negotiation import NotAcceptable, choose
 
@@ -50,6 +59,15 @@ def file(name: str):
         if found is None:
             abort(404)
         path, mimetype, etag = found.path, found.format.served_as, found.sha256
+        if not path.is_file() or path.stat().st_size != found.size:
+            current_app.logger.error("dump %s is missing or damaged on disk", path)
+            return Response(
+                f"The dump {name} is missing or damaged on the server, so it is not served. "
+                "It is rebuilt when the server starts; try again later.\n",
+                status=503,
+                mimetype="text/plain",
+                headers={"Retry-After": "300"},
+            )
     # The ETag is the file's SHA-256: the same in every process and on every machine.
     response = send_file(
         path,
