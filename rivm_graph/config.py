@@ -42,6 +42,13 @@ DEFAULTS: dict[str, Any] = {
     "SERVICE_ALLOWLIST": [],
     # Answers kept in each process's cache (identical query, format and graphs).
     "CACHE_ENTRIES": 512,
+    # Who publishes the dataset, as the VoID, DCAT-AP and schema.org descriptions name it (no
+    # organisation is given by the sources; the default is the project's contributors).
+    "PUBLISHER_NAME": "rivm-graph contributors",
+    # The publisher's kind, a code of the ADMS publisher types (http://purl.org/adms/publishertype/).
+    "PUBLISHER_TYPE": "PrivateIndividual(s)",
+    # Where to reach the publisher (the descriptions' contact point); empty: this site's home page.
+    "CONTACT_URL": "",
     # Where dumps are built, one folder per data version (empty: the system's temporary folder).
     "DUMP_DIR": "",
 }

@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["rivm_dumps"] = dumps_for(app.extensions["rivm_store"], app.config)
 
     from . import sparql
+    from .descriptions import blueprint as descriptions
     from .downloads import blueprint as downloads
     from .home import blueprint as home
     from .query_page import blueprint as query_page
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(resources)
     app.register_blueprint(vocabulary)
     app.register_blueprint(downloads)
+    app.register_blueprint(descriptions)
     register_error_pages(app)
     register_security_headers(app)
     # Open data: any origin may read, nobody sends credentials.

@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from ..maps import timeline_svg, world_map_svg
 from ..overview import build_overview
+from .descriptions import schema_org_markup
 from .i18n import negotiate_language, translator
 from .links import local_href
 
@@ -52,6 +53,8 @@ def home():
         world=Markup(world),
         timeline=Markup(timeline),
         entry_points=ENTRY_POINTS,
+        dumps=current_app.extensions["rivm_dumps"],
+        dataset_jsonld=schema_org_markup(),
     )
 
 

@@ -192,6 +192,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El grafo completo ({triples} tripletas, versión {version}) en cada "
         "formato RDF; N-Quads y TriG conservan un grafo con nombre por archivo.",
     },
+    "catalogue": {
+        "en": "Data catalogue (DCAT-AP)",
+        "fr": "Catalogue de données (DCAT-AP)",
+        "es": "Catálogo de datos (DCAT-AP)",
+    },
+    "void": {
+        "en": "Dataset description (VoID)",
+        "fr": "Description du jeu de données (VoID)",
+        "es": "Descripción del conjunto de datos (VoID)",
+    },
     "file": {"en": "File", "fr": "Fichier", "es": "Archivo"},
     "format": {"en": "Format", "fr": "Format", "es": "Formato"},
     "size": {"en": "Bytes", "fr": "Octets", "es": "Bytes"},

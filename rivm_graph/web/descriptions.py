@@ -1,0 +1,162 @@
+"""What harvesters read: the VoID and DCAT-AP descriptions, the sitemap and robots.txt."""
+
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from markupsafe import Markup
+from rdflib import Graph, Literal, URIRef
+
+from ..dataset_facts import DatasetFacts, gather_facts
+from ..descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
+from ..namespaces import ID_BASE, KINDS
+from .answers import error_response
+from .negotiation import NotAcceptable, choose
+from .resources import SLUG, _conditional
+
+blueprint = Blueprint("descriptions", __name__)
+
+#: media type → rdflib format; the first is the default (Turtle for clients that say nothing).
+RDF_FORMATS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
+#: Pages of the site besides the resource pages, for the sitemap.
+SITE_PAGES = ("/", "/query", "/ontology", "/shapes", "/dumps/")
+
+
+def public_base() -> str:
+    """The server's public URL without the trailing slash: RIVM_PUBLIC_URL, else the request's."""
+    return (current_app.config.get("PUBLIC_URL") or request.url_root).rstrip("/")
+
+
+def _facts() -> DatasetFacts:
+    extensions = current_app.extensions
+    if "rivm_dataset_facts" not in extensions:  # once per process: the data never changes
+        extensions["rivm_dataset_facts"] = gather_facts(extensions["rivm_store"])
+    return extensions["rivm_dataset_facts"]
+
+
+def _arguments() -> tuple:
+    extensions = current_app.extensions
+    publisher = Publisher.from_settings(current_app.config)
+    return extensions["rivm_store"], extensions["rivm_dumps"], public_base(), publisher
+
+
+def schema_org_markup() -> Markup:
+    """The schema.org Dataset as the body of a <script type="application/ld+json"> element."""
+    store, dumps, base, publisher = _arguments()
+    data = schema_org_dataset(store, dumps, base, publisher=publisher, facts=_facts())
+    # No "<" may close the element early: JSON allows \u003c anywhere in a string.
+    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c"))
+
+
+def _used_prefixes(graph: Graph) -> dict[str, str]:
+    terms = [term for triple in graph for term in triple]
+    used = {str(t) for t in terms if isinstance(t, URIRef)}
+    used |= {str(t.datatype) for t in terms if isinstance(t, Literal) and t.datatype}
+    return {
+        prefix: str(namespace)
+        for prefix, namespace in sorted(graph.namespaces())
+        if prefix and any(iri.startswith(str(namespace)) for iri in used)
+    }
+
+
+def _sorted(value):
+    """A JSON-LD value with its node list and value arrays in a fixed order."""
+    if isinstance(value, list):
+        return sorted((_sorted(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, dict):
+        return {k: _sorted(v) for k, v in value.items()}
+    return value
+
+
+def serialize(graph: Graph, media_type: str) -> bytes:
+    """The graph in ``media_type``, the same bytes in every process (rdflib alone orders
+    statements by string hashes, which differ between processes)."""
+    fmt = RDF_FORMATS[media_type]
+    if fmt == "turtle":  # rdflib sorts Turtle itself
+        return graph.serialize(format="turtle", encoding="utf-8")
+    prefixes = _used_prefixes(graph)
+    if fmt == "json-ld":
+        data = json.loads(graph.serialize(format="json-ld", context=prefixes, auto_compact=True))
+        return json.dumps(_sorted(data), indent=2, sort_keys=True, ensure_ascii=False).encode()
+    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").splitlines()) - {b""})
+    ntriples = b"".join(line + b"\n" for line in lines)
+    if fmt == "nt":
+        return ntriples
+    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
+
+
+def _rdf_answer(build, path: str) -> Response:
+    try:
+        media_type = choose(request, list(RDF_FORMATS), request.args.get("format"))
+    except NotAcceptable as error:
+        return error_response(request, 406, "Offered: " + ", ".join(error.offered))
+    store, dumps, base, publisher = _arguments()
+    graph = build(store, dumps, base, publisher=publisher, facts=_facts())
+    charset = "; charset=utf-8" if media_type == "text/turtle" else ""
+    response = Response(serialize(graph, media_type), content_type=media_type + charset)
+    response.headers["Vary"] = "Accept"
+    # The body depends only on the data, the dumps and the public URL: a strong ETag from those.
+    return _conditional(response, path, media_type, base, dumps.version)
+
+
+@blueprint.get("/.well-known/void")
+def void():
+    return _rdf_answer(void_description, "void")
+
+
+@blueprint.get("/catalog")
+def catalog():
+    return _rdf_answer(dcat_catalog, "catalog")
+
+
+def resource_pages() -> list[str]:
+    """The path of every resource page: /doc/<kind>/<slug> for each subject the data mints."""
+    rows = current_app.extensions["rivm_store"].query(
+        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{ID_BASE}")) }}'
+    )
+    paths = []
+    for row in rows.rows:
+        kind, _, slug = str(row["s"])[len(ID_BASE) :].partition("/")
+        if kind in KINDS and SLUG.match(slug):
+            paths.append(f"/doc/{kind}/{slug}")
+    return sorted(paths)
+
+
+@blueprint.get("/sitemap.xml")
+def sitemap():
+    base = public_base()
+    urls = [*SITE_PAGES, *resource_pages()]
+    body = "".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>\n',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
+            *(f"<url><loc>{escape(base + path)}</loc></url>\n" for path in urls),
+            "</urlset>\n",
+        ]
+    )
+    response = Response(body, content_type="application/xml; charset=utf-8")
+    return _conditional(response, "sitemap", base)
+
+
+@blueprint.get("/robots.txt")
+def robots():
+    base = public_base()
+    body = (
+        "# Everything may be crawled; query answers are left out (each one runs a query).\n"
+        "User-agent: *\n"
+        "Disallow: /sparql?\n"
+        "Disallow: /query?\n"
+        "Allow: /\n"
+        f"Sitemap: {base}/sitemap.xml\n"
+    )
+    response = Response(body, content_type="text/plain; charset=utf-8")
+    return _conditional(response, "robots", base)
