@@ -49,6 +49,14 @@ DEFAULTS: dict[str, Any] = {
     "PUBLISHER_TYPE": "PrivateIndividual(s)",
     # Where to reach the publisher (the descriptions' contact point); empty: this site's home page.
     "CONTACT_URL": "",
+    # Per-client budgets (flask-limiter syntax): requests per minute to the SPARQL endpoint and
+    # the query page (cached answers cost nothing), and query seconds per minute.
+    "RATE_LIMIT": "600 per minute",
+    "QUERY_BUDGET": "120 per minute",
+    # Structured access log (JSON lines on stderr); query text and client address only if enabled.
+    "ACCESS_LOG": True,
+    "LOG_QUERY_TEXT": False,
+    "LOG_CLIENT_ADDRESS": False,
     # Where dumps are built, one folder per data version (empty: the system's temporary folder).
     "DUMP_DIR": "",
 }

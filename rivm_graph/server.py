@@ -29,7 +29,13 @@ class RivmServer(BaseApplication):
         # the query itself runs in the executor's worker processes.
         self.cfg.set("worker_class", "gthread")
         self.cfg.set("threads", int(self.settings.get("THREADS", 8)))
-        self.cfg.set("accesslog", "-")
+        # The app writes its own structured access log (web/access_log.py), without query text or
+        # client address unless the operator enables them; gunicorn's would log both.
+        self.cfg.set("accesslog", None)
+        # Slow or incomplete requests are cut by the HTTP server, not by the application; long
+        # request lines and headers are refused by it (gunicorn's own limits).
+        self.cfg.set("timeout", int(self.settings.get("QUERY_TIMEOUT", 10)) + 20)
+        self.cfg.set("keepalive", 5)
 
     def load(self):
         return self.application

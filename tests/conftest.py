@@ -65,7 +65,14 @@ def running_server(**settings: str):
     ``settings`` become RIVM_* environment variables of the server process.
     """
     port = free_port()
-    env = {**os.environ, "RIVM_WORKERS": "1"}
+    # Every test talks from 127.0.0.1: budgets high enough for crawls and fuzzing, unless a
+    # test sets its own.
+    env = {
+        **os.environ,
+        "RIVM_WORKERS": "1",
+        "RIVM_RATE_LIMIT": "1000000 per minute",
+        "RIVM_QUERY_BUDGET": "1000000 per minute",
+    }
     env.update({f"RIVM_{key}": str(value) for key, value in settings.items()})
     # The server's log goes to a file (a pipe nobody reads would fill up and stall the server);
     # set RIVM_TEST_SERVER_LOG to keep it somewhere to read.

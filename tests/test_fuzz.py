@@ -135,11 +135,11 @@ def send(
         connection.close()
 
 
-def check(status: int, body: bytes, elapsed: float) -> None:
+def check(status: int, body: bytes, elapsed: float, method: str = "GET") -> None:
     assert status < 500 or status == 503, (status, body[:300])
     assert b"Traceback" not in body and b'File "/' not in body
     assert elapsed < DEADLINE + MARGIN, elapsed
-    if status >= 400:
+    if status >= 400 and method != "HEAD":  # an answer to HEAD has no body, by definition
         assert body.strip(), "an error says what went wrong"
 
 
@@ -195,7 +195,7 @@ def test_generated_queries_on_the_query_page(server, query):
 )
 def test_odd_methods_and_headers_on_every_route(server, route, method, accept, language, tag):
     headers = {"Accept": accept, "Accept-Language": language, "If-None-Match": tag}
-    check(*send(server, method, route, headers=headers))
+    check(*send(server, method, route, headers=headers), method=method)
 
 
 @FUZZ

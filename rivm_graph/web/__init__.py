@@ -15,8 +15,10 @@ from ..dumps import dumps_for
 from ..files import ontology_files
 from ..jsonld_context import build_context
 from ..store import open_store
+from .access_log import init_access_log
 from .errors import register_error_pages
 from .i18n import LANGUAGES, negotiate_language, translator
+from .limits import init_limits
 from .security import register_security_headers
 
 
@@ -57,6 +59,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(descriptions)
     register_error_pages(app)
     register_security_headers(app)
+    init_limits(app)
+    init_access_log(app)
     # Open data: any origin may read, nobody sends credentials.
     CORS(
         app,

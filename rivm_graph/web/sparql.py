@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
 from threading import Lock
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from ..config import allowlist
 from ..executor import QueryExecutor, QueryTimeout, WorkerLost
@@ -160,8 +161,10 @@ def evaluate(
         return None, headers
     cache = current_app.extensions["rivm_cache"]
     answer = cache.get(key)
+    g.rivm_cached = answer is not None
     if answer is None:
         executor: QueryExecutor = current_app.extensions["rivm_executor"]
+        started = time.monotonic()
         try:
             answer = executor.run(
                 query,
@@ -171,10 +174,12 @@ def evaluate(
                 add_labels=info.form == "DESCRIBE",
             )
         except SyntaxError as error:
+            g.rivm_outcome = "syntax-error"
             raise ProtocolError(400, syntax_error_message(error)) from error
         except ValueError as error:
             raise ProtocolError(406, str(error)) from error
         except QueryTimeout as error:
+            g.rivm_outcome = "timeout"
             raise ProtocolError(
                 503,
                 f"The query was stopped: it ran longer than this endpoint's limit of "
@@ -186,12 +191,16 @@ def evaluate(
                 raise ProtocolError(502, f"A SERVICE endpoint failed: {error}") from error
             raise ProtocolError(503, f"The query engine could not answer: {error}") from error
         except WorkerLost as error:
+            g.rivm_outcome = "worker-lost"
             raise ProtocolError(
                 503,
                 "The query worker stopped while evaluating this query "
                 "(it may have needed too much memory); other queries are "
                 "unaffected. Try again, or narrow the query down.",
             ) from error
+        finally:
+            # What the query cost, even when it failed: the client's query-time budget pays it.
+            g.rivm_query_seconds = time.monotonic() - started
         cache.put(key, answer)
     if answer.truncated:
         limit = current_app.config["MAX_ROWS"]
