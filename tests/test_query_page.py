@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import subprocess
 import urllib.parse
 from html.parser import HTMLParser
@@ -120,7 +119,7 @@ def test_no_asset_comes_from_another_host(live_server):
     assert all(a.startswith("/") for a in parsed.assets)
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 def test_a_real_browser_renders_the_results_table(live_server, tmp_path):
@@ -130,19 +129,7 @@ def test_a_real_browser_renders_the_results_table(live_server, tmp_path):
         pytest.skip("Chromium is not installed (.ci/run installs it)")
     url = live_server + "/query?example=cities-by-country"
     done = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path}",
-            "--dump-dom",
-            url,
-        ],
+        [CHROMIUM, "--headless", *CHROMIUM_ARGS, f"--user-data-dir={tmp_path}", "--dump-dom", url],
         capture_output=True,
         text=True,
         timeout=120,
