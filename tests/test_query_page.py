@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.test_sparql_protocol import fetch
 
 
@@ -119,7 +120,6 @@ def test_no_asset_comes_from_another_host(live_server):
     assert all(a.startswith("/") for a in parsed.assets)
 
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 def test_a_real_browser_renders_the_results_table(live_server, tmp_path):
