@@ -120,8 +120,6 @@ def test_no_asset_comes_from_another_host(live_server):
     assert all(a.startswith("/") for a in parsed.assets)
 
 
-
-
 def test_a_real_browser_renders_the_results_table(live_server, tmp_path):
     if CHROMIUM is None:
         if os.environ.get("CI"):
