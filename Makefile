@@ -1,11 +1,12 @@
 # Two commands do everything on a fresh clone (only Python 3.11 and make needed):
 #   make serve   set up .venv and run the server on 127.0.0.1:8080
 #   make test    set up .venv with test extras, lint, and run the whole suite
+#   make bench   our SPARQL server against rdflib-endpoint 0.6.3, side by side (BENCH_ARGS=...)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint validate stats clean
+.PHONY: serve test lint validate stats bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
 serve: $(VENV)/.installed
 	$(BIN)/rivm-graph serve --host $${RIVM_HOST:-127.0.0.1} --port $${RIVM_PORT:-8080}
 
@@ -28,6 +33,14 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/python -m pytest
+
+# wrk drives the load when it can be installed (apt, as root or with password-less sudo);
+# without it bench/run.py falls back to Python client processes.
+bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || \
+		{ SUDO=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+		  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; } || true
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 validate: $(VENV)/.installed
 	$(BIN)/rivm-graph validate

@@ -1,0 +1,240 @@
+"""A bounded load run on loopback: cheap queries, page views, dumps and a share of runaway queries.
+
+    python -m bench.loadtest [--duration 60] [--clients 16] [--timeout 5]
+
+It starts the production server (``rivm-graph serve``, gunicorn, settings from ``RIVM_*``), measures
+the cheap lookups unloaded, then runs ``--clients`` concurrent clients for ``--duration`` seconds:
+one client sends runaway queries back to back (each is stopped at the deadline), the others mix
+varying lookups (50%), resource pages (30%), dump downloads (10%) and catalogue/VoID (10%) with a
+short pause between requests. It prints requests and errors by status, p50/p99 per route, the
+cheap-lookup p99 loaded against unloaded, the server's memory (PSS of all its processes) before
+and after, and whether any server process restarted. It asserts nothing: the figures go in the
+issue notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import quote
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+CITIES = [
+    "clermont-ferrand",
+    "vitoria-gasteiz",
+    "queretaro",
+    "anderson",
+    "cuneo",
+    "valladolid",
+    "aranda-de-duero",
+    "norman",
+    "bridgewater",
+    "braga",
+    "regensburg",
+    "karlsruhe",
+    "homburg",
+    "bad-kreuznach",
+    "magog",
+    "greer",
+    "kremenchuk",
+    "maebashi",
+    "montreal",
+]
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def lookup_path(rng: random.Random) -> str:
+    iri = f"https://w3id.org/rivm/id/city/{rng.choice(CITIES)}"
+    return "/sparql?query=" + quote(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} # {rng.random()}")
+
+
+def pick(rng: random.Random) -> tuple[str, str]:
+    roll = rng.random()
+    if roll < 0.5:
+        return "lookup", lookup_path(rng)
+    if roll < 0.8:
+        return "page", f"/doc/city/{rng.choice(CITIES)}"
+    if roll < 0.9:
+        return "dump", "/dumps/rivm.nt.gz"
+    return "description", rng.choice(["/catalog", "/.well-known/void"])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(connection: http.client.HTTPConnection, path: str) -> int:
+    connection.request("GET", path, headers={"Accept": "text/html,*/*;q=0.8"})
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
+def client(port: int, index: int, until: float, runaway: bool, out) -> None:
+    rng = random.Random(index)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    records = []
+    while time.monotonic() < until:
+        route, path = ("runaway", "/sparql?query=" + quote(RUNAWAY)) if runaway else pick(rng)
+        start = time.monotonic()
+        try:
+            status = request(connection, path)
+        except (OSError, http.client.HTTPException):
+            status = 0
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        records.append((route, status, time.monotonic() - start))
+        if not runaway:
+            time.sleep(0.02)
+    out.put(records)
+
+
+def tree_memory_kb(pid: int) -> tuple[int, set[int]]:
+    """Proportional set size (shared pages split between sharers) of a process and all its
+    descendants, and their pids: forked workers share the graph, so RSS would count it twice."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except OSError:
+                continue
+    family, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, of in parents.items():
+            if of == parent and child not in family:
+                family.add(child)
+                frontier.append(child)
+    total = 0
+    for member in family:
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total, family
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--timeout", type=float, default=5, help="RIVM_QUERY_TIMEOUT for the run")
+    args = parser.parse_args()
+    port = free_port()
+    env = {
+        **os.environ,
+        "RIVM_QUERY_TIMEOUT": str(args.timeout),
+        "RIVM_RATE_LIMIT": "10000000 per minute",
+        "RIVM_QUERY_BUDGET": "10000000 per minute",
+        "RIVM_ACCESS_LOG": "false",
+    }
+    log = open(os.environ.get("RIVM_LOADTEST_LOG", os.devnull), "wb")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rivm_graph.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request(http.client.HTTPConnection("127.0.0.1", port, timeout=2), "/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the server did not start") from None
+                time.sleep(0.2)
+        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        rng = random.Random(0)
+        for _ in range(50):
+            request(warm, lookup_path(rng))
+            request(warm, f"/doc/city/{rng.choice(CITIES)}")
+        unloaded = []
+        for _ in range(300):
+            start = time.monotonic()
+            request(warm, lookup_path(rng))
+            unloaded.append(time.monotonic() - start)
+        rss_before, pids_before = tree_memory_kb(server.pid)
+        queue: multiprocessing.Queue = multiprocessing.Queue()
+        until = time.monotonic() + args.duration
+        workers = [
+            multiprocessing.Process(target=client, args=(port, i, until, i == 0, queue))
+            for i in range(args.clients)
+        ]
+        for w in workers:
+            w.start()
+        records = [r for _ in workers for r in queue.get()]
+        for w in workers:
+            w.join()
+        rss_after, pids_after = tree_memory_kb(server.pid)
+        healthy = request(http.client.HTTPConnection("127.0.0.1", port, timeout=30), "/healthz")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    print(
+        f"machine: {os.cpu_count()} cores; {args.clients} clients for {args.duration:g} s "
+        f"(1 sending runaway queries, deadline {args.timeout:g} s)"
+    )
+    print(f"requests: {len(records)} ({len(records) / args.duration:.0f}/s)")
+    statuses = Counter(status for _, status, _ in records)
+    print("by status: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())))
+    by_route = defaultdict(list)
+    for route, status, elapsed in records:
+        by_route[route].append((status, elapsed))
+    print(f"{'route':<12} {'n':>7} {'p50 ms':>9} {'p99 ms':>9}  statuses")
+    for route, items in sorted(by_route.items()):
+        times = [e for _, e in items]
+        codes = Counter(s for s, _ in items)
+        print(
+            f"{route:<12} {len(items):>7} {percentile(times, 0.5) * 1000:>9.1f} "
+            f"{percentile(times, 0.99) * 1000:>9.1f}  {dict(sorted(codes.items()))}"
+        )
+    loaded = [e for s, e in by_route["lookup"] if s == 200]
+    print(
+        f"cheap lookups unloaded: p50 {statistics.median(unloaded) * 1000:.1f} ms, "
+        f"p99 {percentile(unloaded, 0.99) * 1000:.1f} ms; loaded p99 "
+        f"{percentile(loaded, 0.99) * 1000:.1f} ms = "
+        f"{percentile(loaded, 0.99) / percentile(unloaded, 0.99):.1f}x unloaded"
+    )
+    server_errors = sum(n for s, n in statuses.items() if s >= 500 or s == 0)
+    runaway_503 = sum(1 for s, _ in by_route["runaway"] if s == 503)
+    print(f"5xx or failed: {server_errors} ({runaway_503} of them the runaway queries' 503)")
+    print(f"health check after the run: {healthy}")
+    print(
+        f"server memory (PSS, all processes): {rss_before / 1024:.0f} MB before, "
+        f"{rss_after / 1024:.0f} MB after"
+    )
+    gunicorn = {p for p in pids_before if p != server.pid}
+    print(
+        f"server processes before/after: {len(pids_before)}/{len(pids_after)}; "
+        f"query workers replaced after deadlines: {len(pids_after - pids_before)}; "
+        f"gunicorn master kept: {server.pid in pids_after}; "
+        f"original processes still alive: {len(gunicorn & pids_after)}/{len(gunicorn)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
