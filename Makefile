@@ -2,11 +2,12 @@
 #   make serve   set up .venv and run the server on 127.0.0.1:8080
 #   make test    set up .venv with test extras, lint, and run the whole suite
 #   make bench   our SPARQL server against rdflib-endpoint 0.6.3, side by side (BENCH_ARGS=...)
+#   make loadtest  mixed load with runaway queries for 60 s at 16 clients (LOADTEST_ARGS=...)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint validate stats bench clean
+.PHONY: serve test lint validate stats bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,10 @@ bench: $(VENV)/.installed-bench
 		{ SUDO=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
 		  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; } || true
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# A bounded load run on loopback (60 s, 16 clients, a share of runaway queries); prints figures.
+loadtest: $(VENV)/.installed
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 validate: $(VENV)/.installed
 	$(BIN)/rivm-graph validate
