@@ -153,6 +153,10 @@ class OxigraphStore(GraphStore):
             except OSError as error:
                 raise DataFileError(f.path, error.strerror or str(error)) from error
         self._store.optimize()
+        # The data never changes once loaded: the graph names are read once.
+        self._graphs = tuple(
+            sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        )
         digest = hashlib.sha256()
         for f in sorted(self.files, key=lambda f: (f.graph, str(f.path.name))):
             digest.update(f.graph.encode() + b"\0" + f.path.read_bytes() + b"\0")
@@ -170,7 +174,7 @@ class OxigraphStore(GraphStore):
         return cls(graph_files(Path(root), with_queries=with_queries))
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return list(self._graphs)
 
     def describe(self, iri: str) -> Graph:
         graph = Graph()
