@@ -36,6 +36,8 @@ class RivmServer(BaseApplication):
         # request lines and headers are refused by it (gunicorn's own limits).
         self.cfg.set("timeout", int(self.settings.get("QUERY_TIMEOUT", 10)) + 20)
         self.cfg.set("keepalive", 5)
+        # GET queries in the URL: gunicorn's largest request line (longer ones: POST them).
+        self.cfg.set("limit_request_line", 8190)
 
     def load(self):
         return self.application
