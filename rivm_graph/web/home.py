@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
 from ..maps import timeline_svg, world_map_svg
 from ..overview import build_overview
+from .cache import rendered
 from .descriptions import schema_org_markup
 from .i18n import negotiate_language, translator
 from .links import local_href
@@ -28,37 +29,57 @@ ENTRY_POINTS = [  # (message key, kind of resource listed)
 
 @blueprint.get("/")
 def home():
-    from flask import request
-
     language = negotiate_language(request)
     t = translator(language)
-    store = current_app.extensions["rivm_store"]
-    overview = build_overview(store, [language, "en", "fr"], local_href)
-    cities = sum(1 for p in overview.points if p.kind == "city")
-    sites = sum(1 for p in overview.points if p.kind == "site")
-    world = world_map_svg(
-        overview.points,
-        title=t("map_title"),
-        description=t("map_description", cities=cities, sites=sites),
-        legend={"city": t("legend_city"), "site": t("legend_site")},
-    )
-    timeline = timeline_svg(
-        overview.events,
-        title=t("timeline_title"),
-        description=t("timeline_description", n=len(overview.events)),
-    )
-    return render_template(
-        "home.html",
-        overview=overview,
-        world=Markup(world),
-        timeline=Markup(timeline),
-        entry_points=ENTRY_POINTS,
-        dumps=current_app.extensions["rivm_dumps"],
-        dataset_jsonld=schema_org_markup(),
-    )
+
+    def page() -> str:
+        store = current_app.extensions["rivm_store"]
+        overview = build_overview(store, [language, "en", "fr"], local_href)
+        cities = sum(1 for p in overview.points if p.kind == "city")
+        sites = sum(1 for p in overview.points if p.kind == "site")
+        world = world_map_svg(
+            overview.points,
+            title=t("map_title"),
+            description=t("map_description", cities=cities, sites=sites),
+            legend={"city": t("legend_city"), "site": t("legend_site")},
+        )
+        timeline = timeline_svg(
+            overview.events,
+            title=t("timeline_title"),
+            description=t("timeline_description", n=len(overview.events)),
+        )
+        return render_template(
+            "home.html",
+            overview=overview,
+            world=Markup(world),
+            timeline=Markup(timeline),
+            entry_points=ENTRY_POINTS,
+            dumps=current_app.extensions["rivm_dumps"],
+            dataset_jsonld=schema_org_markup(),
+        )
+
+    # The same page for every request with this language, address and query string.
+    key = ("home", language, request.url_root, request.query_string)
+    return rendered(key, page)
+
+
+@blueprint.get("/readyz")
+def readyz():
+    """Ready: the graph is loaded, the dumps are verified, and a query worker answers."""
+    from ..executor import QueryExecutor
+
+    executor: QueryExecutor = current_app.extensions["rivm_executor"]
+    try:
+        answer = executor.run("ASK { ?s ?p ?o }", "application/sparql-results+json")
+        ready = b"true" in answer.body
+    except Exception as error:
+        return jsonify(ready=False, reason=str(error) or type(error).__name__), 503
+    dumps = current_app.extensions["rivm_dumps"]
+    return jsonify(ready=ready, triples=dumps.triples, version=dumps.version), 200 if ready else 503
 
 
 @blueprint.get("/healthz")
 def healthz():
+    """Alive: the process answers (it does not query: a busy server is still alive)."""
     store = current_app.extensions["rivm_store"]
     return jsonify(status="ok", graphs=len(store.graphs()), version=store.data_version)

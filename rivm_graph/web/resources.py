@@ -24,6 +24,7 @@ from ..namespaces import ID_BASE, KINDS, bind_all
 from ..resource_description import describe_resource, document_iri, resource_exists
 from ..resource_page import build_page
 from .answers import error_response
+from .cache import rendered
 from .i18n import negotiate_language, translator
 from .links import local_href
 from .negotiation import NotAcceptable, choose
@@ -144,20 +145,28 @@ def document(kind: str, name: str):
     base_path = f"/doc/{kind}/{slug}"
     language = negotiate_language(request)
     if media_type == "text/html":
-        page = build_page(store, iri, [language, "en", "fr"], local_href)
-        body = render_template(
-            "resource.html",
-            page=page,
-            base_path=base_path,
-            formats=FORMATS,
-            doc_iri=document_iri(iri),
-            locator_svg=_locator(page, language),
+
+        def html() -> str:
+            page = build_page(store, iri, [language, "en", "fr"], local_href)
+            return render_template(
+                "resource.html",
+                page=page,
+                base_path=base_path,
+                formats=FORMATS,
+                doc_iri=document_iri(iri),
+                locator_svg=_locator(page, language),
+            )
+
+        response = Response(
+            rendered((base_path, media_type, language, request.query_string), html),
+            mimetype="text/html",
         )
-        response = Response(body, mimetype="text/html")
     else:
         fmt = FORMATS[BY_MEDIA_TYPE[media_type]][1]
         response = Response(
-            _serialize(describe_resource(store, iri), fmt),
+            rendered(
+                (base_path, media_type), lambda: _serialize(describe_resource(store, iri), fmt)
+            ),
             content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""),
         )
     response.headers["Vary"] = "Accept, Accept-Language"

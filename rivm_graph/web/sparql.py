@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import OrderedDict
-from threading import Lock
 
 from flask import Blueprint, Response, current_app, g, request
 
@@ -16,6 +14,7 @@ from ..query_text import QueryTextError, inspect_query, syntax_error_message
 from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
 from ..service_description import service_description
 from .answers import error_response
+from .cache import LruCache
 from .negotiation import NotAcceptable, choose
 from .protocol import ProtocolError, ProtocolRequest, read_request
 from .query_page import render_query_page
@@ -33,26 +32,6 @@ DESCRIPTION_TYPES = [
 TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle")
 
 
-class AnswerCache:
-    """Answers to identical requests, per process; safe because the data never changes."""
-
-    def __init__(self, entries: int):
-        self.entries, self._items, self._lock = entries, OrderedDict(), Lock()
-
-    def get(self, key: str) -> SerializedAnswer | None:
-        with self._lock:
-            answer = self._items.get(key)
-            if answer is not None:
-                self._items.move_to_end(key)
-            return answer
-
-    def put(self, key: str, answer: SerializedAnswer) -> None:
-        with self._lock:
-            self._items[key] = answer
-            while len(self._items) > self.entries:
-                self._items.popitem(last=False)
-
-
 def init_app(app) -> None:
     """Per-app state: the executor (its pool starts lazily in each server process) and the cache."""
     store = app.extensions["rivm_store"]
@@ -62,7 +41,8 @@ def init_app(app) -> None:
         timeout=float(app.config["QUERY_TIMEOUT"]),
         max_rows=int(app.config["MAX_ROWS"]) or None,
     )
-    app.extensions["rivm_cache"] = AnswerCache(int(app.config["CACHE_ENTRIES"]))
+    app.extensions["rivm_cache"] = LruCache(int(app.config["CACHE_ENTRIES"]))
+    app.extensions["rivm_page_cache"] = LruCache(int(app.config["CACHE_ENTRIES"]))
 
 
 def _content_type(media_type: str) -> str:

@@ -1,0 +1,40 @@
+"""Per-process caches of answers and rendered pages: safe because the data never changes."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
+from typing import Any
+
+from flask import current_app
+
+
+class LruCache:
+    """A bounded least-recently-used map, safe to share between a process's threads."""
+
+    def __init__(self, entries: int):
+        self.entries, self._items, self._lock = entries, OrderedDict(), Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.entries:
+                self._items.popitem(last=False)
+
+
+def rendered(key: Hashable, render: Callable[[], bytes | str]) -> bytes | str:
+    """A page body from the page cache, rendered once per process."""
+    cache: LruCache = current_app.extensions["rivm_page_cache"]
+    body = cache.get(key)
+    if body is None:
+        body = render()
+        cache.put(key, body)
+    return body

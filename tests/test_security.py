@@ -1,0 +1,76 @@
+"""Nothing outside the data is readable, oversized requests are refused, readiness is reported."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import urllib.parse
+
+import pytest
+
+from tests.test_sparql_protocol import fetch, get
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/dumps/../../etc/passwd",
+        "/static/../../../../etc/passwd",
+        "/static/..%2F..%2F..%2Fpyproject.toml",
+        "/static/vendor/world-atlas/..%2F..%2F..%2F..%2F..%2Fpyproject.toml",
+        "/doc/city/..%2F..%2F..%2Fetc%2Fpasswd.ttl",
+    ],
+)
+def test_no_file_outside_the_served_folders(live_server, path):
+    status, _, body = fetch(live_server + path)
+    assert status in (400, 404)
+    assert b"root:" not in body and b"[project]" not in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
+        "LOAD <file:///etc/passwd>",
+    ],
+)
+def test_queries_cannot_read_local_files(live_server, query):
+    status, _, body = get(live_server, query=query)
+    assert status in (400, 403)
+    assert b"root:" not in body
+
+
+def test_oversized_headers_get_431(live_server):
+    connection = http.client.HTTPConnection(live_server.removeprefix("http://"), timeout=10)
+    connection.putrequest("GET", "/")
+    connection.putheader("X-Padding", "x" * 20000)
+    connection.endheaders()
+    assert connection.getresponse().status == 431
+    connection.close()
+
+
+def test_a_long_get_query_is_answered_and_a_longer_one_refused(live_server):
+    query = "ASK { ?s ?p ?o } #" + "x" * 7000
+    status, _, _ = fetch(live_server + "/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert status == 200
+    status, _, _ = fetch(live_server + "/sparql?query=" + "x" * 20000)
+    assert 400 <= status < 500
+
+
+def test_readiness_and_liveness(live_server):
+    status, _, body = fetch(live_server + "/readyz")
+    ready = json.loads(body)
+    assert status == 200 and ready["ready"] is True and ready["triples"] > 9000
+    status, _, body = fetch(live_server + "/healthz")
+    assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+def test_pages_are_rendered_once_and_stay_identical(live_server):
+    first = fetch(live_server + "/doc/conference/2017-clermont-ferrand?lang=fr")
+    second = fetch(live_server + "/doc/conference/2017-clermont-ferrand?lang=fr")
+    assert first[0] == second[0] == 200
+    assert first[2] == second[2]
+    assert first[1]["ETag"] == second[1]["ETag"]
