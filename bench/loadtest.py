@@ -140,6 +140,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--timeout", type=float, default=5, help="RIVM_QUERY_TIMEOUT for the run")
+    parser.add_argument("--warmup", type=float, default=15, help="seconds of the same mix first")
     args = parser.parse_args()
     port = free_port()
     env = {
@@ -176,8 +177,21 @@ def main() -> None:
             start = time.monotonic()
             request(warm, lookup_path(rng))
             unloaded.append(time.monotonic() - start)
-        rss_before, pids_before = tree_memory_kb(server.pid)
+        # Warm-up with the same mix (runaway queries included), so that "before" is the memory of
+        # a server that has already done everything once; then the measured run.
         queue: multiprocessing.Queue = multiprocessing.Queue()
+        until = time.monotonic() + args.warmup
+        warmers = [
+            multiprocessing.Process(target=client, args=(port, 1000 + i, until, i == 0, queue))
+            for i in range(args.clients)
+        ]
+        for w in warmers:
+            w.start()
+        for _ in warmers:
+            queue.get()
+        for w in warmers:
+            w.join()
+        rss_before, pids_before = tree_memory_kb(server.pid)
         until = time.monotonic() + args.duration
         workers = [
             multiprocessing.Process(target=client, args=(port, i, until, i == 0, queue))
@@ -224,7 +238,7 @@ def main() -> None:
     print(f"5xx or failed: {server_errors} ({runaway_503} of them the runaway queries' 503)")
     print(f"health check after the run: {healthy}")
     print(
-        f"server memory (PSS, all processes): {rss_before / 1024:.0f} MB before, "
+        f"server memory (PSS, all processes): {rss_before / 1024:.0f} MB after warm-up, "
         f"{rss_after / 1024:.0f} MB after"
     )
     gunicorn = {p for p in pids_before if p != server.pid}

@@ -14,6 +14,7 @@ from ..dataset_facts import DatasetFacts, gather_facts
 from ..descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
 from ..namespaces import ID_BASE, KINDS
 from .answers import error_response
+from .cache import rendered
 from .negotiation import NotAcceptable, choose
 from .resources import SLUG, _conditional
 
@@ -100,9 +101,13 @@ def _rdf_answer(build, path: str) -> Response:
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
     store, dumps, base, publisher = _arguments()
-    graph = build(store, dumps, base, publisher=publisher, facts=_facts())
+
+    def body() -> bytes:
+        graph = build(store, dumps, base, publisher=publisher, facts=_facts())
+        return serialize(graph, media_type)
+
     charset = "; charset=utf-8" if media_type == "text/turtle" else ""
-    response = Response(serialize(graph, media_type), content_type=media_type + charset)
+    response = Response(rendered((path, media_type, base), body), content_type=media_type + charset)
     response.headers["Vary"] = "Accept"
     # The body depends only on the data, the dumps and the public URL: a strong ETag from those.
     return _conditional(response, path, media_type, base, dumps.version)
@@ -134,16 +139,21 @@ def resource_pages() -> list[str]:
 @blueprint.get("/sitemap.xml")
 def sitemap():
     base = public_base()
-    urls = [*SITE_PAGES, *resource_pages()]
-    body = "".join(
-        [
-            '<?xml version="1.0" encoding="UTF-8"?>\n',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
-            *(f"<url><loc>{escape(base + path)}</loc></url>\n" for path in urls),
-            "</urlset>\n",
-        ]
+
+    def body() -> str:
+        urls = [*SITE_PAGES, *resource_pages()]
+        return "".join(
+            [
+                '<?xml version="1.0" encoding="UTF-8"?>\n',
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
+                *(f"<url><loc>{escape(base + path)}</loc></url>\n" for path in urls),
+                "</urlset>\n",
+            ]
+        )
+
+    response = Response(
+        rendered(("sitemap", base), body), content_type="application/xml; charset=utf-8"
     )
-    response = Response(body, content_type="application/xml; charset=utf-8")
     return _conditional(response, "sitemap", base)
 
 
