@@ -82,7 +82,7 @@ def request(connection: http.client.HTTPConnection, path: str) -> int:
     return response.status
 
 
-def client(port: int, index: int, until: float, runaway: bool, out) -> None:
+def client(port: int, index: int, until: float, runaway: bool, out, pause: float = 0.02) -> None:
     rng = random.Random(index)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     records = []
@@ -97,7 +97,7 @@ def client(port: int, index: int, until: float, runaway: bool, out) -> None:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         records.append((route, status, time.monotonic() - start))
         if not runaway:
-            time.sleep(0.02)
+            time.sleep(pause)
     out.put(records)
 
 
@@ -141,6 +141,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--timeout", type=float, default=5, help="RIVM_QUERY_TIMEOUT for the run")
     parser.add_argument("--warmup", type=float, default=15, help="seconds of the same mix first")
+    parser.add_argument(
+        "--pause", type=float, default=0.02, help="a client's pause between requests"
+    )
     args = parser.parse_args()
     port = free_port()
     env = {
@@ -194,11 +197,13 @@ def main() -> None:
         rss_before, pids_before = tree_memory_kb(server.pid)
         until = time.monotonic() + args.duration
         workers = [
-            multiprocessing.Process(target=client, args=(port, i, until, i == 0, queue))
+            multiprocessing.Process(target=client, args=(port, i, until, i == 0, queue, args.pause))
             for i in range(args.clients)
         ]
         for w in workers:
             w.start()
+        time.sleep(args.duration / 2)
+        rss_middle, _ = tree_memory_kb(server.pid)
         records = [r for _ in workers for r in queue.get()]
         for w in workers:
             w.join()
@@ -209,7 +214,8 @@ def main() -> None:
         server.wait(timeout=20)
 
     print(
-        f"machine: {os.cpu_count()} cores; {args.clients} clients for {args.duration:g} s "
+        f"machine: {os.cpu_count()} cores; {args.clients} clients for {args.duration:g} s, "
+        f"pausing {args.pause * 1000:g} ms between requests "
         f"(1 sending runaway queries, deadline {args.timeout:g} s)"
     )
     print(f"requests: {len(records)} ({len(records) / args.duration:.0f}/s)")
@@ -239,7 +245,7 @@ def main() -> None:
     print(f"health check after the run: {healthy}")
     print(
         f"server memory (PSS, all processes): {rss_before / 1024:.0f} MB after warm-up, "
-        f"{rss_after / 1024:.0f} MB after"
+        f"{rss_middle / 1024:.0f} MB half-way, {rss_after / 1024:.0f} MB at the end"
     )
     gunicorn = {p for p in pids_before if p != server.pid}
     print(
