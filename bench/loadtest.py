@@ -140,6 +140,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--timeout", type=float, default=5, help="RIVM_QUERY_TIMEOUT for the run")
+    parser.add_argument("--no-runaway", action="store_true", help="all clients send cheap traffic")
     parser.add_argument("--warmup", type=float, default=15, help="seconds of the same mix first")
     parser.add_argument(
         "--pause", type=float, default=0.02, help="a client's pause between requests"
@@ -197,7 +198,10 @@ def main() -> None:
         rss_before, pids_before = tree_memory_kb(server.pid)
         until = time.monotonic() + args.duration
         workers = [
-            multiprocessing.Process(target=client, args=(port, i, until, i == 0, queue, args.pause))
+            multiprocessing.Process(
+                target=client,
+                args=(port, i, until, i == 0 and not args.no_runaway, queue, args.pause),
+            )
             for i in range(args.clients)
         ]
         for w in workers:
