@@ -90,3 +90,19 @@ def test_a_dump_damaged_while_serving_is_refused_not_served_truncated(tmp_path):
         (version / "rivm.rdf").unlink()
         status, _, body = fetch(base + "/dumps/rivm.rdf")
         assert status == 503 and b"missing" in body
+
+
+def test_a_slow_query_yields_the_cpu_to_quick_ones(server):
+    (gunicorn_worker,) = children(SERVER_PIDS[server])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        runaway = pool.submit(get, server, query=RUNAWAY_PRODUCT)
+        time.sleep(1.5)
+        niceness = {
+            pid: int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+            for pid in children(gunicorn_worker)
+        }
+        assert sorted(niceness.values()) == [0, 19], "the busy worker runs at the lowest priority"
+        busy = next(pid for pid, nice in niceness.items() if nice == 19)
+        os.kill(busy, signal.SIGKILL)
+        assert runaway.result(timeout=30)[0] == 503
+    assert get(server, query=CHEAP.format(slug="cuneo"))[0] == 200
