@@ -49,8 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "PUBLISHER_TYPE": "PrivateIndividual(s)",
     # Where to reach the publisher (the descriptions' contact point); empty: this site's home page.
     "CONTACT_URL": "",
-    # Per-client budgets (flask-limiter syntax): requests per minute to the SPARQL endpoint and
-    # the query page (cached answers cost nothing), and query seconds per minute.
+    # Per-client budgets in the `limits` syntax ("600 per minute"): requests to the SPARQL
+    # endpoint and the query page that evaluate a query (cached answers cost nothing), and query
+    # seconds per minute.
     "RATE_LIMIT": "600 per minute",
     "QUERY_BUDGET": "120 per minute",
     # Structured access log (JSON lines on stderr); query text and client address only if enabled.

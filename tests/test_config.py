@@ -47,3 +47,23 @@ def test_an_allow_listed_service_is_called_and_others_are_not():
     finally:
         listener.close()
         other.close()
+
+
+def test_the_core_does_not_import_flask(root):
+    """Convention 3: the store, validation, catalogue and descriptions serve CLI and tests too."""
+    import ast
+
+    for path in sorted((root / "rivm_graph").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        names = {
+            alias.name.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        names |= {
+            (node.module or "").split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level == 0
+        }
+        assert not names & {"flask", "werkzeug", "markupsafe", "jinja2"}, path.name
