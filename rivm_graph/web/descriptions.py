@@ -15,8 +15,9 @@ from ..descriptions import Publisher, dcat_catalog, schema_org_dataset, void_des
 from ..namespaces import ID_BASE, KINDS
 from .answers import error_response
 from .cache import rendered
+from .documents import conditional
 from .negotiation import NotAcceptable, choose
-from .resources import SLUG, _conditional
+from .resources import SLUG
 
 blueprint = Blueprint("descriptions", __name__)
 
@@ -110,7 +111,7 @@ def _rdf_answer(build, path: str) -> Response:
     response = Response(rendered((path, media_type, base), body), content_type=media_type + charset)
     response.headers["Vary"] = "Accept"
     # The body depends only on the data, the dumps and the public URL: a strong ETag from those.
-    return _conditional(response, path, media_type, base, dumps.version)
+    return conditional(response, path, media_type, base, dumps.version)
 
 
 @blueprint.get("/.well-known/void")
@@ -154,7 +155,7 @@ def sitemap():
     response = Response(
         rendered(("sitemap", base), body), content_type="application/xml; charset=utf-8"
     )
-    return _conditional(response, "sitemap", base)
+    return conditional(response, "sitemap", base)
 
 
 @blueprint.get("/robots.txt")
@@ -169,4 +170,4 @@ def robots():
         f"Sitemap: {base}/sitemap.xml\n"
     )
     response = Response(body, content_type="text/plain; charset=utf-8")
-    return _conditional(response, "robots", base)
+    return conditional(response, "robots", base)

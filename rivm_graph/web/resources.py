@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 
@@ -25,6 +24,7 @@ from ..resource_description import describe_resource, document_iri, resource_exi
 from ..resource_page import build_page
 from .answers import error_response
 from .cache import rendered
+from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language, translator
 from .links import local_href
 from .negotiation import NotAcceptable, choose
@@ -32,16 +32,6 @@ from .negotiation import NotAcceptable, choose
 blueprint = Blueprint("resources", __name__)
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
-#: extension → (media type, rdflib serialisation format)
-FORMATS = {
-    "html": ("text/html", None),
-    "ttl": ("text/turtle", "turtle"),
-    "jsonld": ("application/ld+json", "json-ld"),
-    "rdf": ("application/rdf+xml", "xml"),
-    "nt": ("application/n-triples", "nt"),
-}
-BY_MEDIA_TYPE = {media: ext for ext, (media, _) in FORMATS.items()}
-OFFERED = [media for media, _ in FORMATS.values()]
 PAGE_SIZE = 100
 
 
@@ -71,30 +61,6 @@ def choose_html() -> bool:
         return choose(request, OFFERED, None) == "text/html"
     except NotAcceptable:
         return False
-
-
-def _alternates(path: str) -> str:
-    links = [
-        f'<{path}.{ext}>; rel="alternate"; type="{media}"' for ext, (media, _) in FORMATS.items()
-    ]
-    return ", ".join(links)
-
-
-def _serialize(graph: Graph, fmt: str) -> bytes:
-    if fmt == "json-ld":
-        context = current_app.extensions["rivm_jsonld_context"]
-        return graph.serialize(
-            format="json-ld", context=context["@context"], auto_compact=True, encoding="utf-8"
-        )
-    return graph.serialize(format=fmt, encoding="utf-8")
-
-
-def _conditional(response: Response, *parts: str) -> Response:
-    store = current_app.extensions["rivm_store"]
-    tag = hashlib.sha256("\x00".join((store.data_version, *parts)).encode()).hexdigest()[:32]
-    response.set_etag(tag)
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response.make_conditional(request)
 
 
 def _locator(page, language: str) -> Markup | None:
@@ -165,14 +131,14 @@ def document(kind: str, name: str):
         fmt = FORMATS[BY_MEDIA_TYPE[media_type]][1]
         response = Response(
             rendered(
-                (base_path, media_type), lambda: _serialize(describe_resource(store, iri), fmt)
+                (base_path, media_type), lambda: serialize(describe_resource(store, iri), fmt)
             ),
             content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""),
         )
     response.headers["Vary"] = "Accept, Accept-Language"
-    response.headers["Link"] = _alternates(base_path) + f', <{iri}>; rel="about"'
+    response.headers["Link"] = alternates(base_path) + f', <{iri}>; rel="about"'
     response.headers["Content-Location"] = f"{base_path}.{BY_MEDIA_TYPE[media_type]}"
-    return _conditional(response, base_path, media_type, language)
+    return conditional(response, base_path, media_type, language)
 
 
 @blueprint.get("/id/<kind>/")
@@ -225,7 +191,7 @@ def listing(kind: str):
         response = Response(body, mimetype="text/html")
     else:
         response = Response(
-            _serialize(
+            serialize(
                 _listing_graph(kind, items, page_number, last, total),
                 FORMATS[BY_MEDIA_TYPE[media_type]][1],
             ),
@@ -234,7 +200,7 @@ def listing(kind: str):
     response.headers["Vary"] = "Accept, Accept-Language"
     if links:
         response.headers["Link"] = ", ".join(links)
-    return _conditional(response, "listing", kind, str(page_number), media_type, language)
+    return conditional(response, "listing", kind, str(page_number), media_type, language)
 
 
 def _listing_graph(kind: str, items, page_number: int, last: int, total: int) -> Graph:
@@ -273,4 +239,4 @@ def _listing_graph(kind: str, items, page_number: int, last: int, total: int) ->
 def context():
     body = json.dumps(current_app.extensions["rivm_jsonld_context"], indent=1, ensure_ascii=False)
     response = Response(body, content_type="application/ld+json")
-    return _conditional(response, "context")
+    return conditional(response, "context")

@@ -13,9 +13,9 @@ from ..labels import best_label
 from ..namespaces import bind_all
 from ..ontology_doc import build_ontology_doc
 from .answers import error_response
+from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
 from .negotiation import NotAcceptable, choose
-from .resources import BY_MEDIA_TYPE, FORMATS, OFFERED, _alternates, _conditional, _serialize
 
 blueprint = Blueprint("vocabulary", __name__)
 SHAPE_FILES = ("violations", "warnings", "ontology", "catalogue")
@@ -48,11 +48,11 @@ def _answer(path: str, media_type: str, html, graph_factory) -> Response:
         response = Response(html(language), mimetype="text/html")
     else:
         fmt = FORMATS[BY_MEDIA_TYPE[media_type]][1]
-        response = Response(_serialize(graph_factory(), fmt), content_type=media_type)
+        response = Response(serialize(graph_factory(), fmt), content_type=media_type)
     response.headers["Vary"] = "Accept, Accept-Language"
-    response.headers["Link"] = _alternates(path)
+    response.headers["Link"] = alternates(path)
     response.headers["Content-Location"] = f"{path}.{BY_MEDIA_TYPE[media_type]}"
-    return _conditional(response, path, media_type, language)
+    return conditional(response, path, media_type, language)
 
 
 @blueprint.get("/ontology")
