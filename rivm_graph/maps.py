@@ -351,6 +351,18 @@ def _sphere_outline(view: _View) -> list[tuple[float, float]]:
     return west + east
 
 
+def _map_frame(prefix: str, view: _View, *, stroke_width: str) -> list[str]:
+    """The globe's outline (sea, and the clip path) and the opening of the countries' group."""
+    sphere = _path_data([_sphere_outline(view)])
+    return [
+        f'<defs><clipPath id="{prefix}-clip"><path d="{sphere}"/></clipPath></defs>',
+        f'<path class="rivm-map-sphere" d="{sphere}" fill="#dcebf5"/>',
+        f'<g class="rivm-map-countries" clip-path="url(#{prefix}-clip)" fill="#f4f1ea"'
+        f' stroke="#9a948a" stroke-width="{stroke_width}" stroke-linejoin="round"'
+        ' fill-rule="evenodd">',
+    ]
+
+
 def _project_country(
     country: Country, view: _View, box: tuple[float, float, float, float] | None = None
 ) -> list[list[tuple[float, float]]]:
@@ -513,13 +525,7 @@ def world_map_svg(
 
     out = [_svg_open(prefix, width, full_height, "rivm-map rivm-world-map", height)]
     out.append(_title_desc(prefix, title, description))
-    sphere = _path_data([_sphere_outline(view)])
-    out.append(f'<defs><clipPath id="{prefix}-clip"><path d="{sphere}"/></clipPath></defs>')
-    out.append(f'<path class="rivm-map-sphere" d="{sphere}" fill="#dcebf5"/>')
-    out.append(
-        f'<g class="rivm-map-countries" clip-path="url(#{prefix}-clip)" fill="#f4f1ea"'
-        ' stroke="#9a948a" stroke-width=".4" stroke-linejoin="round" fill-rule="evenodd">'
-    )
+    out.extend(_map_frame(prefix, view, stroke_width=".4"))
     for country, d in layer:
         name = names.get(country.alpha2 or "", country.name)
         if country.alpha2 and country.alpha2 in marked:
@@ -612,13 +618,7 @@ def locator_map_svg(
         description = f"Map locating {label} at {abs(lat):.2f}° {ns}, {abs(long):.2f}° {ew}."
     out = [_svg_open(prefix, width, height, "rivm-map rivm-locator-map")]
     out.append(_title_desc(prefix, title, description))
-    sphere = _path_data([_sphere_outline(view)])
-    out.append(f'<defs><clipPath id="{prefix}-clip"><path d="{sphere}"/></clipPath></defs>')
-    out.append(f'<path class="rivm-map-sphere" d="{sphere}" fill="#dcebf5"/>')
-    out.append(
-        f'<g class="rivm-map-countries" clip-path="url(#{prefix}-clip)" fill="#f4f1ea"'
-        ' stroke="#9a948a" stroke-width=".6" stroke-linejoin="round" fill-rule="evenodd">'
-    )
+    out.extend(_map_frame(prefix, view, stroke_width=".6"))
     margin = 20.0
     for country in world_countries():
         rings = _project_country(country, view, (-margin, -margin, width + margin, height + margin))
