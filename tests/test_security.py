@@ -68,7 +68,7 @@ def test_readiness_and_liveness(live_server):
     assert status == 200 and json.loads(body)["status"] == "ok"
 
 
-def test_pages_are_rendered_once_and_stay_identical(live_server):
+def test_repeated_page_views_are_identical(live_server):
     first = fetch(live_server + "/doc/conference/2017-clermont-ferrand?lang=fr")
     second = fetch(live_server + "/doc/conference/2017-clermont-ferrand?lang=fr")
     assert first[0] == second[0] == 200
