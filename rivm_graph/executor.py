@@ -20,6 +20,7 @@ import os
 import queue
 import signal
 import threading
+import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 
@@ -60,6 +61,21 @@ def _serve(connection: Connection) -> None:
 
 #: After this many seconds a query is slow: its worker yields the CPU to quick queries.
 SLOW_AFTER = 0.5
+#: A slow query's deadline counts the processor time its worker was given, so a busy server does
+#: not stop a query it would answer when quiet (a lowered-priority worker may get little CPU);
+#: this many times the limit in wall-clock time is the most a client ever waits.
+WALL_CLOCK_FACTOR = 3
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """Processor time (user + system) the process has used, or None where /proc is missing."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def _lower_priority(worker: _Worker) -> None:
@@ -140,7 +156,7 @@ class QueryExecutor:
                     # priority, and is replaced once done (priority cannot be raised back
                     # without privileges).
                     _lower_priority(worker)
-                    if not worker.connection.poll(max(0.0, self.timeout - SLOW_AFTER)):
+                    if not self._wait_slow(worker):
                         worker = self._replace(worker)
                         raise QueryTimeout(f"stopped after {self.timeout:g} s")
                     status, value = worker.connection.recv()
@@ -153,6 +169,28 @@ class QueryExecutor:
         if status == "error":
             raise value
         return value
+
+    def _wait_slow(self, worker: _Worker) -> bool:
+        """Wait for a slow query's answer; False once it has used up its time.
+
+        The first SLOW_AFTER seconds count in full (as if the worker had the CPU throughout);
+        from then on only the processor time the worker gets counts.
+        """
+        started = time.monotonic() - SLOW_AFTER
+        hard_stop = started + self.timeout * WALL_CLOCK_FACTOR
+        cpu_start = _cpu_seconds(worker.process.pid)
+        while True:
+            now = time.monotonic()
+            cpu_now = _cpu_seconds(worker.process.pid)
+            if cpu_start is None or cpu_now is None:
+                used = now - started
+            else:
+                used = SLOW_AFTER + cpu_now - cpu_start
+            remaining = min(self.timeout - used, hard_stop - now)
+            if remaining <= 0:
+                return False
+            if worker.connection.poll(min(remaining, 0.25)):
+                return True
 
     def close(self) -> None:
         with self._lock:
