@@ -168,6 +168,39 @@ def cmd_dump(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load(args: argparse.Namespace) -> int:
+    from .loader import Loader, LoadError
+
+    settings = load_settings()
+    store = _open_store(args)
+    loader = Loader(
+        args.into,
+        graph_store_url=args.graph_store,
+        user=settings.get("SPARQL_USER") or None,
+        password=settings.get("SPARQL_PASSWORD") or None,
+    )
+    try:
+        report = loader.load(store, force=args.force)
+    except LoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if report.skipped:
+        print(
+            f"{args.into} already holds data version {report.version} "
+            f"({report.triples:,} triples in {len(report.graphs)} graphs, counts verified)"
+        )
+        return 0
+    for graph, count in report.graphs.items():
+        print(f"{count:>10,}  <{graph}>")
+    for graph in report.removed:
+        print(f"   removed  <{graph}>")
+    print(
+        f"loaded data version {report.version} into {args.into}: {report.triples:,} triples "
+        f"in {len(report.graphs)} graphs, counts verified"
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server import run_server  # gunicorn and Flask only when serving
 
@@ -218,6 +251,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("dump", help="write the whole graph in every RDF format")
     p.add_argument("directory", nargs="?", default="dumps", help="where to write (default: dumps)")
     p.set_defaults(func=cmd_dump)
+
+    p = commands.add_parser(
+        "load", help="load the named graphs into a remote SPARQL engine (for RIVM_STORE=sparql)"
+    )
+    p.add_argument("--into", required=True, help="the engine's SPARQL query endpoint URL")
+    p.add_argument(
+        "--graph-store",
+        help="its Graph Store Protocol URL (default: Virtuoso's, next to the query endpoint: "
+        "/sparql-graph-crud-auth with RIVM_SPARQL_USER, else /sparql-graph-crud)",
+    )
+    p.add_argument("--force", action="store_true", help="reload even if the version is there")
+    p.set_defaults(func=cmd_load)
 
     p = commands.add_parser("serve", help="run the web application with the production server")
     p.add_argument("--host")

@@ -18,8 +18,12 @@ PREFIX = "RIVM_"
 DEFAULTS: dict[str, Any] = {
     # Folder holding ontology/, data/, shapes/ and queries/ (the repository by default).
     "DATA_ROOT": str(Path(__file__).resolve().parent.parent),
-    # Which store serves the graph: "oxigraph" (embedded, in memory).
+    # Which store serves the graph: "oxigraph" (embedded, in memory) or "sparql" (a remote engine
+    # loaded by `rivm-graph load`, at SPARQL_QUERY_URL, with optional HTTP Basic credentials).
     "STORE": "oxigraph",
+    "SPARQL_QUERY_URL": "",
+    "SPARQL_USER": "",
+    "SPARQL_PASSWORD": "",
     # Address the production server binds to.
     "HOST": "127.0.0.1",
     "PORT": 8080,

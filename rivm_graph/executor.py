@@ -25,14 +25,10 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 
 from .results import SerializedAnswer
-from .store import GraphStore
+from .store import GraphStore, QueryTimeout
 
 _STORE: GraphStore | None = None  # what forked workers evaluate against
 _CONTEXT = multiprocessing.get_context("fork")
-
-
-class QueryTimeout(Exception):
-    """The query ran past its deadline and was stopped (or waited that long for a worker)."""
 
 
 class WorkerLost(Exception):
@@ -198,3 +194,39 @@ class QueryExecutor:
                 for worker in self._all:
                     worker.kill()
             self._all, self._idle, self._pid = [], None, None
+
+
+class InProcessExecutor:
+    """For a store whose engine runs elsewhere and enforces the deadline itself (a remote SPARQL
+    engine): the query is sent from the request's own thread, no worker process is needed."""
+
+    def __init__(self, store: GraphStore, *, timeout: float, max_rows: int | None):
+        self.store, self.timeout, self.max_rows = store, timeout, max_rows
+
+    def run(
+        self,
+        text: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        add_labels: bool = False,
+    ) -> SerializedAnswer:
+        return self.store.query_serialized(
+            text,
+            media_type,
+            max_rows=self.max_rows,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            add_labels=add_labels,
+        )
+
+    def close(self) -> None:
+        pass
+
+
+def executor_for(store: GraphStore, *, workers: int, timeout: float, max_rows: int | None):
+    """Worker processes for an engine that cannot stop itself; direct calls otherwise."""
+    if store.needs_query_workers:
+        return QueryExecutor(store, workers=workers, timeout=timeout, max_rows=max_rows)
+    return InProcessExecutor(store, timeout=timeout, max_rows=max_rows)

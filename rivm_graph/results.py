@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -136,40 +138,61 @@ def serialize_answer(answer, media_type: str, max_rows: int | None) -> Serialize
 
     ValueError when the media type does not fit the answer (a graph asked as CSV, say).
     """
-    limit = max_rows if max_rows is not None else float("inf")
     if isinstance(answer, ox.QueryBoolean):
-        fmt = RESULTS_MEDIA_TYPES.get(media_type)
-        if fmt is None:
-            raise ValueError(f"{media_type} cannot carry a boolean answer")
-        return SerializedAnswer(write_boolean(bool(answer), fmt), media_type, "ask", 1, False)
+        return serialize_boolean(bool(answer), media_type)
     if isinstance(answer, ox.QuerySolutions):
-        fmt = RESULTS_MEDIA_TYPES.get(media_type)
-        if fmt is None:
-            raise ValueError(f"{media_type} cannot carry query solutions")
         variables = [v.value for v in answer.variables]
-        rows, truncated = [], False
-        for solution in answer:
-            if len(rows) >= limit:
-                truncated = True
-                break
-            rows.append([solution[v] for v in variables])
-        body = write_solutions(variables, rows, fmt)
-        return SerializedAnswer(body, media_type, "select", len(rows), truncated)
+        rows = ([solution[v] for v in variables] for solution in answer)
+        return serialize_solutions(variables, rows, media_type, max_rows)
+    return serialize_triples(answer, media_type, max_rows)
+
+
+def serialize_boolean(value: bool, media_type: str) -> SerializedAnswer:
+    fmt = RESULTS_MEDIA_TYPES.get(media_type)
+    if fmt is None:
+        raise ValueError(f"{media_type} cannot carry a boolean answer")
+    return SerializedAnswer(write_boolean(value, fmt), media_type, "ask", 1, False)
+
+
+def serialize_solutions(
+    variables: list[str],
+    rows: Iterable[list],
+    media_type: str,
+    max_rows: int | None,
+    *,
+    truncated: bool = False,
+) -> SerializedAnswer:
+    """Rows (lists of terms or None, in the order of ``variables``), at most ``max_rows`` read;
+    ``truncated`` says the rows were already cut upstream (a remote engine's own cap)."""
+    fmt = RESULTS_MEDIA_TYPES.get(media_type)
+    if fmt is None:
+        raise ValueError(f"{media_type} cannot carry query solutions")
+    kept = list(itertools.islice(rows, None if max_rows is None else max_rows + 1))
+    if max_rows is not None and len(kept) > max_rows:
+        kept, truncated = kept[:max_rows], True
+    body = write_solutions(variables, kept, fmt)
+    return SerializedAnswer(body, media_type, "select", len(kept), truncated)
+
+
+def serialize_triples(
+    triples: Iterable[ox.Triple],
+    media_type: str,
+    max_rows: int | None,
+    *,
+    truncated: bool = False,
+) -> SerializedAnswer:
     rdf_format = GRAPH_MEDIA_TYPES.get(media_type)
     if rdf_format is None:
         raise ValueError(f"{media_type} cannot carry an RDF graph")
-    triples, truncated = [], False
-    for triple in answer:
-        if len(triples) >= limit:
-            truncated = True
-            break
-        triples.append(triple)
+    kept = list(itertools.islice(triples, None if max_rows is None else max_rows + 1))
+    if max_rows is not None and len(kept) > max_rows:
+        kept, truncated = kept[:max_rows], True
     options = (
         {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
     )
     if rdf_format.supports_datasets:
-        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in kept]
         body = ox.serialize(quads, format=rdf_format, **options)
     else:
-        body = ox.serialize(triples, format=rdf_format, **options)
-    return SerializedAnswer(body or b"", media_type, "graph", len(triples), truncated)
+        body = ox.serialize(kept, format=rdf_format, **options)
+    return SerializedAnswer(body or b"", media_type, "graph", len(kept), truncated)

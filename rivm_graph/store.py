@@ -33,6 +33,10 @@ LABEL_PREDICATES: tuple[str, ...] = (
 )
 
 
+class QueryTimeout(Exception):
+    """The query ran past its deadline and was stopped (or waited that long for a worker)."""
+
+
 class DataFileError(Exception):
     """A data file cannot be loaded: names the file and the place, and nothing is served."""
 
@@ -75,6 +79,10 @@ class StoreCounts:
 
 class GraphStore(abc.ABC):
     """What every store offers. All of it is read-only."""
+
+    #: Whether queries must run in killable worker processes to meet their deadline (an
+    #: embedded engine that cannot interrupt itself), or may be sent from the request's thread.
+    needs_query_workers = True
 
     @abc.abstractmethod
     def query(
@@ -275,8 +283,20 @@ class OxigraphStore(GraphStore):
 
 
 def open_store(settings: dict) -> GraphStore:
-    """The store the settings name (only the embedded one for now)."""
+    """The store the settings name: the embedded Oxigraph, or a remote SPARQL engine."""
     kind = settings.get("STORE", "oxigraph")
-    if kind != "oxigraph":
-        raise ValueError(f"RIVM_STORE={kind!r} is not a known store; use 'oxigraph'")
-    return OxigraphStore.from_root(settings["DATA_ROOT"])
+    if kind == "oxigraph":
+        return OxigraphStore.from_root(settings["DATA_ROOT"])
+    if kind == "sparql":
+        from .remote_store import SparqlStore
+
+        url = settings.get("SPARQL_QUERY_URL")
+        if not url:
+            raise ValueError("RIVM_STORE=sparql needs RIVM_SPARQL_QUERY_URL (the engine's URL)")
+        return SparqlStore(
+            url,
+            timeout=float(settings["QUERY_TIMEOUT"]),
+            user=settings.get("SPARQL_USER") or None,
+            password=settings.get("SPARQL_PASSWORD") or None,
+        )
+    raise ValueError(f"RIVM_STORE={kind!r} is not a known store; use 'oxigraph' or 'sparql'")

@@ -8,7 +8,7 @@ import time
 from flask import Blueprint, Response, current_app, g, request
 
 from ..config import allowlist
-from ..executor import QueryExecutor, QueryTimeout, WorkerLost
+from ..executor import QueryExecutor, QueryTimeout, WorkerLost, executor_for
 from ..files import QUERIES_GRAPH
 from ..query_text import QueryTextError, inspect_query, syntax_error_message
 from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
@@ -35,7 +35,7 @@ TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle")
 def init_app(app) -> None:
     """Per-app state: the executor (its pool starts lazily in each server process) and the cache."""
     store = app.extensions["rivm_store"]
-    app.extensions["rivm_executor"] = QueryExecutor(
+    app.extensions["rivm_executor"] = executor_for(
         store,
         workers=int(app.config["QUERY_WORKERS"]),
         timeout=float(app.config["QUERY_TIMEOUT"]),

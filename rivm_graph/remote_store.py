@@ -1,0 +1,448 @@
+"""The graph served from a remote SPARQL engine (Virtuoso, Fuseki, GraphDB, QLever...).
+
+:class:`SparqlStore` implements the same :class:`~rivm_graph.store.GraphStore` interface as the
+embedded store, over the SPARQL 1.1 Protocol, so every page, description and dump works unchanged:
+
+- **which data**: ``rivm-graph load --into`` (see :mod:`rivm_graph.loader`) writes the dataset's
+  named graphs and a *load record* graph naming them, with the data version and triple counts. The
+  store reads that record at start-up: every query names the dataset's graphs as its default graph
+  (their union, as in the embedded store) and as its named graphs, so an engine's own system graphs
+  never show, and every front-end process serving the same load has the same data version (hence
+  the same ETags and cache keys);
+- **the same language**: a query is parsed by Oxigraph first, so a syntax error reads the same in
+  both modes and an engine's private extensions are not accepted by one mode only;
+- **deadlines**: the query deadline is passed on (Virtuoso's ``timeout`` parameter, in ms) and the
+  HTTP read times out a little later; an engine's partial answer at its deadline (Virtuoso's
+  ``X-SQL-State: S1TAT``) or its refusal of a query estimated too long is a :class:`QueryTimeout`,
+  never served as if complete;
+- **normalised answers**: results are read as SPARQL JSON and N-Triples and rewritten by this
+  service's own writers, so every format and the row cap behave as with the embedded store.
+  Virtuoso's blank-node names (``nodeID://b1``) become blank nodes, its cut at ``ResultSetMaxRows``
+  (``X-SPARQL-MaxRows``) is reported as a truncated answer, and its WKT geometries (it stores them
+  as single-precision numbers and returns ``virtrdf:Geometry``) go back to ``geo:wktLiteral`` with
+  each coordinate written in the shortest form that single precision keeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import threading
+import urllib.parse
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import httpx
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from .namespaces import BASE_IRI, GRAPH_BASE, bind_all
+from .query_text import inspect_query
+from .results import SerializedAnswer, serialize_boolean, serialize_solutions, serialize_triples
+from .store import LABEL_PREDICATES, GraphStore, QueryResult, QueryTimeout, StoreCounts
+from .terms import to_rdflib
+
+#: The graph ``rivm-graph load`` writes last: what was loaded (graphs, counts, data version).
+LOAD_RECORD_GRAPH = GRAPH_BASE + "load-record"
+LOAD_RECORD = BASE_IRI + "load-record"
+VOID = "http://rdfs.org/ns/void#"
+DCT = "http://purl.org/dc/terms/"
+OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+
+SPARQL_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
+VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+#: Seconds the HTTP read may take beyond the query deadline before the engine counts as hung.
+READ_MARGIN = 5.0
+#: Seconds allowed for whole-graph reads (dumps), which have no query deadline.
+EXPORT_TIMEOUT = 600.0
+#: Deepest chain of blank nodes a resource description follows.
+MAX_BLANK_DEPTH = 32
+
+
+class RemoteStoreError(RuntimeError):
+    """The remote engine cannot be used: unreachable, not loaded, or an unexpected answer."""
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    version: str
+    graphs: dict[str, int]  # graph IRI → triples
+    triples: int  # distinct triples of their union
+
+
+class _ChallengeAuth(httpx.Auth):
+    """HTTP Basic or Digest, whichever the engine asks for (Virtuoso: Digest; Fuseki: Basic)."""
+
+    def __init__(self, user: str, password: str):
+        self.basic = httpx.BasicAuth(user, password)
+        self.digest = httpx.DigestAuth(user, password)
+
+    def auth_flow(self, request):
+        response = yield request
+        if response.status_code != 401:
+            return
+        scheme = response.headers.get("WWW-Authenticate", "").split(" ", 1)[0].lower()
+        chosen = self.digest if scheme == "digest" else self.basic
+        flow = chosen.auth_flow(request)
+        request = next(flow)
+        if scheme == "digest":
+            # DigestAuth expects to see the challenge itself.
+            request = flow.send(response)
+        try:
+            while True:
+                response = yield request
+                request = flow.send(response)
+        except StopIteration:
+            return
+
+
+def credentials(user: str | None, password: str | None) -> httpx.Auth | None:
+    return _ChallengeAuth(user, password or "") if user else None
+
+
+def _shortest_single(text: str) -> str:
+    """A number as stored in single precision, written back in its shortest faithful form."""
+    value = struct.unpack("f", struct.pack("f", float(text)))[0]
+    for digits in range(1, 10):
+        candidate = f"{value:.{digits}g}"
+        if struct.unpack("f", struct.pack("f", float(candidate)))[0] == value:
+            if "e" in candidate:
+                candidate = repr(float(candidate))
+            return candidate
+    return repr(value)
+
+
+def normalise_term(term):
+    """Undo an engine's private rewriting of a term (only Virtuoso's geometries, so far)."""
+    if isinstance(term, ox.Literal) and term.datatype.value == VIRTUOSO_GEOMETRY:
+        wkt = _NUMBER.sub(lambda m: _shortest_single(m.group(0)), term.value)
+        return ox.Literal(wkt, datatype=ox.NamedNode(WKT_LITERAL))
+    return term
+
+
+def json_term(binding: dict):
+    """One SPARQL JSON binding (1.0 ``typed-literal`` included) as an Oxigraph term."""
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(_blank_id(value))
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in binding:
+            return ox.Literal(value, language=binding["xml:lang"])
+        if "datatype" in binding:
+            return normalise_term(ox.Literal(value, datatype=ox.NamedNode(binding["datatype"])))
+        return ox.Literal(value)
+    raise RemoteStoreError(f"unknown term type {kind!r} in the engine's answer")
+
+
+def _blank_id(value: str) -> str:
+    """A valid blank node name from an engine's (``nodeID://b10001`` → ``b10001``)."""
+    name = value.rsplit("/", 1)[-1] if value.startswith("nodeID://") else value
+    name = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    return name if name[:1].isalpha() else f"b{name}"
+
+
+def _normalise_triple(triple: ox.Triple) -> ox.Triple:
+    obj = normalise_term(triple.object)
+    return triple if obj is triple.object else ox.Triple(triple.subject, triple.predicate, obj)
+
+
+def _iri(term: str) -> str:
+    return f"<{term}>"
+
+
+class SparqlStore(GraphStore):
+    """A dataset loaded by ``rivm-graph load`` into a remote engine, read over HTTP."""
+
+    needs_query_workers = False  # the engine enforces the deadline; no worker processes needed
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        timeout: float = 10.0,
+        user: str | None = None,
+        password: str | None = None,
+    ):
+        self.query_url, self.timeout = query_url, float(timeout)
+        self._auth = credentials(user, password)
+        self._clients: dict[int, httpx.Client] = {}
+        self._lock = threading.Lock()
+        self.record = self._read_record()
+        self._default = list(self.record.graphs)
+
+    # -- HTTP ---------------------------------------------------------------------------------
+
+    def _client(self) -> httpx.Client:
+        """One connection pool per process: a pool inherited through fork is not ours to use."""
+        pid = os.getpid()
+        with self._lock:
+            client = self._clients.get(pid)
+            if client is None:
+                client = httpx.Client(auth=self._auth, headers={"User-Agent": "rivm-graph"})
+                self._clients = {pid: client}
+            return client
+
+    def _post(
+        self,
+        text: str,
+        accept: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        deadline: float | None = None,
+    ) -> httpx.Response:
+        deadline = self.timeout if deadline is None else deadline
+        form: list[tuple[str, str]] = [("query", text)]
+        form += [("default-graph-uri", g) for g in (default_graphs or self._default)]
+        form += [("named-graph-uri", g) for g in (named_graphs or self._default)]
+        # Virtuoso's own deadline (ms); other engines ignore the parameter.
+        form.append(("timeout", str(int(deadline * 1000))))
+        try:
+            response = self._client().post(
+                self.query_url,
+                content=urllib.parse.urlencode(form),
+                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+                timeout=httpx.Timeout(deadline + READ_MARGIN, connect=5.0),
+            )
+        except httpx.TimeoutException as error:
+            raise QueryTimeout(f"the engine did not answer within {deadline:g} s") from error
+        except httpx.HTTPError as error:
+            raise RemoteStoreError(f"{self.query_url}: {error}") from error
+        if response.headers.get("X-SQL-State") == "S1TAT":
+            raise QueryTimeout(f"stopped after {deadline:g} s (the engine's answer was partial)")
+        if response.status_code >= 400:
+            message = response.text.strip()
+            if "estimated execution time" in message:
+                raise QueryTimeout(f"the engine estimated it would run too long: {message}")
+            if response.status_code == 400:
+                raise SyntaxError(message.splitlines()[0] if message else "bad request")
+            raise RemoteStoreError(
+                f"{self.query_url} answered {response.status_code}: {message[:500]}"
+            )
+        return response
+
+    def _read_record(self) -> LoadRecord:
+        text = f"""SELECT ?p ?o ?n WHERE {{ GRAPH {_iri(LOAD_RECORD_GRAPH)} {{
+            {{ {_iri(LOAD_RECORD)} ?p ?o }} UNION {{ ?o {_iri(VOID + "triples")} ?n }}
+        }} }}"""
+        response = self._post(
+            text,
+            SPARQL_JSON,
+            default_graphs=[LOAD_RECORD_GRAPH],
+            named_graphs=[LOAD_RECORD_GRAPH],
+            deadline=30.0,
+        )
+        version, total, graphs = None, None, {}
+        for row in _solutions(response)[1]:
+            p, o, n = row
+            if p is not None and p.value == OWL_VERSION_INFO:
+                version = o.value
+            elif p is not None and p.value == VOID + "triples":
+                total = int(o.value)
+            elif n is not None and o is not None and o.value != LOAD_RECORD:
+                graphs[o.value] = int(n.value)
+        if version is None or total is None or not graphs:
+            raise RemoteStoreError(
+                f"{self.query_url} holds no dataset loaded by rivm-graph (no load record in "
+                f"<{LOAD_RECORD_GRAPH}>): run `rivm-graph load --into {self.query_url}` first"
+            )
+        return LoadRecord(version, dict(sorted(graphs.items())), total)
+
+    # -- GraphStore -----------------------------------------------------------------------------
+
+    @property
+    def data_version(self) -> str:
+        return self.record.version
+
+    def graphs(self) -> list[str]:
+        return list(self.record.graphs)
+
+    def counts(self) -> StoreCounts:
+        per_class = self.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
+        )
+        return StoreCounts(
+            triples=self.record.triples,
+            graphs=dict(self.record.graphs),
+            classes={str(r["c"]): int(r["n"]) for r in per_class.rows},
+        )
+
+    def _check(self, text: str):
+        """Parse with Oxigraph (an empty store): the same grammar and messages in both modes."""
+        info = inspect_query(text)
+        ox.Store().query(text, base_iri=BASE_IRI)  # SyntaxError if it is not SPARQL 1.1
+        return info
+
+    def _answer(self, text: str, default_graphs, named_graphs):
+        """(kind, payload, truncated): payload is (variables, rows), a boolean or triples."""
+        info = self._check(text)
+        graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
+        response = self._post(
+            text,
+            N_TRIPLES if graph_form else SPARQL_JSON,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+        )
+        truncated = "X-SPARQL-MaxRows" in response.headers
+        if graph_form:
+            return "graph", _triples(response.content), truncated
+        document = json.loads(response.content)
+        if "boolean" in document:
+            return "ask", bool(document["boolean"]), False
+        return "select", _solutions_from(document), truncated
+
+    def query_serialized(
+        self,
+        text: str,
+        media_type: str,
+        *,
+        max_rows: int | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        add_labels: bool = False,
+    ) -> SerializedAnswer:
+        kind, payload, truncated = self._answer(text, default_graphs, named_graphs)
+        if kind == "ask":
+            return serialize_boolean(payload, media_type)
+        if kind == "select":
+            variables, rows = payload
+            return serialize_solutions(
+                variables, iter(rows), media_type, max_rows, truncated=truncated
+            )
+        triples = list(payload)
+        if add_labels:
+            triples = self._with_labels(triples, max_rows)
+        return serialize_triples(iter(triples), media_type, max_rows, truncated=truncated)
+
+    def query(
+        self,
+        text: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        kind, payload, _ = self._answer(text, default_graphs, named_graphs)
+        if kind == "ask":
+            return QueryResult(kind="ask", boolean=payload)
+        if kind == "select":
+            variables, rows = payload
+            return QueryResult(
+                kind="select",
+                variables=variables,
+                rows=[
+                    {v: to_rdflib(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                    for row in rows
+                ],
+            )
+        graph = Graph()
+        for t in payload:
+            graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
+        return QueryResult(kind="graph", graph=graph)
+
+    def _labels(self, iris: Iterable[str]) -> list[ox.Triple]:
+        iris = sorted(set(iris))
+        found: list[ox.Triple] = []
+        for start in range(0, len(iris), 200):
+            values = " ".join(_iri(i) for i in iris[start : start + 200])
+            predicates = " ".join(_iri(p) for p in LABEL_PREDICATES)
+            text = (
+                f"CONSTRUCT {{ ?x ?p ?label }} WHERE {{ VALUES ?x {{ {values} }} "
+                f"VALUES ?p {{ {predicates} }} ?x ?p ?label }}"
+            )
+            found += _triples(self._post(text, N_TRIPLES).content)
+        return found
+
+    def _with_labels(self, triples: list[ox.Triple], max_rows: int | None) -> list[ox.Triple]:
+        kept = triples[: None if max_rows is None else max_rows + 1]
+        seen = set(kept)
+        linked = {t.object.value for t in kept if isinstance(t.object, ox.NamedNode)}
+        linked -= {t.subject.value for t in kept if isinstance(t.subject, ox.NamedNode)}
+        for triple in self._labels(linked):
+            if triple not in seen:
+                seen.add(triple)
+                kept.append(triple)
+        return kept
+
+    def describe(self, iri: str) -> Graph:
+        """The concise bounded description, then the labels of the IRIs it links to.
+
+        Blank nodes cannot be named from one query to the next, so the whole description comes
+        from one query: it is asked again one blank-node level deeper while the answer still
+        ends in blank nodes that have no triples of their own.
+        """
+        for depth in range(MAX_BLANK_DEPTH):
+            triples = _triples(self._post(_description_query(iri, depth), N_TRIPLES).content)
+            described = {t.subject for t in triples}
+            if all(t.object in described for t in triples if isinstance(t.object, ox.BlankNode)):
+                break
+        graph = Graph()
+        bind_all(graph)
+        linked = set()
+        for t in triples:
+            graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
+            if isinstance(t.object, ox.NamedNode) and t.object.value != iri:
+                linked.add(t.object.value)
+        for t in self._labels(linked):
+            graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
+        return graph
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad, graph by graph (each whole: the engine's row cap is checked, not hit)."""
+        for graph, expected in self.record.graphs.items():
+            text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"
+            response = self._post(
+                text,
+                N_TRIPLES,
+                default_graphs=[graph],
+                named_graphs=[graph],
+                deadline=EXPORT_TIMEOUT,
+            )
+            triples = list(_triples(response.content))
+            if "X-SPARQL-MaxRows" in response.headers or len(triples) != expected:
+                raise RemoteStoreError(
+                    f"<{graph}>: the engine returned {len(triples)} of its {expected} triples "
+                    "(raise its result cap, e.g. Virtuoso's ResultSetMaxRows, above the largest "
+                    "graph)"
+                )
+            for t in triples:
+                yield ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+
+
+def _description_query(iri: str, depth: int) -> str:
+    """CONSTRUCT the triples of ``iri`` and of the blank nodes up to ``depth`` links from it."""
+    branches = []
+    for level in range(depth + 1):
+        path = "".join(
+            f"{'?b' + str(k) if k else _iri(iri)} ?q{k} ?b{k + 1} . FILTER(isBlank(?b{k + 1})) "
+            for k in range(level)
+        )
+        subject = f"?b{level}" if level else _iri(iri)
+        branches.append(f"{{ {path}{subject} ?p ?o . BIND({subject} AS ?s) }}")
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {' UNION '.join(branches)} }}"
+
+
+def _solutions_from(document: dict) -> tuple[list[str], list[list]]:
+    variables = list(document.get("head", {}).get("vars", []))
+    rows = [
+        [json_term(b[v]) if v in b else None for v in variables]
+        for b in document.get("results", {}).get("bindings", [])
+    ]
+    return variables, rows
+
+
+def _solutions(response: httpx.Response) -> tuple[list[str], list[list]]:
+    return _solutions_from(json.loads(response.content))
+
+
+def _triples(body: bytes) -> list[ox.Triple]:
+    return [
+        _normalise_triple(ox.Triple(q.subject, q.predicate, q.object))
+        for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    ]
