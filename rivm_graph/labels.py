@@ -19,7 +19,7 @@ def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[st
     a resource that has a name always shows one.
     """
 
-    def rank(pair: tuple[str, Literal]) -> tuple[int, int]:
+    def rank(pair: tuple[str, Literal]) -> tuple:
         predicate, literal = pair
         lang = (literal.language or "").lower()
         if lang in languages:
@@ -29,7 +29,7 @@ def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[st
         else:
             lang_rank = len(languages) + 1
         known = LABEL_PREDICATES.index(predicate) if predicate in LABEL_PREDICATES else 99
-        return (known, lang_rank)
+        return (known, lang_rank, lang, str(literal))  # then by text: the same from any store
 
     ranked = sorted(candidates, key=rank)
     return str(ranked[0][1]) if ranked else None

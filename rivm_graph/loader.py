@@ -29,6 +29,7 @@ from .remote_store import (
     LOAD_RECORD,
     LOAD_RECORD_GRAPH,
     OWL_VERSION_INFO,
+    UNION_GRAPH,
     VOID,
     RemoteStoreError,
     SparqlStore,
@@ -174,23 +175,24 @@ class Loader:
                 ox.Triple(quad.subject, quad.predicate, quad.object)
             )
         counts = {g: len(set(triples)) for g, triples in sorted(by_graph.items())}
+        union = {t for triples in by_graph.values() for t in triples}
+        expected = {**counts, UNION_GRAPH: len(union)}
         report = LoadReport(self.query_url, store.data_version, counts)
         version, old_graphs = self.previous()
-        if not force and version == store.data_version and self.remote_counts(counts) == counts:
+        if not force and version == store.data_version and self.remote_counts(expected) == expected:
             report.skipped = True
             return report
-        for graph, triples in sorted(by_graph.items()):
+        for graph, triples in [*sorted(by_graph.items()), (UNION_GRAPH, union)]:
             for number, chunk in enumerate(_chunks(sorted(set(triples), key=str))):
                 self._send("PUT" if number == 0 else "POST", graph, chunk)
         for graph in old_graphs:
             if graph not in counts:
                 self._send("DELETE", graph)
                 report.removed.append(graph)
-        found = self.remote_counts(counts)
-        wrong = {g: (found[g], n) for g, n in counts.items() if found[g] != n}
+        found = self.remote_counts(expected)
+        wrong = {g: (found[g], n) for g, n in expected.items() if found[g] != n}
         if wrong:
             details = "; ".join(f"<{g}>: {got} of {n}" for g, (got, n) in wrong.items())
             raise LoadError(f"the engine does not hold what was sent ({details})")
-        total = store.counts().triples
-        self._send("PUT", LOAD_RECORD_GRAPH, _record(store.data_version, counts, total))
+        self._send("PUT", LOAD_RECORD_GRAPH, _record(store.data_version, counts, len(union)))
         return report

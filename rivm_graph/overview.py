@@ -112,7 +112,7 @@ def timeline(
         SELECT ?event ?start ?conference WHERE {
           ?event a ?eventClass ; schema:startDate ?start .
           ?eventClass rdfs:subClassOf* rivm:Event .
-          BIND(EXISTS { ?event a rivm:Conference } AS ?conference)
+          OPTIONAL { ?event a rivm:Conference . BIND(rivm:Conference AS ?conference) }
         }""",
     )
     figures = _select(
@@ -151,7 +151,7 @@ def timeline(
         if iri in seen or when is None:
             continue
         seen.add(iri)
-        is_conference = r["conference"].toPython() is True
+        is_conference = "conference" in r
         events.append(
             TimelineEvent(
                 iri,

@@ -47,6 +47,12 @@ from .terms import to_rdflib
 #: The graph ``rivm-graph load`` writes last: what was loaded (graphs, counts, data version).
 LOAD_RECORD_GRAPH = GRAPH_BASE + "load-record"
 LOAD_RECORD = BASE_IRI + "load-record"
+#: Every triple of the dataset's graphs, once more in one graph: the default graph of queries.
+#: (Virtuoso 7.2 answers property paths wrongly over a default graph made of many graphs: a
+#: ``rdfs:subClassOf*`` query returned 2 of its 32 rows over the 15 graphs, all 32 over one.)
+UNION_GRAPH = GRAPH_BASE + "union"
+#: A graph that is never loaded: what a request naming only graphs outside the dataset gets.
+NO_GRAPH = GRAPH_BASE + "none"
 VOID = "http://rdfs.org/ns/void#"
 DCT = "http://purl.org/dc/terms/"
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
@@ -55,6 +61,8 @@ SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
 VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEANS = {"1": "true", "0": "false"}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 #: Seconds the HTTP read may take beyond the query deadline before the engine counts as hung.
 READ_MARGIN = 5.0
@@ -118,10 +126,15 @@ def _shortest_single(text: str) -> str:
 
 
 def normalise_term(term):
-    """Undo an engine's private rewriting of a term (only Virtuoso's geometries, so far)."""
-    if isinstance(term, ox.Literal) and term.datatype.value == VIRTUOSO_GEOMETRY:
-        wkt = _NUMBER.sub(lambda m: _shortest_single(m.group(0)), term.value)
-        return ox.Literal(wkt, datatype=ox.NamedNode(WKT_LITERAL))
+    """Undo an engine's private rewriting of a term: Virtuoso's geometries, and its booleans
+    written ``1`` and ``0`` (valid, but not the canonical ``true`` and ``false``)."""
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype == VIRTUOSO_GEOMETRY:
+            wkt = _NUMBER.sub(lambda m: _shortest_single(m.group(0)), term.value)
+            return ox.Literal(wkt, datatype=ox.NamedNode(WKT_LITERAL))
+        if datatype == XSD_BOOLEAN and term.value in _BOOLEANS:
+            return ox.Literal(_BOOLEANS[term.value], datatype=term.datatype)
     return term
 
 
@@ -175,7 +188,6 @@ class SparqlStore(GraphStore):
         self._clients: dict[int, httpx.Client] = {}
         self._lock = threading.Lock()
         self.record = self._read_record()
-        self._default = list(self.record.graphs)
 
     # -- HTTP ---------------------------------------------------------------------------------
 
@@ -200,8 +212,8 @@ class SparqlStore(GraphStore):
     ) -> httpx.Response:
         deadline = self.timeout if deadline is None else deadline
         form: list[tuple[str, str]] = [("query", text)]
-        form += [("default-graph-uri", g) for g in (default_graphs or self._default)]
-        form += [("named-graph-uri", g) for g in (named_graphs or self._default)]
+        form += [("default-graph-uri", g) for g in self._within(default_graphs, default=True)]
+        form += [("named-graph-uri", g) for g in self._within(named_graphs, default=False)]
         # Virtuoso's own deadline (ms); other engines ignore the parameter.
         form.append(("timeout", str(int(deadline * 1000))))
         try:
@@ -228,6 +240,16 @@ class SparqlStore(GraphStore):
             )
         return response
 
+    def _within(self, asked: Sequence[str] | None, *, default: bool) -> list[str]:
+        """The graphs a request asks for, kept to the dataset's (never an engine's own); if it
+        asks for none, the union graph as default graph and every graph as named graphs."""
+        record = getattr(self, "record", None)
+        if record is None:  # reading the load record itself
+            return list(asked or [])
+        if asked is None:
+            return [UNION_GRAPH] if default else list(record.graphs)
+        return [g for g in asked if g in record.graphs] or [NO_GRAPH]
+
     def _read_record(self) -> LoadRecord:
         text = f"""SELECT ?p ?o ?n WHERE {{ GRAPH {_iri(LOAD_RECORD_GRAPH)} {{
             {{ {_iri(LOAD_RECORD)} ?p ?o }} UNION {{ ?o {_iri(VOID + "triples")} ?n }}
@@ -246,7 +268,7 @@ class SparqlStore(GraphStore):
                 version = o.value
             elif p is not None and p.value == VOID + "triples":
                 total = int(o.value)
-            elif n is not None and o is not None and o.value != LOAD_RECORD:
+            elif n is not None and o is not None and o.value not in (LOAD_RECORD, UNION_GRAPH):
                 graphs[o.value] = int(n.value)
         if version is None or total is None or not graphs:
             raise RemoteStoreError(

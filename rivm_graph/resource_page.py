@@ -213,12 +213,12 @@ class PageBuilder:
         for source in sorted({str(s) for s in sources}):
             if source not in self.notes:
                 node = URIRef(source)
-                url = graph.value(node, URIRef(P["schema"] + "url"))
-                date = graph.value(node, URIRef(RIVM + "dateText")) or graph.value(
-                    node, URIRef(P["dct"] + "issued")
+                url = _first(graph, node, URIRef(P["schema"] + "url"))
+                date = _first(graph, node, URIRef(RIVM + "dateText")) or _first(
+                    graph, node, URIRef(P["dct"] + "issued")
                 )
-                kind = graph.value(node, URIRef(RIVM + "sourceType"))
-                title = graph.value(node, URIRef(P["dct"] + "title"))
+                kind = self.pick_literal(node, [URIRef(RIVM + "sourceType")], graph)
+                title = self.pick_literal(node, [URIRef(P["dct"] + "title")], graph)
                 self.notes[source] = SourceNote(
                     number=len(self.notes) + 1,
                     iri=source,
@@ -244,14 +244,14 @@ class PageBuilder:
                 by_predicate[str(p)].append(o)
         rows = []
         for predicate, objects in by_predicate.items():
-            values = sorted((self.value(o, graph) for o in objects), key=lambda v: v.text.lower())
+            values = sorted((self.value(o, graph) for o in objects), key=_value_order)
             rows.append(Row(predicate, self.predicate_label(predicate), values))
         return sorted(rows, key=lambda r: r.label.lower())
 
     def build(self) -> ResourcePage:
         subject = URIRef(self.iri)
         graph = self.graph
-        kinds = [self.value(t) for t in graph.objects(subject, RDF.type)]
+        kinds = sorted((self.value(t) for t in graph.objects(subject, RDF.type)), key=_value_order)
         summary = self.pick_literal(subject, SUMMARY, graph)
         groups: OrderedDict[str, list[Row]] = OrderedDict(
             (g, []) for g in (*GROUPS, "relations", "other")
@@ -301,12 +301,12 @@ class PageBuilder:
             Row(
                 p,
                 self.predicate_label(p),
-                sorted((self.value(s) for s in set(subjects)), key=lambda v: v.text.lower()),
+                sorted((self.value(s) for s in set(subjects)), key=_value_order),
             )
             for p, subjects in plain.items()
         ]
         statements = {
-            kind: self.statements(sorted(set(nodes))) for kind, nodes in qualified.items()
+            kind: self.statements(sorted(set(nodes))) for kind, nodes in sorted(qualified.items())
         }
         return sorted(rows, key=lambda r: r.label.lower()), statements
 
@@ -368,6 +368,16 @@ class PageBuilder:
         if not result.rows:
             return None
         return float(result.rows[0]["lat"]), float(result.rows[0]["long"])
+
+
+def _first(graph: Graph, subject, predicate):
+    """The least of a subject's values (one, whatever order the store returned them in)."""
+    return min(graph.objects(subject, predicate), key=lambda o: (str(o), repr(o)), default=None)
+
+
+def _value_order(value: Value) -> tuple:
+    """Values by their text, then language and IRI: the same order from every store."""
+    return (value.text.lower(), value.text, value.lang or "", value.iri or "")
 
 
 def _figure_order(figure: Statement) -> tuple:

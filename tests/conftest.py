@@ -116,7 +116,48 @@ def running_server(**settings: str):
             log.unlink(missing_ok=True)
 
 
+def rivm_graph(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the ``rivm-graph`` command line as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "rivm_graph.cli", *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
 @pytest.fixture(scope="session")
-def live_server():
-    with running_server() as base:
+def virtuoso():
+    """A throw-away Virtuoso holding the graph, loaded by ``rivm-graph load`` (CI: required)."""
+    from tests.virtuoso import PACKAGE, binary, running_virtuoso
+
+    if binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install {PACKAGE} (.ci/run does)")
+        pytest.skip(f"Virtuoso is not installed (apt-get install {PACKAGE})")
+    with running_virtuoso() as server:
+        loaded = rivm_graph(
+            "load",
+            "--into",
+            server.query_url,
+            env={"RIVM_SPARQL_USER": server.user, "RIVM_SPARQL_PASSWORD": server.password},
+        )
+        assert loaded.returncode == 0, loaded.stderr
+        yield server
+
+
+#: The SPARQL, pages and open-data tests run against both stores: the embedded Oxigraph, and
+#: Virtuoso behind RIVM_STORE=sparql (``make test-virtuoso`` runs only the latter).
+STORES = ["oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)]
+
+
+@pytest.fixture(scope="session", params=STORES)
+def live_server(request):
+    if request.param == "oxigraph":
+        with running_server() as base:
+            yield base
+        return
+    remote = request.getfixturevalue("virtuoso")
+    with running_server(STORE="sparql", SPARQL_QUERY_URL=remote.query_url) as base:
         yield base

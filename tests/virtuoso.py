@@ -1,0 +1,156 @@
+"""A throw-away Virtuoso 7 server on 127.0.0.1, for the remote-store tests and the benchmark.
+
+Debian's ``virtuoso-opensource`` package provides ``virtuoso-t``; autostart is not used (it may be
+blocked in containers). Each server gets its own ini file and database directory under a temporary
+folder, free ports on the loopback interface, and is stopped (and its folder removed) afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The Debian package's files: its web root (for /sparql) comes with it.
+VSP_ROOT = "/var/lib/virtuoso-opensource-7/vsp"
+PACKAGE = "virtuoso-opensource"
+#: The Debian package's default administrator (a fresh database), allowed to write over the
+#: Graph Store Protocol (HTTP Digest).
+ADMIN = ("dba", "dba")
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    query_url: str
+    graph_store_url: str
+    user: str
+    password: str
+    directory: Path
+    pid: int
+
+
+def binary() -> str | None:
+    return shutil.which("virtuoso-t")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _ini(directory: Path, sql_port: int, http_port: int, max_rows: int, buffers: int) -> str:
+    return f"""[Database]
+DatabaseFile = {directory}/virtuoso.db
+ErrorLogFile = {directory}/virtuoso.log
+LockFile = {directory}/virtuoso.lck
+TransactionFile = {directory}/virtuoso.trx
+xa_persistent_file = {directory}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {directory}/virtuoso-temp.db
+TransactionFile = {directory}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 20
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., {directory}
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {buffers * 3 // 4}
+ThreadsPerQuery = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {VSP_ROOT}
+MaxClientConnections = 20
+ServerThreads = 20
+MaxKeepAlives = 20
+KeepAliveTimeout = 10
+Charset = UTF-8
+EnabledGzipContent = 0
+
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime = 60
+"""
+
+
+def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"virtuoso-t exited ({process.returncode}):\n{_tail(log)}")
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
+                return
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    raise RuntimeError(f"Virtuoso did not answer {url} within {timeout:g} s:\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+    except OSError:
+        return "(no log)"
+
+
+@contextlib.contextmanager
+def running_virtuoso(*, max_rows: int = 10000, buffers: int = 20000) -> Iterator[Virtuoso]:
+    """Start ``virtuoso-t`` in the foreground on free loopback ports; yield its addresses.
+
+    ``max_rows`` is its ResultSetMaxRows (10,000 as in Debian's own configuration); ``buffers``
+    its page buffers (8 kB each: 20,000 is 160 MB)."""
+    executable = binary()
+    if executable is None:
+        raise FileNotFoundError(f"virtuoso-t not found: apt-get install {PACKAGE}")
+    directory = Path(tempfile.mkdtemp(prefix="rivm-virtuoso-"))
+    sql_port, http_port = _free_port(), _free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(_ini(directory, sql_port, http_port, max_rows, buffers))
+    log = directory / "virtuoso.log"
+    with open(directory / "stdout.log", "wb") as sink:
+        process = subprocess.Popen(
+            [executable, "+configfile", str(ini), "+foreground"],
+            cwd=directory,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        _wait(base + "/sparql", process, log)
+        yield Virtuoso(
+            query_url=base + "/sparql",
+            graph_store_url=base + "/sparql-graph-crud-auth",
+            user=ADMIN[0],
+            password=ADMIN[1],
+            directory=directory,
+            pid=process.pid,
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if not os.environ.get("RIVM_KEEP_VIRTUOSO"):
+            shutil.rmtree(directory, ignore_errors=True)
