@@ -12,7 +12,7 @@ from .config import load_settings
 from .labels import compact, display, fetch_labels
 from .namespaces import sparql_prologue
 from .query_text import syntax_error_message
-from .store import DataFileError, GraphStore, OxigraphStore
+from .store import DataFileError, GraphStore, OxigraphStore, StoreError
 
 RESULT_MEDIA_TYPES = {
     "csv": "text/csv",
@@ -277,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DataFileError as error:
         print(f"error: cannot load the graph: {error}", file=sys.stderr)
+        return 2
+    except StoreError as error:
+        print(f"error: cannot open the store: {error}", file=sys.stderr)
         return 2
 
 

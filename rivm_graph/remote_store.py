@@ -41,7 +41,14 @@ from rdflib import Graph, URIRef
 from .namespaces import BASE_IRI, GRAPH_BASE, bind_all
 from .query_text import inspect_query
 from .results import SerializedAnswer, serialize_boolean, serialize_solutions, serialize_triples
-from .store import LABEL_PREDICATES, GraphStore, QueryResult, QueryTimeout, StoreCounts
+from .store import (
+    LABEL_PREDICATES,
+    GraphStore,
+    QueryResult,
+    QueryTimeout,
+    StoreCounts,
+    StoreError,
+)
 from .terms import to_rdflib
 
 #: The graph ``rivm-graph load`` writes last: what was loaded (graphs, counts, data version).
@@ -72,7 +79,7 @@ EXPORT_TIMEOUT = 600.0
 MAX_BLANK_DEPTH = 32
 
 
-class RemoteStoreError(RuntimeError):
+class RemoteStoreError(StoreError):
     """The remote engine cannot be used: unreachable, not loaded, or an unexpected answer."""
 
 

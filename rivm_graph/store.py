@@ -33,6 +33,10 @@ LABEL_PREDICATES: tuple[str, ...] = (
 )
 
 
+class StoreError(RuntimeError):
+    """The configured store cannot serve: misconfigured, unreachable, or holding no dataset."""
+
+
 class QueryTimeout(Exception):
     """The query ran past its deadline and was stopped (or waited that long for a worker)."""
 
@@ -292,11 +296,11 @@ def open_store(settings: dict) -> GraphStore:
 
         url = settings.get("SPARQL_QUERY_URL")
         if not url:
-            raise ValueError("RIVM_STORE=sparql needs RIVM_SPARQL_QUERY_URL (the engine's URL)")
+            raise StoreError("RIVM_STORE=sparql needs RIVM_SPARQL_QUERY_URL (the engine's URL)")
         return SparqlStore(
             url,
             timeout=float(settings["QUERY_TIMEOUT"]),
             user=settings.get("SPARQL_USER") or None,
             password=settings.get("SPARQL_PASSWORD") or None,
         )
-    raise ValueError(f"RIVM_STORE={kind!r} is not a known store; use 'oxigraph' or 'sparql'")
+    raise StoreError(f"RIVM_STORE={kind!r} is not a known store; use 'oxigraph' or 'sparql'")

@@ -206,6 +206,32 @@ def test_named_graph_uri_limits_graph_patterns(live_server):
     assert graphs == ["https://w3id.org/rivm/graph/sites"]
 
 
+def test_from_and_from_named_in_the_query_make_its_dataset(live_server, store):
+    """SPARQL 1.1 section 13.2: FROM sets the default graph, FROM NAMED the named graphs, and
+    naming only one kind leaves the other empty."""
+    cities, sites = "https://w3id.org/rivm/graph/cities", "https://w3id.org/rivm/graph/sites"
+    in_cities = len(store.query(f"SELECT * WHERE {{ GRAPH <{cities}> {{ ?s ?p ?o }} }}").rows)
+    in_both = len(
+        store.query(
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ <{cities}> <{sites}> }} "
+            "GRAPH ?g { ?s ?p ?o } }"
+        ).rows
+    )
+    asked = {
+        f"SELECT (COUNT(*) AS ?n) FROM <{cities}> WHERE {{ ?s ?p ?o }}": in_cities,
+        f"SELECT (COUNT(*) AS ?n) FROM <{cities}> FROM <{sites}> WHERE {{ ?s ?p ?o }}": in_both,
+        f"SELECT (COUNT(*) AS ?n) FROM NAMED <{cities}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}": (
+            in_cities
+        ),
+        f"SELECT (COUNT(*) AS ?n) FROM <{cities}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}": 0,
+        f"SELECT (COUNT(*) AS ?n) FROM NAMED <{cities}> WHERE {{ ?s ?p ?o }}": 0,
+    }
+    for query, expected in asked.items():
+        status, _, body = get(live_server, query=query)
+        assert status == 200, body
+        assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected, query
+
+
 def test_etag_revalidation_gives_304(live_server):
     status, headers, _ = get(live_server, query=CITIES)
     assert status == 200 and headers["ETag"]
