@@ -20,7 +20,10 @@ embedded store, over the SPARQL 1.1 Protocol, so every page, description and dum
   Virtuoso's blank-node names (``nodeID://b1``) become blank nodes, its cut at ``ResultSetMaxRows``
   (``X-SPARQL-MaxRows``) is reported as a truncated answer, and its WKT geometries (it stores them
   as single-precision numbers and returns ``virtrdf:Geometry``) go back to ``geo:wktLiteral`` with
-  each coordinate written in the shortest form that single precision keeps.
+  each coordinate written in the shortest form that single precision keeps;
+- **DESCRIBE** is a concise bounded description, as in the embedded store: Virtuoso (recognised by
+  its ``Server`` header) is asked for that shape (``define sql:describe-mode "CBD"``) instead of
+  its default, which adds the resource's incoming triples.
 """
 
 from __future__ import annotations
@@ -194,6 +197,7 @@ class SparqlStore(GraphStore):
         self._auth = credentials(user, password)
         self._clients: dict[int, httpx.Client] = {}
         self._lock = threading.Lock()
+        self.virtuoso = False  # set from the engine's Server header when the record is read
         self.record = self._read_record()
 
     # -- HTTP ---------------------------------------------------------------------------------
@@ -268,6 +272,7 @@ class SparqlStore(GraphStore):
             named_graphs=[LOAD_RECORD_GRAPH],
             deadline=30.0,
         )
+        self.virtuoso = response.headers.get("Server", "").startswith("Virtuoso")
         version, total, graphs = None, None, {}
         for row in _solutions(response)[1]:
             p, o, n = row
@@ -313,6 +318,8 @@ class SparqlStore(GraphStore):
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples."""
         info = self._check(text)
         graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
+        if info.form == "DESCRIBE" and self.virtuoso:
+            text = f'define sql:describe-mode "CBD"\n{text}'
         response = self._post(
             text,
             N_TRIPLES if graph_form else SPARQL_JSON,

@@ -26,9 +26,30 @@ pytestmark = pytest.mark.virtuoso
 
 ANSWERS = "application/sparql-results+json, application/n-triples;q=0.9"
 
-#: Catalogue queries that Virtuoso 7.2.5 answers differently, and why. Each is checked to still
-#: differ (strict xfail), so this list cannot outlive the difference it documents.
-VIRTUOSO_DIFFERENCES: dict[str, str] = {}
+#: Catalogue queries that Virtuoso 7.2.5 (Debian 12's package) answers wrongly, and how. All three
+#: put a class-hierarchy path (``rdfs:subClassOf*``) beside OPTIONAL or NOT EXISTS; Virtuoso's
+#: answer then depends on its query plan, which changes with the database's statistics (a
+#: long-lived database that had been reloaded answered themes-by-event right, a fresh one gives no
+#: row), so they are marked as expected failures without being required to fail.
+VIRTUOSO_DIFFERENCES: dict[str, str] = {
+    "conflicting-figures": (
+        "Virtuoso 7.2.5 leaves ?eventClass unbound in OPTIONAL { ?subject a ?eventClass . "
+        "?eventClass rdfs:subClassOf* rivm:Event } (also written a/rdfs:subClassOf* or as a "
+        "subquery), so an event's figures are grouped by year rather than across the event: "
+        "41 rows instead of 49; the EXISTS form of the test fails to compile there (SQ074)"
+    ),
+    "partner-cities-without-michelin-site": (
+        "Virtuoso 7.2.5 evaluates FILTER NOT EXISTS { ?site rivm:locatedIn|rivm:nearCity ?city ; "
+        "a ?t . ?t rdfs:subClassOf* rivm:MichelinSite } wrongly (also as MINUS, a subquery or "
+        "a/rdfs:subClassOf*): 21 cities instead of 6; the same filter without the class test "
+        "is right"
+    ),
+    "themes-by-event": (
+        "Virtuoso 7.2.5 returns no row for ?event a ?type ; dct:subject ?theme . ?type "
+        "rdfs:subClassOf* rivm:Event with two OPTIONAL label patterns after it (63 rows expected);"
+        " without the OPTIONALs, or counted, it finds all 63"
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +88,21 @@ def engine(virtuoso, query: str) -> list[dict]:
         return json.loads(response.read())["results"]["bindings"]
 
 
+def _cell(value: dict) -> dict | str:
+    """A result cell, with what SPARQL leaves to each engine set aside: blank node names, and
+    the order of the parts of a GROUP_CONCAT (section 18.5.1.7 fixes none)."""
+    if value["type"] == "bnode":
+        return "bnode"
+    if value["type"] == "literal" and "datatype" not in value and "xml:lang" not in value:
+        return {**value, "value": ", ".join(sorted(value["value"].split(", ")))}
+    return value
+
+
 def comparable(status: int, body: bytes):
-    """An answer as a multiset: rows (blank nodes anonymised), a boolean, or sorted N-Triples."""
+    """An answer as a multiset: rows (blank nodes anonymised), a boolean, or sorted N-Triples.
+
+    An empty GROUP_CONCAT is the empty string on Virtuoso and no value on Oxigraph: a plain empty
+    string counts as no value."""
     try:
         document = json.loads(body)
     except ValueError:
@@ -76,10 +110,11 @@ def comparable(status: int, body: bytes):
         return status, sorted(line for line in lines if line.strip())
     if "boolean" in document:
         return status, document["boolean"]
+    if "results" not in document:
+        return status, document
+    empty = {"type": "literal", "value": ""}
     rows = [
-        json.dumps(
-            {k: ("bnode" if v["type"] == "bnode" else v) for k, v in b.items()}, sort_keys=True
-        )
+        json.dumps({k: _cell(v) for k, v in b.items() if v != empty}, sort_keys=True)
         for b in document["results"]["bindings"]
     ]
     return status, sorted(rows)
@@ -91,7 +126,7 @@ def _catalogue_params():
     params = []
     for entry in load_catalogue(ROOT):
         reason = VIRTUOSO_DIFFERENCES.get(entry.slug)
-        marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+        marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
         params.append(pytest.param(entry, id=entry.slug, marks=marks))
     return params
 
