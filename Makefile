@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh clone (only Python 3.11 and make needed):
 #   make serve   set up .venv and run the server on 127.0.0.1:8080
 #   make test    set up .venv with test extras, lint, and run the whole suite
+#   make test-virtuoso  only the tests of the service on Virtuoso (virtuoso-opensource installed)
 #   make bench   our SPARQL server against rdflib-endpoint 0.6.3, side by side (BENCH_ARGS=...)
 #   make loadtest  mixed load with runaway queries for 60 s at 16 clients (LOADTEST_ARGS=...)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint validate stats bench loadtest clean
+.PHONY: serve test test-virtuoso lint validate stats bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,10 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Only the tests against the service on Virtuoso (RIVM_STORE=sparql); needs virtuoso-opensource.
+test-virtuoso: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m virtuoso
 
 # wrk drives the load when it can be installed (apt, as root or with password-less sudo);
 # without it bench/run.py falls back to Python client processes.
