@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from rdflib import Literal
 
+from .class_hierarchy import values
 from .namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, sparql_prologue
-from .overview import NETWORK
+from .overview import EVENT, NETWORK
 from .overview import counts as overview_counts
 from .store import GraphStore, StoreCounts
 
@@ -100,11 +101,11 @@ def namespace_of(iri: str) -> str:
 
 
 def _dates(store: GraphStore) -> list[Literal]:
+    events = values(store, "class", EVENT)
     rows = _rows(
         store,
-        """SELECT DISTINCT ?d WHERE {
-             ?e a ?class . ?class rdfs:subClassOf* rivm:Event .
-             { ?e schema:startDate ?d } UNION { ?e schema:endDate ?d } }""",
+        f"""SELECT DISTINCT ?d WHERE {{ {events} ?e a ?class .
+             {{ ?e schema:startDate ?d }} UNION {{ ?e schema:endDate ?d }} }}""",
     )
     return sorted((r["d"] for r in rows), key=str)
 

@@ -9,10 +9,14 @@ from dataclasses import dataclass
 
 from rdflib import Literal
 
+from .class_hierarchy import values
 from .labels import best_label, fetch_labels
 from .maps import MapPoint, TimelineEvent
-from .namespaces import ID_BASE, sparql_prologue
+from .namespaces import ID_BASE, PREFIXES, sparql_prologue
 from .store import GraphStore
+
+EVENT = PREFIXES["rivm"] + "Event"
+SITE = PREFIXES["rivm"] + "MichelinSite"
 
 NETWORK = ID_BASE + "organization/rivm"
 
@@ -44,21 +48,22 @@ def to_date(literal: Literal) -> dt.date | None:
 
 
 def counts(store: GraphStore) -> list[tuple[str, int]]:
+    events, sites = values(store, "eventClass", EVENT), values(store, "siteClass", SITE)
     rows = _select(
         store,
-        """
+        f"""
         SELECT
           (COUNT(DISTINCT ?member) AS ?members) (COUNT(DISTINCT ?city) AS ?cities)
           (COUNT(DISTINCT ?country) AS ?countries) (COUNT(DISTINCT ?event) AS ?events)
           (COUNT(DISTINCT ?site) AS ?sites) (COUNT(DISTINCT ?source) AS ?sources)
-        WHERE {
-          { ?m a rivm:Membership ; org:organization organization:rivm ; org:role role:member ;
-               org:member ?member }
-          UNION { ?city a rivm:City . OPTIONAL { ?city rivm:country ?country } }
-          UNION { ?event a ?eventClass . ?eventClass rdfs:subClassOf* rivm:Event }
-          UNION { ?site a ?siteClass . ?siteClass rdfs:subClassOf* rivm:MichelinSite }
-          UNION { ?source a rivm:Source }
-        }""",
+        WHERE {{
+          {{ ?m a rivm:Membership ; org:organization organization:rivm ; org:role role:member ;
+               org:member ?member }}
+          UNION {{ ?city a rivm:City . OPTIONAL {{ ?city rivm:country ?country }} }}
+          UNION {{ {events} ?event a ?eventClass }}
+          UNION {{ {sites} ?site a ?siteClass }}
+          UNION {{ ?source a rivm:Source }}
+        }}""",
     )
     row = rows[0]
     return [
@@ -73,15 +78,15 @@ def map_points(
     """Cities at their point; each Michelin site at the point of the city it is in or near."""
     rows = _select(
         store,
-        """
-        SELECT ?thing ?lat ?long ?kind WHERE {
-          { ?thing a rivm:City ; geo:hasGeometry ?g . BIND("city" AS ?kind) }
+        f"""
+        SELECT ?thing ?lat ?long ?kind WHERE {{
+          {{ ?thing a rivm:City ; geo:hasGeometry ?g . BIND("city" AS ?kind) }}
           UNION
-          { ?thing a ?siteClass . ?siteClass rdfs:subClassOf* rivm:MichelinSite .
+          {{ {values(store, "siteClass", SITE)} ?thing a ?siteClass .
             ?thing rivm:locatedIn|rivm:nearCity ?city . ?city geo:hasGeometry ?g .
-            BIND("site" AS ?kind) }
+            BIND("site" AS ?kind) }}
           ?g wgs:lat ?lat ; wgs:long ?long .
-        }""",
+        }}""",
     )
     seen, points = set(), []
     labels = fetch_labels(store, {str(r["thing"]) for r in rows}, languages)
@@ -108,12 +113,12 @@ def timeline(
 ) -> list[TimelineEvent]:
     rows = _select(
         store,
-        """
-        SELECT ?event ?start ?conference WHERE {
+        f"""
+        SELECT ?event ?start ?conference WHERE {{
+          {values(store, "eventClass", EVENT)}
           ?event a ?eventClass ; schema:startDate ?start .
-          ?eventClass rdfs:subClassOf* rivm:Event .
-          OPTIONAL { ?event a rivm:Conference . BIND(rivm:Conference AS ?conference) }
-        }""",
+          OPTIONAL {{ ?event a rivm:Conference . BIND(rivm:Conference AS ?conference) }}
+        }}""",
     )
     figures = _select(
         store,

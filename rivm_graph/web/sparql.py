@@ -125,8 +125,10 @@ def evaluate(
     media_type = media_type_for(GRAPH_TYPES if graph_form else RESULT_TYPES)
     default_graphs = parsed.default_graphs or None
     named_graphs = parsed.named_graphs or None
-    if default_graphs is None and named_graphs is None and (
-        info.from_graphs or info.from_named_graphs
+    if (
+        default_graphs is None
+        and named_graphs is None
+        and (info.from_graphs or info.from_named_graphs)
     ):
         # The query's own FROM and FROM NAMED make its dataset (SPARQL 1.1 section 13.2): a FROM
         # without FROM NAMED leaves no named graphs, and the other way round. Said explicitly,
