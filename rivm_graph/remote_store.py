@@ -87,6 +87,25 @@ class RemoteStoreError(StoreError):
 
 
 @dataclass(frozen=True)
+class _Reply:
+    headers: httpx.Headers
+    content: bytes
+    cut: bool  # rows or triples were left out (by the engine's cap, or unread here)
+
+
+def _first_lines(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+    """The first ``limit`` triples of a streamed N-Triples answer, and whether more followed."""
+    lines: list[str] = []
+    for line in response.iter_lines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if len(lines) == limit:
+            return "\n".join(lines).encode() + b"\n", True
+        lines.append(line)
+    return ("\n".join(lines) + "\n").encode() if lines else b"", False
+
+
+@dataclass(frozen=True)
 class LoadRecord:
     version: str
     graphs: dict[str, int]  # graph IRI → triples
@@ -220,20 +239,35 @@ class SparqlStore(GraphStore):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         deadline: float | None = None,
-    ) -> httpx.Response:
+        max_rows: int | None = None,
+    ) -> _Reply:
+        """Send a query; with ``max_rows``, read at most that many rows (Virtuoso's ``maxrows``)
+        or N-Triples lines (the rest of the answer is never read, whatever the engine's cap)."""
         deadline = self.timeout if deadline is None else deadline
         form: list[tuple[str, str]] = [("query", text)]
         form += [("default-graph-uri", g) for g in self._within(default_graphs, default=True)]
         form += [("named-graph-uri", g) for g in self._within(named_graphs, default=False)]
-        # Virtuoso's own deadline (ms); other engines ignore the parameter.
+        # Virtuoso's own deadline (ms) and row cap; other engines ignore the parameters.
         form.append(("timeout", str(int(deadline * 1000))))
+        if max_rows is not None:
+            form.append(("maxrows", str(max_rows)))
+        client = self._client()
+        request = client.build_request(
+            "POST",
+            self.query_url,
+            content=urllib.parse.urlencode(form),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=httpx.Timeout(deadline + READ_MARGIN, connect=5.0),
+        )
         try:
-            response = self._client().post(
-                self.query_url,
-                content=urllib.parse.urlencode(form),
-                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-                timeout=httpx.Timeout(deadline + READ_MARGIN, connect=5.0),
-            )
+            response = client.send(request, stream=True)
+            try:
+                if response.status_code < 400 and max_rows is not None and accept == N_TRIPLES:
+                    content, cut = _first_lines(response, max_rows)
+                else:
+                    content, cut = response.read(), False
+            finally:
+                response.close()
         except httpx.TimeoutException as error:
             raise QueryTimeout(f"the engine did not answer within {deadline:g} s") from error
         except httpx.HTTPError as error:
@@ -241,7 +275,7 @@ class SparqlStore(GraphStore):
         if response.headers.get("X-SQL-State") == "S1TAT":
             raise QueryTimeout(f"stopped after {deadline:g} s (the engine's answer was partial)")
         if response.status_code >= 400:
-            message = response.text.strip()
+            message = content.decode("utf-8", "replace").strip()
             if "estimated execution time" in message:
                 raise QueryTimeout(f"the engine estimated it would run too long: {message}")
             if response.status_code == 400:
@@ -249,7 +283,7 @@ class SparqlStore(GraphStore):
             raise RemoteStoreError(
                 f"{self.query_url} answered {response.status_code}: {message[:500]}"
             )
-        return response
+        return _Reply(response.headers, content, cut or "X-SPARQL-MaxRows" in response.headers)
 
     def _within(self, asked: Sequence[str] | None, *, default: bool) -> list[str]:
         """The graphs a request asks for, kept to the dataset's (never an engine's own); if it
@@ -314,8 +348,9 @@ class SparqlStore(GraphStore):
         ox.Store().query(text, base_iri=BASE_IRI)  # SyntaxError if it is not SPARQL 1.1
         return info
 
-    def _answer(self, text: str, default_graphs, named_graphs):
-        """(kind, payload, truncated): payload is (variables, rows), a boolean or triples."""
+    def _answer(self, text: str, default_graphs, named_graphs, max_rows: int | None = None):
+        """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with
+        ``max_rows``, at most one more than that is read."""
         info = self._check(text)
         graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
         if info.form == "DESCRIBE" and self.virtuoso:
@@ -325,8 +360,9 @@ class SparqlStore(GraphStore):
             N_TRIPLES if graph_form else SPARQL_JSON,
             default_graphs=default_graphs,
             named_graphs=named_graphs,
+            max_rows=None if max_rows is None else max_rows + 1,
         )
-        truncated = "X-SPARQL-MaxRows" in response.headers
+        truncated = response.cut
         if graph_form:
             return "graph", _triples(response.content), truncated
         document = json.loads(response.content)
@@ -344,7 +380,7 @@ class SparqlStore(GraphStore):
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
     ) -> SerializedAnswer:
-        kind, payload, truncated = self._answer(text, default_graphs, named_graphs)
+        kind, payload, truncated = self._answer(text, default_graphs, named_graphs, max_rows)
         if kind == "ask":
             return serialize_boolean(payload, media_type)
         if kind == "select":
@@ -441,7 +477,7 @@ class SparqlStore(GraphStore):
                 deadline=EXPORT_TIMEOUT,
             )
             triples = list(_triples(response.content))
-            if "X-SPARQL-MaxRows" in response.headers or len(triples) != expected:
+            if response.cut or len(triples) != expected:
                 raise RemoteStoreError(
                     f"<{graph}>: the engine returned {len(triples)} of its {expected} triples "
                     "(raise its result cap, e.g. Virtuoso's ResultSetMaxRows, above the largest "

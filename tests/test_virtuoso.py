@@ -333,3 +333,26 @@ def test_a_wrong_password_is_refused_with_a_clear_message(virtuoso):
     result = rivm_graph("load", "--into", virtuoso.query_url, "--force", env=env)
     assert result.returncode == 1
     assert "refused the credentials" in result.stderr
+
+
+def test_the_row_cap_holds_for_every_form_on_virtuoso(virtuoso):
+    """RIVM_MAX_ROWS below the engine's own cap: rows are capped at the engine (``maxrows``),
+    triples while the answer is read; both are flagged."""
+    with running_server(STORE="sparql", SPARQL_QUERY_URL=virtuoso.query_url, MAX_ROWS=25) as base:
+        status, headers, body = post(
+            base, "SELECT * WHERE { ?s ?p ?o }", accept="application/sparql-results+json"
+        )
+        assert status == 200 and headers.get("X-Result-Truncated") == "true"
+        assert len(json.loads(body)["results"]["bindings"]) == 25
+        status, headers, body = post(
+            base, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", accept="application/n-triples"
+        )
+        assert status == 200 and headers.get("X-Result-Truncated") == "true"
+        assert len([line for line in body.splitlines() if line.strip()]) == 25
+        status, headers, body = post(
+            base,
+            "SELECT * WHERE { ?s a <https://w3id.org/rivm/ontology#Country> }",
+            accept="application/sparql-results+json",
+        )
+        assert status == 200 and "X-Result-Truncated" not in headers
+        assert 0 < len(json.loads(body)["results"]["bindings"]) <= 25
