@@ -2,7 +2,7 @@
 #   make serve   set up .venv and run the server on 127.0.0.1:8080
 #   make test    set up .venv with test extras, lint, and run the whole suite
 #   make test-virtuoso  only the tests of the service on Virtuoso (virtuoso-opensource installed)
-#   make bench   our SPARQL server against rdflib-endpoint 0.6.3, side by side (BENCH_ARGS=...)
+#   make bench   our SPARQL server (embedded, and on Virtuoso) against rdflib-endpoint 0.6.3 (BENCH_ARGS=...)
 #   make loadtest  mixed load with runaway queries for 60 s at 16 clients (LOADTEST_ARGS=...)
 PYTHON ?= python3
 VENV ?= .venv
@@ -40,12 +40,15 @@ test: lint
 test-virtuoso: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m virtuoso
 
-# wrk drives the load when it can be installed (apt, as root or with password-less sudo);
-# without it bench/run.py falls back to Python client processes.
+# wrk drives the load and Virtuoso is the third column when they can be installed (apt, as root
+# or with password-less sudo); without wrk bench/run.py uses Python clients, without Virtuoso it
+# leaves that column out.
 bench: $(VENV)/.installed-bench
-	@command -v wrk >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || \
+	@{ command -v wrk >/dev/null 2>&1 && command -v virtuoso-t >/dev/null 2>&1; } || \
+		! command -v apt-get >/dev/null 2>&1 || \
 		{ SUDO=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
-		  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; } || true
+		  $$SUDO apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk virtuoso-opensource >/dev/null; } || true
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # A bounded load run on loopback (60 s, 16 clients, a share of runaway queries); prints figures.

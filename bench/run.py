@@ -1,14 +1,30 @@
-"""Side by side: the project's SPARQL server against rdflib-endpoint 0.6.3, on the same data.
+"""Side by side on the same data: the project's SPARQL server on its embedded store, the same
+server on Virtuoso, and rdflib-endpoint 0.6.3 as the baseline.
 
     python -m bench.run [--data real,100000] [--clients 1,8] [--duration 10] [--max-requests 20000]
+                        [--stores oxigraph,virtuoso,baseline] [--virtuoso-buffers 60000]
 
 For each data set (``real``: the repository; a number: the synthetic graph of about that many
-triples, written by bench/synthetic.py), it starts both servers on free loopback ports: ours with
-``rivm-graph serve`` (the production gunicorn configuration, settings from ``RIVM_*``) and the
-baseline with ``python -m bench.baseline`` (rdflib-endpoint under uvicorn, one process). Then, for
-each scenario and number of concurrent clients, it drives one server and then the other with the
-same load (the order alternates from cell to cell), each cell bounded by ``--duration`` seconds or
-``--max-requests`` answers, whichever comes first, after a short warm-up. Scenarios:
+triples, written by bench/synthetic.py), it starts up to three contenders on free loopback ports,
+chosen with ``--stores`` (default: all three):
+
+- ``oxigraph``, column "ours": ``rivm-graph serve`` on its embedded Oxigraph store (the production
+  gunicorn configuration, settings from ``RIVM_*``);
+- ``virtuoso``, column "ours-virtuoso": first a throw-away Virtuoso 7 (``virtuoso-t``, started by
+  tests/virtuoso.py with its own database folder, ``--virtuoso-buffers`` page buffers and a result
+  cap above the data set's size), loaded with ``rivm-graph --root ROOT load --into URL`` (the time
+  the load took is printed); then the same ``rivm-graph serve``, with the same settings and lifted
+  budgets, but ``RIVM_STORE=sparql`` and ``RIVM_SPARQL_QUERY_URL`` pointing at that Virtuoso: the
+  ontology and query catalogue come from the root folder, every query goes to the engine over HTTP.
+  Without ``virtuoso-t`` on the PATH this column is left out, with a note;
+- ``baseline``, column "rdflib-endpoint": ``python -m bench.baseline`` (rdflib-endpoint under
+  uvicorn, one process); left out above ``--baseline-max-triples`` (default 2,000,000, so it does
+  run on the 1M graph, where it loads in over a minute and its aggregate may not finish in time:
+  ``--stores oxigraph,virtuoso`` leaves it out).
+
+Then, for each scenario and number of concurrent clients, it drives one contender after the other
+with the same load (the order rotates from cell to cell), each cell bounded by ``--duration``
+seconds or ``--max-requests`` answers, whichever comes first, after a short warm-up. Scenarios:
 
 - ``lookup``: ``SELECT ?p ?o WHERE { <iri> ?p ?o }``, the IRI changing on every request;
 - ``aggregate``: ``SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class``;
@@ -18,9 +34,13 @@ Every request also carries a unique comment, so no answer cache (ours, or rdflib
 query cache) ever serves it: each figure is the cost of evaluating the query. The load comes from
 ``wrk`` with a Lua script when it is installed, else from Python client processes with keep-alive
 connections. It prints every figure (successful answers per second, p50 and p99 latency, errors,
-the CPU time all of a server's processes spent per answer, the load driver's own CPU use) and the
-ratios ours/theirs, with the machine's core count; it asserts nothing. Our server's per-client
-budgets are lifted for the run (all the load comes from one loopback client; see LIFTED_BUDGETS).
+the CPU time a contender's processes spent per answer, Virtuoso's included for "ours-virtuoso",
+the load driver's own CPU use), the ratios (ours/rdflib-endpoint, ours on Virtuoso/ours embedded,
+ours on Virtuoso/rdflib-endpoint), the memory of every contender's processes (PSS and RSS, after
+start-up and after the last cell; Virtuoso's process apart, with its peak RSS) and the machine's
+core count; it asserts nothing. Everything runs on one machine, so Virtuoso shares its cores with
+our server and the load driver. Our server's per-client budgets are lifted for the run (all the
+load comes from one loopback client; see LIFTED_BUDGETS).
 """
 
 from __future__ import annotations
@@ -52,6 +72,8 @@ import pyoxigraph as ox
 from rivm_graph.config import load_settings
 from rivm_graph.files import data_files, graph_files
 from rivm_graph.namespaces import ID_BASE
+from tests.virtuoso import Virtuoso, running_virtuoso
+from tests.virtuoso import binary as virtuoso_binary
 
 from . import synthetic
 
@@ -68,6 +90,18 @@ SCENARIOS: dict[str, tuple[str, str]] = {  # name: (query, Accept); {iri} varies
     "describe": ("DESCRIBE <{iri}>", "text/turtle"),
 }
 
+#: The contenders, by the name of their column; ENGINE is Virtuoso's own process (memory).
+OURS, OURS_VIRTUOSO, BASELINE, ENGINE = "ours", "ours-virtuoso", "rdflib-endpoint", "virtuoso-t"
+#: ``--stores`` names → contenders, in the order of the table's columns.
+STORES = {"oxigraph": OURS, "virtuoso": OURS_VIRTUOSO, "baseline": BASELINE}
+TITLES = {OURS: "ours, embedded Oxigraph", OURS_VIRTUOSO: "ours on Virtuoso", BASELINE: BASELINE}
+#: Ratios printed, first/second: (first, second, title).
+RATIOS = [
+    (OURS, BASELINE, "embedded/rdflib"),
+    (OURS_VIRTUOSO, OURS, "Virtuoso/embedded"),
+    (OURS_VIRTUOSO, BASELINE, "Virtuoso/rdflib"),
+]
+
 
 # Servers -----------------------------------------------------------------------------------------
 
@@ -78,23 +112,92 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stat_fields(pid: int | str) -> list[str] | None:
+    """/proc/<pid>/stat from field 3 (state) on, or None when the process is gone."""
+    try:
+        stat = Path("/proc", str(pid), "stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def _cpu_seconds(fields: list[str]) -> float:
+    """utime, stime, cutime and cstime: the process's threads and the children it reaped."""
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def session_pids(session: int) -> list[int]:
+    """Every process of a session (Linux /proc; none elsewhere)."""
+    pids = []
+    if Path("/proc/self/stat").exists():
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                fields = _stat_fields(entry.name)
+                if fields is not None and int(fields[3]) == session:  # field 6: session id
+                    pids.append(int(entry.name))
+    return pids
+
+
 def session_cpu(session: int) -> float:
     """CPU seconds used so far by every process of a session (Linux /proc; NaN elsewhere),
     including children they have reaped (a replaced query worker, say)."""
     if not Path("/proc/self/stat").exists():
         return float("nan")
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
+    total = 0.0
+    for pid in session_pids(session):
+        fields = _stat_fields(pid)
+        if fields is not None:
+            total += _cpu_seconds(fields)
+    return total
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds used so far by one process, all its threads (NaN without /proc)."""
+    fields = _stat_fields(pid)
+    return _cpu_seconds(fields) if fields is not None else float("nan")
+
+
+@dataclass
+class Memory:
+    """Memory of a group of processes, in kB (Linux /proc; zeros elsewhere). PSS shares each page
+    among the processes that map it (forked workers share the graph); RSS counts it in each."""
+
+    processes: int = 0
+    rss_kb: int = 0
+    pss_kb: int = 0
+    peak_rss_kb: int = 0  # the sum of each process's highest RSS so far (VmHWM)
+
+    def add(self, pid: int) -> None:
+        values = {}
         try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()  # from field 3 (state) on
-        if int(fields[3]) == session:  # field 6: session id
-            total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
-    return total / ticks
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    values[line[:5]] = int(line.split()[1])
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    values["Pss"] = int(line.split()[1])
+                    break
+        except (OSError, ValueError):
+            return
+        self.processes += 1
+        self.rss_kb += values.get("VmRSS", 0)
+        self.peak_rss_kb += values.get("VmHWM", 0)
+        self.pss_kb += values.get("Pss", 0)
+
+    def summary(self) -> str:
+        mb = 1024
+        peak = f", peak RSS {self.peak_rss_kb / mb:.0f} MB" if self.processes == 1 else ""
+        return (
+            f"PSS {self.pss_kb / mb:>6.0f} MB  RSS {self.rss_kb / mb:>6.0f} MB"
+            f"  ({self.processes} process{'es' if self.processes != 1 else ''}{peak})"
+        )
+
+
+def memory_of(pids: list[int]) -> Memory:
+    memory = Memory()
+    for pid in pids:
+        memory.add(pid)
+    return memory
 
 
 def http_get(port: int, query: str, accept: str, timeout: float = 120) -> tuple[int, bytes]:
@@ -110,8 +213,16 @@ def http_get(port: int, query: str, accept: str, timeout: float = 120) -> tuple[
 class Server:
     """A server process (and its children) in its own session, so it is stopped as a group."""
 
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log: Path):
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str],
+        log: Path,
+        engine: Virtuoso | None = None,
+    ):
         self.name, self.argv, self.env, self.log = name, argv, env, log
+        self.engine = engine  # the SPARQL engine it queries: its work counts as the server's
         self.port = int(argv[argv.index("--port") + 1])
         self.process: subprocess.Popen | None = None
         self.started = 0.0
@@ -121,6 +232,21 @@ class Server:
     def pid(self) -> int:
         assert self.process is not None
         return self.process.pid
+
+    def cpu(self) -> float:
+        """CPU seconds used so far by the server's processes and by its engine, if any."""
+        return session_cpu(self.pid) + (self.engine_cpu() or 0.0)
+
+    def engine_cpu(self) -> float | None:
+        """CPU seconds used so far by its engine (None: it has none)."""
+        return process_cpu(self.engine.pid) if self.engine is not None else None
+
+    def memory(self) -> dict[str, Memory]:
+        """The server's processes, and its engine's apart."""
+        parts = {self.name: memory_of(session_pids(self.pid))}
+        if self.engine is not None:
+            parts[ENGINE] = memory_of([self.engine.pid])
+        return parts
 
     def start(self) -> None:
         with self.log.open("wb") as out:
@@ -179,13 +305,13 @@ LIFTED_BUDGETS = {
 
 
 def wait_idle(servers: list[Server], timeout: float = 120, busy: float = 0.05) -> None:
-    """Wait until no server uses more than ``busy`` of a core (queries left running by clients
-    that have gone), at most ``timeout`` seconds; say so when it took a while."""
+    """Wait until no server (nor its engine) uses more than ``busy`` of a core (queries left
+    running by clients that have gone), at most ``timeout`` seconds; say so when it took a while."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
-        before = [session_cpu(s.pid) for s in servers]
+        before = [s.cpu() for s in servers]
         time.sleep(0.25)
-        used = [(session_cpu(s.pid) - b) / 0.25 for s, b in zip(servers, before, strict=True)]
+        used = [(s.cpu() - b) / 0.25 for s, b in zip(servers, before, strict=True)]
         if not any(u > busy for u in used):  # also true when /proc is not there (NaN)
             break
     waited = time.perf_counter() - started
@@ -193,11 +319,20 @@ def wait_idle(servers: list[Server], timeout: float = 120, busy: float = 0.05) -
         print(f"    (waited {waited:.0f} s for the servers to finish earlier queries)", flush=True)
 
 
-def our_server(root: Path, port: int, log: Path) -> Server:
+def rivm_graph() -> list[str]:
+    """The command line of the ``rivm-graph`` of this Python."""
     script = Path(sys.executable).with_name("rivm-graph")
-    argv = [str(script)] if script.exists() else [sys.executable, "-m", "rivm_graph.cli"]
-    env = {**LIFTED_BUDGETS, **os.environ, "RIVM_DATA_ROOT": str(root)}
-    return Server("ours", [*argv, "serve", "--host", "127.0.0.1", "--port", str(port)], env, log)
+    return [str(script)] if script.exists() else [sys.executable, "-m", "rivm_graph.cli"]
+
+
+def our_server(root: Path, port: int, log: Path, engine: Virtuoso | None = None) -> Server:
+    """``rivm-graph serve`` on the embedded store, or on ``engine`` (RIVM_STORE=sparql), with the
+    same settings and lifted budgets either way."""
+    env = {**LIFTED_BUDGETS, **os.environ, "RIVM_DATA_ROOT": str(root), "RIVM_STORE": "oxigraph"}
+    if engine is not None:
+        env.update(RIVM_STORE="sparql", RIVM_SPARQL_QUERY_URL=engine.query_url)
+    argv = [*rivm_graph(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return Server(OURS_VIRTUOSO if engine else OURS, argv, env, log, engine)
 
 
 def baseline_server(root: Path, port: int, log: Path) -> Server:
@@ -206,7 +341,34 @@ def baseline_server(root: Path, port: int, log: Path) -> Server:
         os.environ,
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])),
     )
-    return Server("rdflib-endpoint", argv, env, log)
+    return Server(BASELINE, argv, env, log)
+
+
+def virtuoso_version() -> str:
+    binary = virtuoso_binary()
+    if binary is None:
+        return "virtuoso-t not installed"
+    probe = subprocess.run([binary, "+version"], capture_output=True, text=True, check=False)
+    lines = (probe.stdout + probe.stderr).splitlines()
+    version = next((line for line in lines if line.startswith("Version")), "version unknown")
+    return f"Virtuoso Open Source {version.removeprefix('Version ')}"
+
+
+def load_into(engine: Virtuoso, root: Path, log: Path) -> tuple[float, str]:
+    """``rivm-graph --root ROOT load --into URL``, as an operator runs it: (seconds, its summary).
+    The time includes parsing the files locally and checking the counts in the engine."""
+    argv = [*rivm_graph(), "--root", str(root), "load", "--into", engine.query_url]
+    env = {**os.environ, "RIVM_SPARQL_USER": engine.user, "RIVM_SPARQL_PASSWORD": engine.password}
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        done = subprocess.run(
+            argv, cwd=REPOSITORY, env=env, stdout=out, stderr=subprocess.STDOUT, check=False
+        )
+    seconds = time.perf_counter() - started
+    lines = log.read_text(errors="replace").strip().splitlines() or ["(no output)"]
+    if done.returncode != 0:
+        raise RuntimeError(f"rivm-graph load failed ({done.returncode}): {lines[-1]}; see {log}")
+    return seconds, lines[-1]
 
 
 # Data --------------------------------------------------------------------------------------------
@@ -280,18 +442,27 @@ class Cell:
     p99_ms: float
     errors: int  # other answers (latencies include them), socket errors and timeouts
     client_cpu: float  # CPU seconds used by the load driver per wall second
-    server_cpu: float = float("nan")  # CPU seconds used by all the server's processes
+    server_cpu: float = float("nan")  # CPU seconds used by all the server's processes, engine too
+    engine_cpu: float | None = None  # of which the engine's (Virtuoso), if the server has one
 
     @property
     def cpu_ms_per_request(self) -> float:
         return self.server_cpu * 1000 / self.requests if self.requests else float("nan")
 
+    @property
+    def engine_ms_per_request(self) -> float | None:
+        if self.engine_cpu is None:
+            return None
+        return self.engine_cpu * 1000 / self.requests if self.requests else float("nan")
+
     def summary(self) -> str:
+        engine = self.engine_ms_per_request
+        of_which = f" (Virtuoso {fmt(engine, '.2f')})" if engine is not None else ""
         return (
             f"{self.rate:>9.1f} req/s  p50 {fmt(self.p50_ms, '>8.2f')} ms  "
             f"p99 {fmt(self.p99_ms, '>8.2f')} ms  n={self.requests:<6} err={self.errors:<4} "
-            f"{self.seconds:5.1f} s  server CPU {fmt(self.cpu_ms_per_request, '>6.2f')} ms/req  "
-            f"client CPU {self.client_cpu:4.0%}"
+            f"{self.seconds:5.1f} s  server CPU {fmt(self.cpu_ms_per_request, '>6.2f')} ms/req"
+            f"{of_which}  client CPU {self.client_cpu:4.0%}"
         )
 
     @property
@@ -484,21 +655,97 @@ class Row:
     cells: dict[str, Cell]
 
 
-def measure_data_set(data: DataSet, args, work: Path, driver: str, rows: list[Row]) -> None:
-    with_baseline = data.triples <= args.baseline_max_triples
-    servers = [our_server(data.root, free_port(), work / f"ours-{data.name}.log")]
-    if with_baseline:
-        servers.append(baseline_server(data.root, free_port(), work / f"rdflib-{data.name}.log"))
-    else:
-        print(f"  rdflib-endpoint skipped: {data.triples} triples > --baseline-max-triples")
-    try:
-        for server in servers:
-            server.start()
-        for server in servers:
-            server.wait_ready(args.startup_timeout)
-            print(f"  {server.name}: ready {server.ready_after:.1f} s after start", flush=True)
-        ports = {s.name: s.port for s in servers}
-        if with_baseline:
+@dataclass
+class DataReport:
+    """What a data set cost besides the cells: start-up, the load into Virtuoso, memory."""
+
+    data: str
+    triples: int
+    ready_s: dict[str, float] = field(default_factory=dict)  # contender → seconds to first answer
+    virtuoso_load_s: float | None = None  # rivm-graph load --into, wall-clock seconds
+    virtuoso_buffers: int | None = None
+    memory: dict[str, dict[str, Memory]] = field(default_factory=dict)  # moment → part → Memory
+    notes: list[str] = field(default_factory=list)
+
+
+def record_memory(report: DataReport, moment: str, servers: list[Server], engine=None) -> None:
+    parts: dict[str, Memory] = {}
+    for server in servers:
+        parts.update(server.memory())
+    if engine is not None and ENGINE not in parts:
+        parts[ENGINE] = memory_of([engine.pid])
+    report.memory[moment] = parts
+    print(f"  memory {moment}:")
+    for name, memory in parts.items():
+        print(f"    {name:<16} {memory.summary()}", flush=True)
+
+
+def start_virtuoso(
+    stack: contextlib.ExitStack, data: DataSet, args, work: Path, report: DataReport
+) -> Virtuoso:
+    """A fresh Virtuoso for this data set (stopped when ``stack`` closes), loaded with
+    ``rivm-graph load``. Its result cap is above the data set's size: the remote store refuses to
+    build dumps from graphs the cap would cut. A failed load stops it at once."""
+    with contextlib.ExitStack() as own:
+        engine = own.enter_context(
+            running_virtuoso(max_rows=max(10_000, 2 * data.triples), buffers=args.virtuoso_buffers)
+        )
+        report.virtuoso_buffers = args.virtuoso_buffers
+        seconds, summary = load_into(engine, data.root, work / f"load-virtuoso-{data.name}.log")
+        stack.enter_context(own.pop_all())
+    report.virtuoso_load_s = seconds
+    print(f"  virtuoso-t: rivm-graph load took {seconds:.1f} s: {summary}", flush=True)
+    return engine
+
+
+def measure_data_set(data: DataSet, args, work: Path, driver: str, rows: list[Row]) -> DataReport:
+    report = DataReport(data.name, data.triples)
+    contenders = list(args.contenders)
+
+    def leave_out(name: str, why: str) -> None:
+        contenders.remove(name)
+        report.notes.append(f"{name} left out: {why}")
+        print(f"  {name} left out: {why}", flush=True)
+
+    if BASELINE in contenders and data.triples > args.baseline_max_triples:
+        leave_out(BASELINE, f"{data.triples} triples > --baseline-max-triples")
+    servers: list[Server] = []
+    with contextlib.ExitStack() as stack:
+        stack.callback(lambda: [server.stop() for server in servers])  # before Virtuoso stops
+        engine = None
+        if OURS_VIRTUOSO in contenders:
+            # Started and loaded first, alone on the machine, so the load time is its own.
+            try:
+                engine = start_virtuoso(stack, data, args, work, report)
+            except (OSError, RuntimeError) as error:
+                leave_out(OURS_VIRTUOSO, str(error))
+        # The embedded server and the baseline start side by side; ours on Virtuoso once ours is
+        # ready, so it finds the dumps of this data version built (the same files serve both).
+        first = []
+        if OURS in contenders:
+            first.append(our_server(data.root, free_port(), work / f"ours-{data.name}.log"))
+        if BASELINE in contenders:
+            first.append(baseline_server(data.root, free_port(), work / f"rdflib-{data.name}.log"))
+        later = []
+        if engine is not None:
+            log = work / f"ours-virtuoso-{data.name}.log"
+            later.append(our_server(data.root, free_port(), log, engine))
+        for group in (first, later):
+            for server in group:
+                servers.append(server)
+                server.start()
+            for server in group:
+                server.wait_ready(args.startup_timeout)
+                report.ready_s[server.name] = server.ready_after or 0.0
+                print(f"  {server.name}: ready {server.ready_after:.1f} s after start", flush=True)
+        if not servers:
+            print("  nothing left to measure on this data set", flush=True)
+            return report
+        columns = list(STORES.values())
+        servers.sort(key=lambda s: columns.index(s.name))
+        record_memory(report, "after start-up", servers, engine)
+        if len(servers) > 1:
+            ports = {s.name: s.port for s in servers}
             print(f"  same answers: {answers_agree(ports, data)}", flush=True)
         cell_index = 0
         for scenario in args.scenarios:
@@ -507,30 +754,32 @@ def measure_data_set(data: DataSet, args, work: Path, driver: str, rows: list[Ro
             paths_file.write_text("\n".join(paths) + "\n")
             accept = SCENARIOS[scenario][1]
             for clients in args.clients:
-                order = servers if cell_index % 2 == 0 else servers[::-1]
+                shift = cell_index % len(servers)
+                order = servers[shift:] + servers[:shift]  # each goes first in turn
                 cell_index += 1
                 cells: dict[str, Cell] = {}
                 for server in order:
                     load = Load(server.port, paths, paths_file, accept, clients)
                     nonce = f"{data.name}.{scenario}.{clients}.{server.name}"
-                    # Neither server stops a query whose client has gone: let both finish what
+                    # No server stops a query whose client has gone: let all finish what
                     # earlier cells (and the warm-up) left running before measuring.
                     wait_idle(servers)
                     if args.warmup > 0:
                         load.run(driver, args.warmup, args.max_requests, nonce + ".warm-up")
                         wait_idle(servers)
-                    cpu_before = session_cpu(server.pid)
+                    cpu_before, engine_before = server.cpu(), server.engine_cpu()
                     cell = load.run(driver, args.duration, args.max_requests, nonce)
-                    cell.server_cpu = session_cpu(server.pid) - cpu_before
+                    cell.server_cpu = server.cpu() - cpu_before
+                    if engine_before is not None:
+                        cell.engine_cpu = (server.engine_cpu() or 0.0) - engine_before
                     cells[server.name] = cell
                     print(
                         f"  {scenario:<9} {clients:>2} clients  {server.name:<15} {cell.summary()}",
                         flush=True,
                     )
                 rows.append(Row(data.name, data.triples, scenario, clients, cells))
-    finally:
-        for server in servers:
-            server.stop()
+        record_memory(report, "after the last cell", servers, engine)
+    return report
 
 
 def ratio(ours: Cell | None, theirs: Cell | None) -> tuple[float | None, float | None]:
@@ -549,34 +798,72 @@ def fmt(value: float | None, spec: str) -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    """One line per cell: each server's figures, then ours/theirs. "cpu" is the CPU time all of a
-    server's processes used per answer (ms), a figure that other load on the machine disturbs less.
-    """
-    columns = f"{'p50 ms':>8}{'p99 ms':>9}{'err':>5}{'cpu':>8}"
-    head = (
-        f"{'data':<11}{'triples':>8} {'scenario':<10}{'cl':>2} |"
-        f"{'ours req/s':>11}{columns} |{'rdflib req/s':>13}{columns} |"
-        f"{'req/s ×':>8}{'p99 ratio':>10}"
-    )
+    """One line per cell: each contender's figures in its column group. "cpu" is the CPU time all
+    of a contender's processes used per answer (ms; for "ours on Virtuoso", our server's and
+    Virtuoso's together), a figure that other load on the machine disturbs less."""
+    names = [n for n in STORES.values() if any(n in r.cells for r in rows)]
+    lead = f"{'data':<11}{'triples':>8} {'scenario':<10}{'cl':>2} "
+    figures = f"{'req/s':>9}{'p50 ms':>8}{'p99 ms':>9}{'err':>5}{'cpu':>7}"
+    width = len(figures)
+    print((" " * len(lead) + "".join(f"| {TITLES[n]:<{width}} " for n in names)).rstrip())
+    head = (lead + "".join(f"|{figures}  " for _ in names)).rstrip()
     print(head)
     print("-" * len(head))
     for row in rows:
-        ours, theirs = row.cells.get("ours"), row.cells.get("rdflib-endpoint")
-        speed, p99 = ratio(ours, theirs)
 
-        def part(cell: Cell | None, width: int) -> str:
+        def part(cell: Cell | None) -> str:
             if cell is None:
-                return f"{'—':>{width}}{'—':>8}{'—':>9}{'—':>5}{'—':>8}"
+                return f"{'—':>9}{'—':>8}{'—':>9}{'—':>5}{'—':>7}"
             return (
-                f"{cell.rate:>{width}.1f}{fmt(cell.p50_ms, '>8.2f')}{fmt(cell.p99_ms, '>9.2f')}"
-                f"{cell.errors:>5}{fmt(cell.cpu_ms_per_request, '>8.2f')}"
+                f"{cell.rate:>9.1f}{fmt(cell.p50_ms, '>8.2f')}{fmt(cell.p99_ms, '>9.2f')}"
+                f"{cell.errors:>5}{fmt(cell.cpu_ms_per_request, '>7.2f')}"
             )
 
         print(
-            f"{row.data:<11}{row.triples:>8} {row.scenario:<10}{row.clients:>2} |"
-            f"{part(ours, 11)} |{part(theirs, 13)} |"
-            f"{fmt(speed, '>7.1f')}×{fmt(p99, '>10.2f')}"
+            f"{row.data:<11}{row.triples:>8} {row.scenario:<10}{row.clients:>2} "
+            + "".join(f"|{part(row.cells.get(n))}  " for n in names).rstrip()
         )
+
+
+def print_ratios(rows: list[Row]) -> None:
+    """Throughput first/second (×) and p99 first/second, for each pair of contenders measured."""
+    names = {n for r in rows for n in r.cells}
+    pairs = [(a, b, title) for a, b, title in RATIOS if a in names and b in names]
+    if not pairs:
+        return
+    lead = f"{'data':<11}{'triples':>8} {'scenario':<10}{'cl':>2} "
+    figures = f"{'req/s ×':>9}{'p99 ratio':>11}"
+    print("\nRatios (req/s first/second: above 1 the first is faster; p99: below 1 it is quicker):")
+    print((" " * len(lead) + "".join(f"| {t:<{len(figures)}} " for _, _, t in pairs)).rstrip())
+    head = (lead + "".join(f"|{figures}  " for _ in pairs)).rstrip()
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        parts = []
+        for a, b, _ in pairs:
+            speed, p99 = ratio(row.cells.get(a), row.cells.get(b))
+            parts.append(f"|{fmt(speed, '>8.2f')}×{fmt(p99, '>11.2f')}  ")
+        lead = f"{row.data:<11}{row.triples:>8} {row.scenario:<10}{row.clients:>2} "
+        print((lead + "".join(parts)).rstrip())
+
+
+def print_data_reports(reports: list[DataReport]) -> None:
+    """Start-up, load and memory per data set."""
+    print("\nStart-up, load and memory:")
+    for report in reports:
+        ready = ", ".join(f"{name} {s:.1f} s" for name, s in report.ready_s.items())
+        print(f"  {report.data} ({report.triples} triples): ready after start: {ready or '—'}")
+        if report.virtuoso_load_s is not None:
+            print(
+                f"    rivm-graph load into Virtuoso: {report.virtuoso_load_s:.1f} s "
+                f"({report.virtuoso_buffers} buffers of 8 kB)"
+            )
+        for note in report.notes:
+            print(f"    {note}")
+        for moment, parts in report.memory.items():
+            print(f"    memory {moment}:")
+            for name, memory in parts.items():
+                print(f"      {name:<16} {memory.summary()}")
 
 
 def print_targets(rows: list[Row]) -> None:
@@ -611,7 +898,9 @@ def print_targets(rows: list[Row]) -> None:
 
 
 def parse_args(argv: list[str] | None):
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__.split("\n\n")[0].replace("\n", " ")
+    )
 
     def csv(kind):
         return lambda text: [kind(x) for x in text.split(",") if x]
@@ -629,6 +918,20 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--warmup", type=float, default=1, help="seconds of warm-up per cell")
     parser.add_argument("--driver", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
+        "--stores",
+        type=csv(str),
+        default=list(STORES),
+        help="comma-separated contenders: oxigraph (ours, embedded store), virtuoso (ours on a "
+        "throw-away Virtuoso, left out with a note if virtuoso-t is not installed), baseline "
+        "(rdflib-endpoint); default: all",
+    )
+    parser.add_argument(
+        "--virtuoso-buffers",
+        type=int,
+        default=60000,
+        help="Virtuoso's NumberOfBuffers, 8 kB each (60000: up to 480 MB; used as needed)",
+    )
+    parser.add_argument(
         "--baseline-max-triples",
         type=int,
         default=2_000_000,
@@ -640,6 +943,10 @@ def parse_args(argv: list[str] | None):
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    unknown = set(args.stores) - set(STORES)
+    if unknown or not args.stores:
+        parser.error(f"--stores takes some of {','.join(STORES)}")
+    args.contenders = [contender for store, contender in STORES.items() if store in args.stores]
     return args
 
 
@@ -660,31 +967,59 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {platform.python_version()}"
     )
     print(f"load driver: {driver} {wrk_version}".rstrip())
-    print(
-        f"ours: rivm-graph serve (gunicorn gthread), workers={settings['WORKERS']} "
-        f"threads={settings['THREADS']} query workers={settings['QUERY_WORKERS']} per worker, "
-        f"pyoxigraph {metadata.version('pyoxigraph')}"
-    )
-    lifted = ", ".join(f"{k}={os.environ.get(k, v)}" for k, v in LIFTED_BUDGETS.items())
-    print(f"ours, per-client budgets lifted (all load comes from one client): {lifted}")
-    print(
-        f"baseline: rdflib-endpoint {metadata.version('rdflib-endpoint')}, uvicorn "
-        f"{metadata.version('uvicorn')}, rdflib {metadata.version('rdflib')}, one process"
-    )
+    if OURS_VIRTUOSO in args.contenders and virtuoso_binary() is None:
+        args.contenders.remove(OURS_VIRTUOSO)
+        print(
+            "ours-virtuoso left out: virtuoso-t is not installed "
+            "(apt-get install virtuoso-opensource)"
+        )
+    if not args.contenders:
+        print("nothing to measure: no contender left (see --stores)")
+        return 1
+    print(f"contenders: {', '.join(args.contenders)}")
+    ours = [c for c in args.contenders if c in (OURS, OURS_VIRTUOSO)]
+    if ours:
+        print(
+            f"{' and '.join(ours)}: rivm-graph serve (gunicorn gthread), "
+            f"workers={settings['WORKERS']} threads={settings['THREADS']}, "
+            f"pyoxigraph {metadata.version('pyoxigraph')}"
+        )
+        lifted = ", ".join(f"{k}={os.environ.get(k, v)}" for k, v in LIFTED_BUDGETS.items())
+        print(f"  per-client budgets lifted (all load comes from one client): {lifted}")
+    if OURS in args.contenders:
+        print(
+            f"ours: RIVM_STORE=oxigraph (embedded, in memory), "
+            f"query workers={settings['QUERY_WORKERS']} per worker"
+        )
+    if OURS_VIRTUOSO in args.contenders:
+        print(
+            f"ours-virtuoso: RIVM_STORE=sparql on {virtuoso_version()}, on this machine, a "
+            f"fresh database per data set, {args.virtuoso_buffers} buffers of 8 kB, "
+            "ThreadsPerQuery 2 (tests/virtuoso.py); no query workers (the engine runs the "
+            "queries, each one HTTP request from our server)"
+        )
+    if BASELINE in args.contenders:
+        print(
+            f"baseline: rdflib-endpoint {metadata.version('rdflib-endpoint')}, uvicorn "
+            f"{metadata.version('uvicorn')}, rdflib {metadata.version('rdflib')}, one process"
+        )
     print(
         f"cells: at most {args.duration:g} s or {args.max_requests} answers, after "
         f"{args.warmup:g} s of warm-up; every request unique (no cache can answer it)\n"
     )
     rows: list[Row] = []
+    reports: list[DataReport] = []
     for spec in args.data:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"data {spec} (load average before: {load}):", flush=True)
         data = prepare_data(spec, work)
         print(f"  {data.triples} triples loaded, {len(data.subjects)} resources to look up")
-        measure_data_set(data, args, work, driver, rows)
+        reports.append(measure_data_set(data, args, work, driver, rows))
         print()
     print(f"Results ({os.cpu_count()} cores, load driver {driver}):\n")
     print_table(rows)
+    print_ratios(rows)
+    print_data_reports(reports)
     print_targets(rows)
     out = work / "results.json"
     out.write_text(
@@ -700,12 +1035,14 @@ def main(argv: list[str] | None = None) -> int:
                                 **asdict(c),
                                 "rate": c.rate,
                                 "cpu_ms_per_request": c.cpu_ms_per_request,
+                                "engine_ms_per_request": c.engine_ms_per_request,
                             }
                             for k, c in r.cells.items()
                         },
                     }
                     for r in rows
                 ],
+                "data_sets": [asdict(r) for r in reports],
             },
             indent=1,
         )
