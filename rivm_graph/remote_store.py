@@ -78,6 +78,8 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 READ_MARGIN = 5.0
 #: Seconds allowed for whole-graph reads (dumps), which have no query deadline.
 EXPORT_TIMEOUT = 600.0
+#: Most triples asked for in one answer when a graph is exported (dumps).
+EXPORT_PART = 500_000
 #: Deepest chain of blank nodes a resource description follows.
 MAX_BLANK_DEPTH = 32
 
@@ -466,25 +468,50 @@ class SparqlStore(GraphStore):
         return graph
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad, graph by graph (each whole: the engine's row cap is checked, not hit)."""
+        """Every quad, graph by graph, each graph read in parts small enough for the engine.
+
+        A graph of more than EXPORT_PART triples is read in 16 (or 256) parts by the first hex
+        digits of the MD5 of the subject, plus one part for blank-node subjects: Virtuoso refuses
+        to build one answer of more than about a million triples (``FRVEC ... max vector
+        length``), and its result cap applies to each part. The parts must add up to the graph's
+        count in the load record, or nothing is returned.
+        """
         for graph, expected in self.record.graphs.items():
-            text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"
-            response = self._post(
-                text,
-                N_TRIPLES,
-                default_graphs=[graph],
-                named_graphs=[graph],
-                deadline=EXPORT_TIMEOUT,
-            )
-            triples = list(_triples(response.content))
-            if response.cut or len(triples) != expected:
+            triples: set[ox.Triple] = set()
+            for condition in _parts(expected):
+                text = (
+                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} "
+                    f"{{ ?s ?p ?o FILTER({condition}) }} }}"
+                )
+                response = self._post(
+                    text,
+                    N_TRIPLES,
+                    default_graphs=[graph],
+                    named_graphs=[graph],
+                    deadline=EXPORT_TIMEOUT,
+                )
+                if response.cut:
+                    raise RemoteStoreError(
+                        f"<{graph}>: the engine cut an answer of {len(triples)} triples (raise "
+                        "its result cap, e.g. Virtuoso's ResultSetMaxRows, above "
+                        f"{EXPORT_PART:,})"
+                    )
+                triples.update(_triples(response.content))
+            if len(triples) != expected:
                 raise RemoteStoreError(
-                    f"<{graph}>: the engine returned {len(triples)} of its {expected} triples "
-                    "(raise its result cap, e.g. Virtuoso's ResultSetMaxRows, above the largest "
-                    "graph)"
+                    f"<{graph}>: the engine returned {len(triples)} of its {expected} triples"
                 )
             for t in triples:
                 yield ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+
+
+def _parts(expected: int) -> list[str]:
+    """FILTER conditions splitting a graph's triples into parts of about EXPORT_PART or fewer."""
+    if expected <= EXPORT_PART:
+        return ["true"]
+    digits = 1 if expected <= EXPORT_PART * 16 else 2
+    prefixes = [format(n, f"0{digits}x") for n in range(16**digits)]
+    return [f'isIRI(?s) && STRSTARTS(MD5(STR(?s)), "{p}")' for p in prefixes] + ["isBlank(?s)"]
 
 
 def _description_query(iri: str, depth: int) -> str:
