@@ -41,6 +41,7 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from .labels import pairs
 from .namespaces import BASE_IRI, GRAPH_BASE, bind_all
 from .query_text import inspect_query
 from .results import SerializedAnswer, serialize_boolean, serialize_solutions, serialize_triples
@@ -424,12 +425,8 @@ class SparqlStore(GraphStore):
         iris = sorted(set(iris))
         found: list[ox.Triple] = []
         for start in range(0, len(iris), 200):
-            values = " ".join(_iri(i) for i in iris[start : start + 200])
-            predicates = " ".join(_iri(p) for p in LABEL_PREDICATES)
-            text = (
-                f"CONSTRUCT {{ ?x ?p ?label }} WHERE {{ VALUES ?x {{ {values} }} "
-                f"VALUES ?p {{ {predicates} }} ?x ?p ?label }}"
-            )
+            values = pairs(iris[start : start + 200], LABEL_PREDICATES, "?x ?p")
+            text = f"CONSTRUCT {{ ?x ?p ?label }} WHERE {{ {values} ?x ?p ?label }}"
             found += _triples(self._post(text, N_TRIPLES).content)
         return found
 

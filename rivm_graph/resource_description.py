@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF
 
+from .labels import pairs
 from .namespaces import BASE_IRI, ID_BASE, PREFIXES, VOID, bind_all
 from .store import LABEL_PREDICATES, GraphStore
 
@@ -35,12 +36,11 @@ def add_names(store: GraphStore, graph: Graph, iris: Iterable[str]) -> None:
     wanted = sorted(set(iris))
     if not wanted:
         return
-    predicates = " ".join(f"<{p}>" for p in (*LABEL_PREDICATES, str(RDF.type)))
+    predicates = (*LABEL_PREDICATES, str(RDF.type))
     for chunk in range(0, len(wanted), 500):
-        values = " ".join(f"<{iri}>" for iri in wanted[chunk : chunk + 500])
         result = store.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
-            f"VALUES ?p {{ {predicates} }} ?s ?p ?o }}"
+            "CONSTRUCT { ?s ?p ?o } WHERE { "
+            f"{pairs(wanted[chunk : chunk + 500], predicates)} ?s ?p ?o }}"
         )
         if result.graph is not None:
             graph += result.graph
