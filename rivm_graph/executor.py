@@ -75,9 +75,13 @@ def _cpu_seconds(pid: int) -> float | None:
 
 
 def _lower_priority(worker: _Worker) -> None:
+    """The lowest priority there is: Linux's SCHED_IDLE policy (the worker runs only when nothing
+    else wants the CPU, and a waking request preempts it at once), else nice 19."""
     # Gone already, or not allowed: the deadline still applies.
     with contextlib.suppress(OSError):
         os.setpriority(os.PRIO_PROCESS, worker.process.pid, 19)
+    with contextlib.suppress(OSError, AttributeError):
+        os.sched_setscheduler(worker.process.pid, os.SCHED_IDLE, os.sched_param(0))
 
 
 class _Worker:

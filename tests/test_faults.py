@@ -103,6 +103,7 @@ def test_a_slow_query_yields_the_cpu_to_quick_ones(server):
         }
         assert sorted(niceness.values()) == [0, 19], "the busy worker runs at the lowest priority"
         busy = next(pid for pid, nice in niceness.items() if nice == 19)
+        assert os.sched_getscheduler(busy) == os.SCHED_IDLE, "it runs only on idle CPU"
         os.kill(busy, signal.SIGKILL)
         assert runaway.result(timeout=30)[0] == 503
     assert get(server, query=CHEAP.format(slug="cuneo"))[0] == 200
