@@ -292,11 +292,14 @@ class SparqlStore(GraphStore):
         """The graphs a request asks for, kept to the dataset's (never an engine's own); if it
         asks for none, the union graph as default graph and every graph as named graphs."""
         record = getattr(self, "record", None)
-        if record is None:  # reading the load record itself
+        if record is None:  # reading the load record for the first time
             return list(asked or [])
         if asked is None:
             return [UNION_GRAPH] if default else list(record.graphs)
-        return [g for g in asked if g in record.graphs] or [NO_GRAPH]
+        # (the load record is the service's own; requests never reach here with it: the endpoint
+        # refuses graphs outside the dataset before the store sees them)
+        known = {*record.graphs, LOAD_RECORD_GRAPH}
+        return [g for g in asked if g in known] or [NO_GRAPH]
 
     def _read_record(self) -> LoadRecord:
         text = f"""SELECT ?p ?o ?n WHERE {{ GRAPH {_iri(LOAD_RECORD_GRAPH)} {{
@@ -334,6 +337,12 @@ class SparqlStore(GraphStore):
 
     def graphs(self) -> list[str]:
         return list(self.record.graphs)
+
+    def current_version(self) -> str:
+        try:
+            return self._read_record().version
+        except RemoteStoreError:
+            return "none"
 
     def counts(self) -> StoreCounts:
         per_class = self.query(

@@ -123,6 +123,11 @@ class GraphStore(abc.ABC):
     def data_version(self) -> str:
         """A content hash of the loaded data: equal across processes serving the same data."""
 
+    def current_version(self) -> str:
+        """The data version the store holds now (a remote engine can be reloaded under a running
+        front-end, whose ``data_version`` is the one it started with)."""
+        return self.data_version
+
     @abc.abstractmethod
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""

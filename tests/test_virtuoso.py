@@ -293,6 +293,10 @@ def test_a_smaller_dataset_replaces_the_old_one_graph_for_graph(tmp_path):
         env = {"RIVM_SPARQL_USER": server.user, "RIVM_SPARQL_PASSWORD": server.password}
         first = rivm_graph("--root", str(root), "load", "--into", server.query_url, env=env)
         assert first.returncode == 0, first.stderr
+        settings = {"STORE": "sparql", "SPARQL_QUERY_URL": server.query_url}
+        stale = running_server(**settings)
+        before = stale.__enter__()
+        assert fetch(before + "/readyz")[0] == 200, fetch(before + "/readyz")[2]
         (root / "data" / "themes.ttl").unlink()
         second = rivm_graph("--root", str(root), "load", "--into", server.query_url, env=env)
         assert second.returncode == 0, second.stderr
@@ -304,8 +308,15 @@ def test_a_smaller_dataset_replaces_the_old_one_graph_for_graph(tmp_path):
         )
         assert int(rows[0]["n"]["value"]) == 0
         smaller = OxigraphStore.from_root(root)
-        with running_server(STORE="sparql", SPARQL_QUERY_URL=server.query_url) as base:
-            _, _, ready = fetch(base + "/readyz")
+        # A front-end started before the load says it is out of date (a load balancer's check
+        # takes it out) ...
+        status, _, body = fetch(before + "/readyz")
+        stale.__exit__(None, None, None)
+        assert status == 503 and b"restart it" in body
+        # ... and one started after it serves the new version.
+        with running_server(**settings) as base:
+            status, _, ready = fetch(base + "/readyz")
+            assert status == 200
             assert json.loads(ready)["version"].endswith(smaller.data_version)
 
 

@@ -65,16 +65,25 @@ def home():
 
 @blueprint.get("/readyz")
 def readyz():
-    """Ready: the graph is loaded, the dumps are verified, and a query worker answers."""
+    """Ready: the graph is loaded, the dumps are verified, a query worker answers, and the store
+    still holds the data version this process serves (a remote engine may have been reloaded)."""
     from ..executor import QueryExecutor
 
     executor: QueryExecutor = current_app.extensions["rivm_executor"]
     try:
         answer = executor.run("ASK { ?s ?p ?o }", "application/sparql-results+json")
         ready = b"true" in answer.body
+        held = current_app.extensions["rivm_store"].current_version()
     except Exception as error:
         return jsonify(ready=False, reason=str(error) or type(error).__name__), 503
     dumps = current_app.extensions["rivm_dumps"]
+    serving = current_app.extensions["rivm_store"].data_version
+    if held != serving:
+        reason = (
+            f"the store now holds data version {held}, this process serves {serving} "
+            "(its caches, ETags and dumps): restart it"
+        )
+        return jsonify(ready=False, reason=reason, version=dumps.version), 503
     return jsonify(ready=ready, triples=dumps.triples, version=dumps.version), 200 if ready else 503
 
 
