@@ -5,6 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.errors import LimitRequestLine
+from gunicorn.workers.gthread import ThreadWorker
+
+#: The longest request line gunicorn accepts (its own maximum).
+REQUEST_LINE_LIMIT = 8190
+TOO_LONG = (
+    f"The request line is longer than {REQUEST_LINE_LIMIT} bytes. Send a long query with POST: "
+    "the query as the body (Content-Type: application/sparql-query) or as a form field "
+    "(application/x-www-form-urlencoded), up to RIVM_MAX_QUERY_BYTES.\n"
+)
+
+
+class Worker(ThreadWorker):
+    """gunicorn's threaded worker, answering an over-long request line with 414 and a message
+    that says what to do (gunicorn's own answer is a 400 HTML page)."""
+
+    def handle_error(self, req, client, addr, exc):
+        if not isinstance(exc, LimitRequestLine):
+            return super().handle_error(req, client, addr, exc)
+        self.log.warning("request line too long from a client: %s", exc)
+        body = TOO_LONG.encode()
+        head = (
+            "HTTP/1.1 414 URI Too Long\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\n"
+            "Connection: close\r\n"
+            "X-Content-Type-Options: nosniff\r\n"
+            "Content-Security-Policy: default-src 'none'\r\n"
+            "Referrer-Policy: no-referrer\r\n\r\n"
+        )
+        try:
+            client.sendall(head.encode() + body)
+        except OSError:
+            self.log.debug("could not send the 414 answer")
 
 
 class RivmServer(BaseApplication):
@@ -27,7 +61,7 @@ class RivmServer(BaseApplication):
         self.cfg.set("workers", int(self.settings.get("WORKERS", 2)))
         # Threads: a request waiting for a slow query holds a thread, not the whole process;
         # the query itself runs in the executor's worker processes.
-        self.cfg.set("worker_class", "gthread")
+        self.cfg.set("worker_class", "rivm_graph.server.Worker")  # gthread, with a 414 answer
         self.cfg.set("threads", int(self.settings.get("THREADS", 8)))
         # The app writes its own structured access log (web/access_log.py), without query text or
         # client address unless the operator enables them; gunicorn's would log both.
@@ -37,7 +71,7 @@ class RivmServer(BaseApplication):
         self.cfg.set("timeout", int(self.settings.get("QUERY_TIMEOUT", 10)) + 20)
         self.cfg.set("keepalive", 5)
         # GET queries in the URL: gunicorn's largest request line (longer ones: POST them).
-        self.cfg.set("limit_request_line", 8190)
+        self.cfg.set("limit_request_line", REQUEST_LINE_LIMIT)
 
     def load(self):
         return self.application
