@@ -52,6 +52,7 @@ from .store import (
     QueryTimeout,
     StoreCounts,
     StoreError,
+    query_dataset,
 )
 from .terms import to_rdflib
 
@@ -314,7 +315,7 @@ class SparqlStore(GraphStore):
         )
         self.virtuoso = response.headers.get("Server", "").startswith("Virtuoso")
         version, total, graphs = None, None, {}
-        for row in _solutions(response)[1]:
+        for row in _solutions_from(json.loads(response.content))[1]:
             p, o, n = row
             if p is not None and p.value == OWL_VERSION_INFO:
                 version = o.value
@@ -364,6 +365,7 @@ class SparqlStore(GraphStore):
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with
         ``max_rows``, at most one more than that is read."""
         info = self._check(text)
+        default_graphs, named_graphs = query_dataset(text, default_graphs, named_graphs)
         graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
         if info.form == "DESCRIBE" and self.virtuoso:
             text = f'define sql:describe-mode "CBD"\n{text}'
@@ -540,10 +542,6 @@ def _solutions_from(document: dict) -> tuple[list[str], list[list]]:
         for b in document.get("results", {}).get("bindings", [])
     ]
     return variables, rows
-
-
-def _solutions(response: httpx.Response) -> tuple[list[str], list[list]]:
-    return _solutions_from(json.loads(response.content))
 
 
 def _triples(body: bytes) -> list[ox.Triple]:

@@ -133,6 +133,14 @@ def write_boolean(value: bool, fmt: str) -> bytes:
     raise ValueError(f"unknown results format {fmt!r}")
 
 
+def _take(items: Iterable, max_rows: int | None) -> tuple[list, bool]:
+    """At most ``max_rows`` items (one more is read, to know whether any were left out)."""
+    kept = list(itertools.islice(items, None if max_rows is None else max_rows + 1))
+    if max_rows is not None and len(kept) > max_rows:
+        return kept[:max_rows], True
+    return kept, False
+
+
 def serialize_answer(answer, media_type: str, max_rows: int | None) -> SerializedAnswer:
     """Serialise an Oxigraph answer in ``media_type``, reading at most ``max_rows`` rows/triples.
 
@@ -167,11 +175,9 @@ def serialize_solutions(
     fmt = RESULTS_MEDIA_TYPES.get(media_type)
     if fmt is None:
         raise ValueError(f"{media_type} cannot carry query solutions")
-    kept = list(itertools.islice(rows, None if max_rows is None else max_rows + 1))
-    if max_rows is not None and len(kept) > max_rows:
-        kept, truncated = kept[:max_rows], True
+    kept, cut = _take(rows, max_rows)
     body = write_solutions(variables, kept, fmt)
-    return SerializedAnswer(body, media_type, "select", len(kept), truncated)
+    return SerializedAnswer(body, media_type, "select", len(kept), truncated or cut)
 
 
 def serialize_triples(
@@ -184,9 +190,7 @@ def serialize_triples(
     rdf_format = GRAPH_MEDIA_TYPES.get(media_type)
     if rdf_format is None:
         raise ValueError(f"{media_type} cannot carry an RDF graph")
-    kept = list(itertools.islice(triples, None if max_rows is None else max_rows + 1))
-    if max_rows is not None and len(kept) > max_rows:
-        kept, truncated = kept[:max_rows], True
+    kept, cut = _take(triples, max_rows)
     options = (
         {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
     )
@@ -195,4 +199,4 @@ def serialize_triples(
         body = ox.serialize(quads, format=rdf_format, **options)
     else:
         body = ox.serialize(kept, format=rdf_format, **options)
-    return SerializedAnswer(body or b"", media_type, "graph", len(kept), truncated)
+    return SerializedAnswer(body or b"", media_type, "graph", len(kept), truncated or cut)

@@ -81,6 +81,26 @@ class StoreCounts:
     classes: dict[str, int]  # distinct instances per rdf:type
 
 
+def query_dataset(
+    text: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None
+) -> tuple[Sequence[str] | None, Sequence[str] | None]:
+    """The graphs a query runs over: the protocol's if given, else the query's own FROM and FROM
+    NAMED (SPARQL 1.1 section 13.2: a FROM without FROM NAMED leaves no named graphs, and the
+    other way round), else (None, None): the union default graph and every named graph.
+
+    Said explicitly because neither store reads FROM on its own here: Oxigraph's union default
+    graph overrides it, and a remote engine is sent the dataset's graphs, which override it too.
+    """
+    if default_graphs is not None or named_graphs is not None or "from" not in text.lower():
+        return default_graphs, named_graphs
+    from .query_text import inspect_query
+
+    info = inspect_query(text)
+    if info.from_graphs or info.from_named_graphs:
+        return info.from_graphs, info.from_named_graphs
+    return None, None
+
+
 class GraphStore(abc.ABC):
     """What every store offers. All of it is read-only."""
 
@@ -220,6 +240,7 @@ class OxigraphStore(GraphStore):
         return graph
 
     def _run(self, text: str, default_graphs=None, named_graphs=None):
+        default_graphs, named_graphs = query_dataset(text, default_graphs, named_graphs)
         # Relative IRIs in a query resolve against the dataset's base (the service's choice).
         options: dict = {"base_iri": BASE_IRI}
         if default_graphs is not None:

@@ -112,3 +112,16 @@ def test_serialized_answers_use_the_requested_format(tmp_path):
     assert len(capped.body.decode().splitlines()) == 2
     with pytest.raises(ValueError):
         store.query_serialized("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv")
+
+
+def test_from_in_the_query_text_makes_its_dataset_in_the_store_itself(store):
+    """Every caller (the endpoint, the command line) gets SPARQL 1.1 section 13.2: a FROM sets
+    the default graph, although the store's default graph is otherwise the union."""
+    cities = "https://w3id.org/rivm/graph/cities"
+    in_cities = len(store.query(f"SELECT * WHERE {{ GRAPH <{cities}> {{ ?s ?p ?o }} }}").rows)
+    everything = len(store.query("SELECT * WHERE { ?s ?p ?o }").rows)
+    assert in_cities < everything
+    counted = store.query(f"SELECT (COUNT(*) AS ?n) FROM <{cities}> WHERE {{ ?s ?p ?o }}")
+    assert int(counted.rows[0]["n"]) == in_cities
+    named_only = store.query(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{cities}> WHERE {{ ?s ?p ?o }}")
+    assert int(named_only.rows[0]["n"]) == 0

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -324,17 +322,8 @@ def test_an_engine_without_the_dataset_stops_the_server_with_a_clear_message():
     from tests.virtuoso import running_virtuoso
 
     with running_virtuoso() as empty:
-        result = subprocess.run(
-            [sys.executable, "-m", "rivm_graph.cli", "serve", "--port", "0"],
-            env={
-                **__import__("os").environ,
-                "RIVM_STORE": "sparql",
-                "RIVM_SPARQL_QUERY_URL": empty.query_url,
-            },
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        env = {"RIVM_STORE": "sparql", "RIVM_SPARQL_QUERY_URL": empty.query_url}
+        result = rivm_graph("serve", "--port", "0", env=env)
     assert result.returncode == 2
     assert "rivm-graph load --into" in result.stderr
     assert "Traceback" not in result.stderr

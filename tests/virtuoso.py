@@ -10,15 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.processes import free_port, wait_until_up
 
 #: The Debian package's files: its web root (for /sparql) comes with it.
 VSP_ROOT = "/var/lib/virtuoso-opensource-7/vsp"
@@ -40,12 +38,6 @@ class Virtuoso:
 
 def binary() -> str | None:
     return shutil.which("virtuoso-t")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _ini(directory: Path, sql_port: int, http_port: int, max_rows: int, buffers: int) -> str:
@@ -93,26 +85,6 @@ MaxQueryExecutionTime = 60
 """
 
 
-def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"virtuoso-t exited ({process.returncode}):\n{_tail(log)}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
-                return
-        except (OSError, urllib.error.URLError):
-            time.sleep(0.2)
-    raise RuntimeError(f"Virtuoso did not answer {url} within {timeout:g} s:\n{_tail(log)}")
-
-
-def _tail(log: Path) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-20:])
-    except OSError:
-        return "(no log)"
-
-
 @contextlib.contextmanager
 def running_virtuoso(*, max_rows: int = 10000, buffers: int = 20000) -> Iterator[Virtuoso]:
     """Start ``virtuoso-t`` in the foreground on free loopback ports; yield its addresses.
@@ -123,7 +95,7 @@ def running_virtuoso(*, max_rows: int = 10000, buffers: int = 20000) -> Iterator
     if executable is None:
         raise FileNotFoundError(f"virtuoso-t not found: apt-get install {PACKAGE}")
     directory = Path(tempfile.mkdtemp(prefix="rivm-virtuoso-"))
-    sql_port, http_port = _free_port(), _free_port()
+    sql_port, http_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
     ini.write_text(_ini(directory, sql_port, http_port, max_rows, buffers))
     log = directory / "virtuoso.log"
@@ -136,7 +108,7 @@ def running_virtuoso(*, max_rows: int = 10000, buffers: int = 20000) -> Iterator
         )
     base = f"http://127.0.0.1:{http_port}"
     try:
-        _wait(base + "/sparql", process, log)
+        wait_until_up(base + "/sparql?query=ASK%7B%7D", process, log)
         yield Virtuoso(
             query_url=base + "/sparql",
             graph_store_url=base + "/sparql-graph-crud-auth",

@@ -125,15 +125,6 @@ def evaluate(
     media_type = media_type_for(GRAPH_TYPES if graph_form else RESULT_TYPES)
     default_graphs = parsed.default_graphs or None
     named_graphs = parsed.named_graphs or None
-    if (
-        default_graphs is None
-        and named_graphs is None
-        and (info.from_graphs or info.from_named_graphs)
-    ):
-        # The query's own FROM and FROM NAMED make its dataset (SPARQL 1.1 section 13.2): a FROM
-        # without FROM NAMED leaves no named graphs, and the other way round. Said explicitly,
-        # so that every store reads it alike (the protocol's graphs would override them).
-        default_graphs, named_graphs = info.from_graphs, info.from_named_graphs
     key = "\x00".join(
         [
             store.data_version,
