@@ -3,8 +3,9 @@
 Neither Python engine can interrupt a query from inside (Oxigraph's native code ignores signals
 and thread tricks), and a thread cannot be killed. So each query goes to one of a few worker
 processes: at the deadline that worker is killed and replaced, the caller gets
-:class:`QueryTimeout`, and every other query carries on. Workers are forked from the process that
-holds the store, so they share its memory and a replacement starts in milliseconds.
+:class:`QueryTimeout`, and every other query carries on. Workers are forked from a copy of the
+process that holds the store (the *spawner*, see :func:`_spawn_workers`), so they share its memory,
+a replacement starts in milliseconds, and replacing one never stalls the serving process.
 
 The pool is built on the standard library's ``multiprocessing`` (a Pipe per worker, ``poll`` for
 the deadline). pebble was used first; measured on this project it added 0.3-0.6 ms of CPU and about
@@ -18,7 +19,9 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import select
 import signal
+import socket
 import threading
 import time
 from collections.abc import Sequence
@@ -28,17 +31,21 @@ from .results import SerializedAnswer
 from .store import GraphStore, QueryTimeout
 
 _STORE: GraphStore | None = None  # what forked workers evaluate against
-_CONTEXT = multiprocessing.get_context("fork")
 
 
 class WorkerLost(Exception):
     """The worker evaluating the query died (killed, or out of memory)."""
 
 
+def _name_process(name: str) -> None:
+    """The name `ps`, `top` and /proc show for this process (Linux; elsewhere nothing changes)."""
+    with contextlib.suppress(OSError), open("/proc/self/comm", "w") as comm:
+        comm.write(name)
+
+
 def _serve(connection: Connection) -> None:
     """A worker's life: evaluate what arrives, send back the answer or the exception."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _name_process("rivm-query")
     while True:
         try:
             text, media_type, options = connection.recv()
@@ -53,6 +60,98 @@ def _serve(connection: Connection) -> None:
             connection.send(reply)
         except Exception as error:
             connection.send(("error", RuntimeError(str(error))))
+
+
+#: Signals a server process may have handlers for (gunicorn's); its helpers take the defaults.
+_SERVER_SIGNALS = ("SIGHUP", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGABRT")
+
+
+def _spawn_workers(control: socket.socket) -> None:
+    """The spawner's life: fork a query worker for each request, hand back its pipe and pidfd.
+
+    Forking copies the page tables of the process that forks, and afterwards every page that
+    process writes is copied on first write: done by the serving process, each replacement of a
+    worker stalled its requests for milliseconds. The spawner is a single-threaded copy of the
+    server process made once, so forking from it costs the serving process nothing, and no lock
+    held by another thread is ever inherited in a locked state.
+    """
+    _name_process("rivm-spawner")
+    for name in _SERVER_SIGNALS:
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C: the server stops, and the spawner with it
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps exited workers
+    living: list[int] = []  # pidfds of the workers forked here
+    while control.recv(1):
+        gone, _, _ = select.select(living, [], [], 0)
+        for pidfd in gone:
+            living.remove(pidfd)
+            os.close(pidfd)
+        mine, theirs = multiprocessing.Pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                control.close()
+                mine.close()
+                _serve(theirs)
+            finally:
+                os._exit(0)
+        theirs.close()
+        pidfd = os.pidfd_open(pid)  # the worker cannot have been reaped: it is waiting for work
+        living.append(pidfd)
+        socket.send_fds(control, [str(pid).encode()], [mine.fileno(), pidfd])
+        mine.close()
+    # The server process has gone (stopped, or killed): so do its workers, at once, even one in the
+    # middle of a long query that would not notice its pipe closing until the query ends.
+    for pidfd in living:
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+
+
+class _Worker:
+    """A query worker process, seen from the server: its pid, a pidfd and the pipe to it."""
+
+    def __init__(self, pid: int, connection: Connection, pidfd: int):
+        self.pid, self.connection, self.pidfd = pid, connection, pidfd
+
+    def kill(self) -> None:
+        """Stop the worker and wait until it is gone (its memory freed). The pidfd names this
+        process and no other, even if its pid has been reused."""
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        select.select([self.pidfd], [], [], 5)  # readable once the process has exited
+        os.close(self.pidfd)
+        self.connection.close()
+
+
+class _Spawner:
+    """The server's side of the spawner process (see :func:`_spawn_workers`)."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                ours.close()
+                _spawn_workers(theirs)
+            finally:
+                os._exit(0)
+        theirs.close()
+        self.pid, self.control, self.lock = pid, ours, threading.Lock()
+
+    def spawn(self) -> _Worker:
+        with self.lock:
+            self.control.sendall(b"w")
+            pid, fds, _, _ = socket.recv_fds(self.control, 32, 2)
+        if len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            raise OSError("the query worker spawner has stopped")
+        return _Worker(int(pid), Connection(fds[0]), fds[1])
+
+    def close(self) -> None:
+        self.control.close()  # the spawner reads end-of-file and exits
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
 
 
 #: After this many seconds a query is slow: its worker yields the CPU to quick queries.
@@ -79,23 +178,9 @@ def _lower_priority(worker: _Worker) -> None:
     else wants the CPU, and a waking request preempts it at once), else nice 19."""
     # Gone already, or not allowed: the deadline still applies.
     with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, worker.process.pid, 19)
+        os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
     with contextlib.suppress(OSError, AttributeError):
-        os.sched_setscheduler(worker.process.pid, os.SCHED_IDLE, os.sched_param(0))
-
-
-class _Worker:
-    def __init__(self) -> None:
-        mine, theirs = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(theirs,), daemon=True)
-        self.process.start()
-        theirs.close()
-        self.connection = mine
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join()
-        self.connection.close()
+        os.sched_setscheduler(worker.pid, os.SCHED_IDLE, os.sched_param(0))
 
 
 class QueryExecutor:
@@ -103,8 +188,14 @@ class QueryExecutor:
         self.store, self.workers, self.timeout, self.max_rows = store, workers, timeout, max_rows
         self._idle: queue.Queue[_Worker] | None = None
         self._all: list[_Worker] = []
+        self._spawner: _Spawner | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start this process's spawner and workers now (gunicorn calls it in each server process
+        before its threads start); otherwise the first query does."""
+        self._pool()
 
     def _pool(self) -> queue.Queue[_Worker]:
         """One pool per process: workers inherited through fork (gunicorn workers) are not ours."""
@@ -112,7 +203,8 @@ class QueryExecutor:
         with self._lock:
             if self._idle is None or self._pid != os.getpid():
                 _STORE = self.store
-                self._all = [_Worker() for _ in range(self.workers)]
+                self._spawner = _Spawner()
+                self._all = [self._spawner.spawn() for _ in range(self.workers)]
                 self._idle = queue.Queue()
                 for worker in self._all:
                     self._idle.put(worker)
@@ -121,8 +213,13 @@ class QueryExecutor:
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.kill()
-        fresh = _Worker()
         with self._lock:
+            try:
+                fresh = self._spawner.spawn()
+            except OSError:  # the spawner was killed: a new one, then the worker
+                self._spawner.close()
+                self._spawner = _Spawner()
+                fresh = self._spawner.spawn()
             self._all = [fresh if w is worker else w for w in self._all]
         return fresh
 
@@ -178,10 +275,10 @@ class QueryExecutor:
         """
         started = time.monotonic() - SLOW_AFTER
         hard_stop = started + self.timeout * WALL_CLOCK_FACTOR
-        cpu_start = _cpu_seconds(worker.process.pid)
+        cpu_start = _cpu_seconds(worker.pid)
         while True:
             now = time.monotonic()
-            cpu_now = _cpu_seconds(worker.process.pid)
+            cpu_now = _cpu_seconds(worker.pid)
             if cpu_start is None or cpu_now is None:
                 used = now - started
             else:
@@ -197,7 +294,8 @@ class QueryExecutor:
             if self._pid == os.getpid():
                 for worker in self._all:
                     worker.kill()
-            self._all, self._idle, self._pid = [], None, None
+                self._spawner.close()
+            self._all, self._idle, self._spawner, self._pid = [], None, None, None
 
 
 class InProcessExecutor:

@@ -41,6 +41,14 @@ class Worker(ThreadWorker):
             self.log.debug("could not send the 414 answer")
 
 
+def start_query_workers(worker) -> None:
+    """gunicorn's post_worker_init hook: a server process starts its query workers before its
+    request threads exist (so none of its client connections is inherited by them)."""
+    executor = worker.wsgi.extensions.get("rivm_executor")
+    if hasattr(executor, "start"):
+        executor.start()
+
+
 class RivmServer(BaseApplication):
     """gunicorn with the application built before it starts.
 
@@ -72,6 +80,7 @@ class RivmServer(BaseApplication):
         self.cfg.set("keepalive", 5)
         # GET queries in the URL: gunicorn's largest request line (longer ones: POST them).
         self.cfg.set("limit_request_line", REQUEST_LINE_LIMIT)
+        self.cfg.set("post_worker_init", start_query_workers)
 
     def load(self):
         return self.application

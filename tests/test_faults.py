@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -28,6 +29,21 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def name(pid: int) -> str:
+    return Path(f"/proc/{pid}/comm").read_text().strip()
+
+
+def spawner_of(gunicorn_worker: int) -> int:
+    """The server process's one child: the spawner its query workers are forked from."""
+    (spawner,) = children(gunicorn_worker)
+    assert name(spawner) == "rivm-spawner"
+    return spawner
+
+
+def query_workers(gunicorn_worker: int) -> list[int]:
+    return [pid for pid in children(spawner_of(gunicorn_worker)) if name(pid) == "rivm-query"]
+
+
 def cpu_ticks(pid: int) -> int:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
@@ -39,20 +55,33 @@ def server():
         yield base
 
 
+def busy_worker(gunicorn_worker: int) -> int:
+    """The query worker using the processor (a runaway query has been sent)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        workers = query_workers(gunicorn_worker)
+        before = {pid: cpu_ticks(pid) for pid in workers}
+        time.sleep(0.5)
+        ticks = {pid: cpu_ticks(pid) - before[pid] for pid in workers}
+        if ticks and max(ticks.values()) > 20:
+            return max(ticks, key=ticks.get)
+    raise AssertionError("the runaway query is running in a worker process")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_killing_the_worker_of_a_query_answers_503_for_it_alone(server):
     (gunicorn_worker,) = children(SERVER_PIDS[server])
+    spawner = spawner_of(gunicorn_worker)
     with ThreadPoolExecutor(max_workers=2) as pool:
         runaway = pool.submit(get, server, query=RUNAWAY_PRODUCT)
-        deadline = time.monotonic() + 10
-        busy = None
-        while busy is None and time.monotonic() < deadline:
-            workers = children(gunicorn_worker)
-            before = {pid: cpu_ticks(pid) for pid in workers}
-            time.sleep(0.5)
-            ticks = {pid: cpu_ticks(pid) - before[pid] for pid in workers}
-            if ticks and max(ticks.values()) > 20:
-                busy = max(ticks, key=ticks.get)
-        assert busy is not None, "the runaway query is running in a worker process"
+        busy = busy_worker(gunicorn_worker)
         cheap = pool.submit(lambda: [get(server, query=CHEAP.format(slug=s))[0] for s in SLUGS])
         os.kill(busy, signal.SIGKILL)
         status, _, body = runaway.result(timeout=30)
@@ -61,6 +90,39 @@ def test_killing_the_worker_of_a_query_answers_503_for_it_alone(server):
         assert cheap.result(timeout=30) == [200] * len(SLUGS)
     status, _, _ = get(server, query=CHEAP.format(slug="cuneo"))
     assert status == 200, "the pool replaced the killed worker"
+    workers = query_workers(gunicorn_worker)
+    assert len(workers) == 2 and busy not in workers
+    # The replacement was forked by the spawner: the serving process forked nothing (a fork
+    # stalls the process that makes it, and its pages are then copied as it writes them).
+    assert children(gunicorn_worker) == [spawner]
+
+
+def test_the_query_workers_of_a_killed_server_process_stop_with_it():
+    """A query worker does not outlive its server process, even in the middle of a long query
+    (it would otherwise run on, unsupervised, until the query ends)."""
+    with running_server(QUERY_TIMEOUT=60, QUERY_WORKERS=2) as base:
+        (gunicorn_worker,) = children(SERVER_PIDS[base])
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            runaway = pool.submit(get, base, query=RUNAWAY_PRODUCT)
+            busy = busy_worker(gunicorn_worker)
+            spawner = spawner_of(gunicorn_worker)
+            idle = [pid for pid in query_workers(gunicorn_worker) if pid != busy]
+            os.kill(gunicorn_worker, signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while any(map(alive, [busy, spawner, *idle])) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not any(map(alive, [busy, spawner, *idle])), "no process is left behind"
+            with pytest.raises(OSError):
+                runaway.result(timeout=30)
+        # gunicorn starts a new server process, with its own spawner and workers.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError, ValueError):
+                (fresh,) = children(SERVER_PIDS[base])
+                if len(query_workers(fresh)) == 2:
+                    break
+            time.sleep(0.2)
+        assert get(base, query=CHEAP.format(slug="cuneo"))[0] == 200
 
 
 def test_a_damaged_dump_is_rebuilt_at_start_never_served(tmp_path):
@@ -99,7 +161,7 @@ def test_a_slow_query_yields_the_cpu_to_quick_ones(server):
         time.sleep(1.5)
         niceness = {
             pid: int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
-            for pid in children(gunicorn_worker)
+            for pid in query_workers(gunicorn_worker)
         }
         assert sorted(niceness.values()) == [0, 19], "the busy worker runs at the lowest priority"
         busy = next(pid for pid, nice in niceness.items() if nice == 19)
@@ -127,7 +189,7 @@ def test_a_slow_query_starved_of_cpu_is_not_stopped_for_time_it_did_not_get():
             started = time.monotonic()
             slow = pool.submit(get, base, query=BOUNDED_SLOW, format="json")
             time.sleep(0.8)
-            workers = children(gunicorn_worker)
+            workers = query_workers(gunicorn_worker)
             niced = [pid for pid in workers if os.getpriority(os.PRIO_PROCESS, pid) == 19]
             assert len(niced) == 1, "the slow query's worker has been given the lowest priority"
             os.kill(niced[0], signal.SIGSTOP)
@@ -138,3 +200,27 @@ def test_a_slow_query_starved_of_cpu_is_not_stopped_for_time_it_did_not_get():
         assert status == 200, body[:300]
         assert waited > 3, "the answer came after more wall-clock time than the limit"
         assert b'"n"' in body
+
+
+def test_a_lost_spawner_is_started_again(server):
+    (gunicorn_worker,) = children(SERVER_PIDS[server])
+    spawner = spawner_of(gunicorn_worker)
+    workers = query_workers(gunicorn_worker)
+    os.kill(spawner, signal.SIGKILL)
+    assert get(server, query=CHEAP.format(slug="braga"))[0] == 200, "the workers serve on"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        runaway = pool.submit(get, server, query=RUNAWAY_PRODUCT)
+        deadline = time.monotonic() + 10
+        busy = None
+        while busy is None and time.monotonic() < deadline:
+            before = {pid: cpu_ticks(pid) for pid in workers}
+            time.sleep(0.5)
+            ticks = {pid: cpu_ticks(pid) - n for pid, n in before.items()}
+            if max(ticks.values()) > 20:
+                busy = max(ticks, key=ticks.get)
+        assert busy is not None, "the runaway query runs in one of the workers"
+        os.kill(busy, signal.SIGKILL)
+        assert runaway.result(timeout=30)[0] == 503
+    assert spawner_of(gunicorn_worker) != spawner, "a new spawner, and the old one reaped"
+    assert len(query_workers(gunicorn_worker)) == 1, "the replacement comes from the new spawner"
+    assert get(server, query=CHEAP.format(slug="cuneo"))[0] == 200
