@@ -6,10 +6,16 @@ It starts the production server (``rivm-graph serve``, gunicorn, settings from `
 the cheap lookups unloaded, then runs ``--clients`` concurrent clients for ``--duration`` seconds:
 one client sends runaway queries back to back (each is stopped at the deadline), the others mix
 varying lookups (50%), resource pages (30%), dump downloads (10%) and catalogue/VoID (10%) with a
-short pause between requests. It prints requests and errors by status, p50/p99 per route, the
-cheap-lookup p99 loaded against unloaded, the server's memory (PSS of all its processes) before
-and after, and whether any server process restarted. It asserts nothing: the figures go in the
-issue notes.
+pause between requests. It prints requests and errors by status, p50/p99 per route, the
+cheap-lookup p99 loaded against unloaded, how busy the machine was (and how much of that the load
+clients themselves), the lookups' p99 while a runaway query ran at normal and at idle priority,
+the server's memory (PSS of all its processes) before and after, and whether any server process
+restarted. It asserts nothing: the figures go in the issue notes.
+
+"Unloaded" is measured twice, with one client and nothing else running: back to back, and pausing
+between lookups as the load clients do. The paced figure is the one the loaded run compares with:
+a client that pauses finds the processors idle, and waking them costs time of its own (here
+about 1.5 ms a request, p50 1.8 ms back to back and 3.4 ms paced), which is not load.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import quote
+
+from rivm_graph.executor import SLOW_AFTER
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CITIES = [
@@ -52,7 +60,6 @@ CITIES = [
     "maebashi",
     "montreal",
 ]
-UNLOADED_SAMPLES = 2000
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -85,7 +92,9 @@ def request(connection: http.client.HTTPConnection, path: str) -> int:
     return response.status
 
 
-def client(port: int, index: int, until: float, runaway: bool, out, pause: float = 0.02) -> None:
+def client(port: int, index: int, until: float, runaway: bool, out, pause: float) -> None:
+    """Requests until ``until``; puts (route, status, seconds, started) records and the
+    client's own processor time on ``out``."""
     rng = random.Random(index)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     records = []
@@ -98,10 +107,55 @@ def client(port: int, index: int, until: float, runaway: bool, out, pause: float
             status = 0
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        records.append((route, status, time.monotonic() - start))
+        records.append((route, status, time.monotonic() - start, start))
         if not runaway:
             time.sleep(pause)
-    out.put(records)
+    out.put((records, time.process_time()))
+
+
+def unloaded_lookups(port: int, rng: random.Random, count: int, pause: float) -> list[float]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    times = []
+    for _ in range(count):
+        start = time.monotonic()
+        request(connection, lookup_path(rng))
+        times.append(time.monotonic() - start)
+        if pause:
+            time.sleep(pause)
+    return times
+
+
+def busy_seconds() -> tuple[float, float]:
+    """Processor time spent by the whole machine (not idle, not waiting) and elapsed, summed over
+    the processors, in seconds (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / ticks, sum(fields[:8]) / ticks
+
+
+def during_runaway(records: list, slow_after: float) -> dict[str, list[float]]:
+    """Successful lookups by what the runaway query was doing when they were sent: in its first
+    ``slow_after`` seconds (normal priority), later (idle priority), or just stopped (its worker
+    being replaced: up to 0.3 s after its answer)."""
+    runs = sorted((start, start + took) for route, _, took, start in records if route == "runaway")
+    phases: dict[str, list[float]] = defaultdict(list)
+    for route, status, took, start in records:
+        if route != "lookup" or status != 200:
+            continue
+        phase = "no runaway query"
+        for begin, end in runs:
+            if begin <= start < begin + slow_after:
+                phase = "runaway at normal priority"
+            elif begin + slow_after <= start < end:
+                phase = "runaway at idle priority"
+            elif end <= start < end + 0.3:
+                phase = "runaway just stopped"
+            else:
+                continue
+            break
+        phases[phase].append(took)
+    return phases
 
 
 def tree_memory_kb(pid: int) -> tuple[int, set[int]]:
@@ -160,7 +214,14 @@ def main() -> None:
     parser.add_argument("--no-runaway", action="store_true", help="all clients send cheap traffic")
     parser.add_argument("--warmup", type=float, default=15, help="seconds of the same mix first")
     parser.add_argument(
-        "--pause", type=float, default=0.02, help="a client's pause between requests"
+        "--pause", type=float, default=0.1, help="a client's pause between requests"
+    )
+    # Enough samples that the 99th percentile is not one or two outliers (10 of 1,000).
+    parser.add_argument(
+        "--unloaded-samples", type=int, default=1000, help="paced lookups measured unloaded"
+    )
+    parser.add_argument(
+        "--hot-samples", type=int, default=2000, help="back-to-back lookups measured unloaded"
     )
     args = parser.parse_args()
     port = free_port()
@@ -172,9 +233,11 @@ def main() -> None:
         "RIVM_ACCESS_LOG": "true",
     }
     # The server's own access log gives its time per request, without the load clients' own
-    # scheduling delays (16 client processes share the cores with the server).
-    log_path = Path(os.environ.get("RIVM_LOADTEST_LOG") or tempfile.mkstemp(suffix=".log")[1])
-    log = open(log_path, "wb")  # noqa: SIM115
+    # scheduling delays (16 client processes share the cores with the server). It is kept where
+    # RIVM_LOADTEST_LOG says, else written to a temporary file removed at the end.
+    kept_log = os.environ.get("RIVM_LOADTEST_LOG")
+    log = open(kept_log, "wb") if kept_log else tempfile.NamedTemporaryFile(suffix=".log")  # noqa: SIM115
+    log_path = Path(log.name)
     server = subprocess.Popen(
         [sys.executable, "-m", "rivm_graph.cli", "serve", "--port", str(port)],
         env=env,
@@ -196,20 +259,19 @@ def main() -> None:
         for _ in range(50):
             request(warm, lookup_path(rng))
             request(warm, f"/doc/city/{rng.choice(CITIES)}")
-        unloaded = []
         unloaded_from = log_path.stat().st_size
-        # Enough samples that the 99th percentile is not one or two outliers (20 of 2,000).
-        for _ in range(UNLOADED_SAMPLES):
-            start = time.monotonic()
-            request(warm, lookup_path(rng))
-            unloaded.append(time.monotonic() - start)
+        hot = unloaded_lookups(port, rng, args.hot_samples, 0)
         unloaded_to = log_path.stat().st_size
+        paced = unloaded_lookups(port, rng, args.unloaded_samples, args.pause)
         # Warm-up with the same mix (runaway queries included), so that "before" is the memory of
         # a server that has already done everything once; then the measured run.
         queue: multiprocessing.Queue = multiprocessing.Queue()
         until = time.monotonic() + args.warmup
         warmers = [
-            multiprocessing.Process(target=client, args=(port, 1000 + i, until, i == 0, queue))
+            multiprocessing.Process(
+                target=client,
+                args=(port, 1000 + i, until, i == 0 and not args.no_runaway, queue, args.pause),
+            )
             for i in range(args.clients)
         ]
         for w in warmers:
@@ -220,6 +282,7 @@ def main() -> None:
             w.join()
         rss_before, pids_before = tree_memory_kb(server.pid)
         loaded_from = log_path.stat().st_size
+        busy_from, elapsed_from = busy_seconds()
         until = time.monotonic() + args.duration
         workers = [
             multiprocessing.Process(
@@ -232,7 +295,10 @@ def main() -> None:
             w.start()
         time.sleep(args.duration / 2)
         rss_middle, _ = tree_memory_kb(server.pid)
-        records = [r for _ in workers for r in queue.get()]
+        results = [queue.get() for _ in workers]
+        busy_to, elapsed_to = busy_seconds()
+        records = [r for records, _ in results for r in records]
+        clients_cpu = sum(cpu for _, cpu in results)
         for w in workers:
             w.join()
         rss_after, pids_after = tree_memory_kb(server.pid)
@@ -245,13 +311,21 @@ def main() -> None:
     print(
         f"machine: {os.cpu_count()} cores; {args.clients} clients for {args.duration:g} s, "
         f"pausing {args.pause * 1000:g} ms between requests "
-        f"(1 sending runaway queries, deadline {args.timeout:g} s)"
+        + (
+            "(no runaway queries)"
+            if args.no_runaway
+            else f"(1 sending runaway queries, deadline {args.timeout:g} s)"
+        )
     )
-    print(f"requests: {len(records)} ({len(records) / args.duration:.0f}/s)")
-    statuses = Counter(status for _, status, _ in records)
+    busy, elapsed = busy_to - busy_from, elapsed_to - elapsed_from
+    print(
+        f"requests: {len(records)} ({len(records) / args.duration:.0f}/s); processors busy "
+        f"{busy / elapsed:.0%} of the time, the load clients' own share {clients_cpu / elapsed:.0%}"
+    )
+    statuses = Counter(status for _, status, _, _ in records)
     print("by status: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())))
     by_route = defaultdict(list)
-    for route, status, elapsed in records:
+    for route, status, elapsed, _ in records:
         by_route[route].append((status, elapsed))
     print(f"{'route':<12} {'n':>7} {'p50 ms':>9} {'p99 ms':>9}  statuses")
     for route, items in sorted(by_route.items()):
@@ -261,22 +335,30 @@ def main() -> None:
             f"{route:<12} {len(items):>7} {percentile(times, 0.5) * 1000:>9.1f} "
             f"{percentile(times, 0.99) * 1000:>9.1f}  {dict(sorted(codes.items()))}"
         )
-    loaded = [e for s, e in by_route["lookup"] if s == 200]
-    print(
-        f"cheap lookups unloaded: p50 {statistics.median(unloaded) * 1000:.1f} ms, "
-        f"p99 {percentile(unloaded, 0.99) * 1000:.1f} ms; loaded p99 "
-        f"{percentile(loaded, 0.99) * 1000:.1f} ms = "
-        f"{percentile(loaded, 0.99) / percentile(unloaded, 0.99):.1f}x unloaded"
-    )
+    loaded = percentile([e for s, e in by_route["lookup"] if s == 200], 0.99)
+    for name, unloaded in ((f"paced ({args.pause * 1000:g} ms)", paced), ("back to back", hot)):
+        print(
+            f"cheap lookups unloaded, {name}: p50 {statistics.median(unloaded) * 1000:.1f} ms, "
+            f"p99 {percentile(unloaded, 0.99) * 1000:.1f} ms; loaded p99 {loaded * 1000:.1f} ms "
+            f"= {loaded / percentile(unloaded, 0.99):.1f}x"
+        )
     server_unloaded = server_lookup_times(log_path, unloaded_from, unloaded_to)
     server_loaded = server_lookup_times(log_path, loaded_from, loaded_to)
+    log.close()
     if server_unloaded and server_loaded:
         print(
-            f"cheap lookups as the server timed them: unloaded p99 "
+            f"cheap lookups as the server timed them: unloaded (back to back) p99 "
             f"{percentile(server_unloaded, 0.99):.1f} ms, loaded p99 "
             f"{percentile(server_loaded, 0.99):.1f} ms = "
             f"{percentile(server_loaded, 0.99) / percentile(server_unloaded, 0.99):.1f}x"
         )
+    if not args.no_runaway:
+        for phase, times in sorted(during_runaway(records, SLOW_AFTER).items()):
+            print(
+                f"  lookups sent while {phase}: {len(times)}, "
+                f"p50 {percentile(times, 0.5) * 1000:.1f} ms, "
+                f"p99 {percentile(times, 0.99) * 1000:.1f} ms"
+            )
     server_errors = sum(n for s, n in statuses.items() if s >= 500 or s == 0)
     runaway_503 = sum(1 for s, _ in by_route["runaway"] if s == 503)
     print(f"5xx or failed: {server_errors} ({runaway_503} of them the runaway queries' 503)")
