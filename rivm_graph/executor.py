@@ -56,10 +56,11 @@ def _serve(connection: Connection) -> None:
             reply = ("ok", _STORE.query_serialized(text, media_type, **options))
         except Exception as error:
             reply = ("error", error)
+        # With the processor time used so far: where the next query's time starts.
         try:
-            connection.send(reply)
+            connection.send((*reply, time.process_time()))
         except Exception as error:
-            connection.send(("error", RuntimeError(str(error))))
+            connection.send(("error", RuntimeError(str(error)), time.process_time()))
 
 
 #: Signals a server process may have handlers for (gunicorn's); its helpers take the defaults.
@@ -112,6 +113,9 @@ class _Worker:
 
     def __init__(self, pid: int, connection: Connection, pidfd: int):
         self.pid, self.connection, self.pidfd = pid, connection, pidfd
+        #: Processor seconds the worker had used when it sent its last answer (a forked process
+        #: starts from zero), so a query's own time needs no look at /proc unless it is slow.
+        self.cpu_seconds = 0.0
 
     def kill(self) -> None:
         """Stop the worker and wait until it is gone (its memory freed). The pidfd names this
@@ -154,12 +158,16 @@ class _Spawner:
             os.waitpid(self.pid, 0)
 
 
-#: After this many seconds a query is slow: its worker yields the CPU to quick queries.
-SLOW_AFTER = 0.5
-#: A slow query's deadline counts the processor time its worker was given, so a busy server does
-#: not stop a query it would answer when quiet (a lowered-priority worker may get little CPU);
-#: this many times the limit in wall-clock time is the most a client ever waits.
+#: After this much processor time a query is slow: its worker yields the CPU to quick queries.
+#: (Time spent waiting for a processor does not count: on a saturated machine a quick query may
+#: wait longer than this, and it is not slow for that.) Every example query takes under 15 ms.
+SLOW_AFTER = 0.1
+#: A query's deadline counts the processor time its worker is given, so a busy server does not
+#: stop a query it would answer when quiet (a lowered-priority worker may get little CPU); this
+#: many times the limit in wall-clock time is the most a client ever waits.
 WALL_CLOCK_FACTOR = 3
+#: How long a query may take before the server starts to look at its worker's processor time.
+_FIRST_LOOK = 0.05
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -246,18 +254,17 @@ class QueryExecutor:
         try:
             try:
                 worker.connection.send((text, media_type, options))
-                if worker.connection.poll(min(SLOW_AFTER, self.timeout)):
-                    status, value = worker.connection.recv()
+                if worker.connection.poll(min(_FIRST_LOOK, self.timeout)):
+                    status, value, worker.cpu_seconds = worker.connection.recv()
                 else:
-                    # A slow query yields the CPU to quick ones: its worker gets the lowest
-                    # priority, and is replaced once done (priority cannot be raised back
-                    # without privileges).
-                    _lower_priority(worker)
-                    if not self._wait_slow(worker):
+                    slow = self._wait(worker)
+                    if slow is None:
                         worker = self._replace(worker)
                         raise QueryTimeout(f"stopped after {self.timeout:g} s")
-                    status, value = worker.connection.recv()
-                    worker = self._replace(worker)
+                    status, value, worker.cpu_seconds = worker.connection.recv()
+                    if slow:
+                        # Its priority cannot be raised back without privileges.
+                        worker = self._replace(worker)
             except (EOFError, OSError, BrokenPipeError) as error:
                 worker = self._replace(worker)
                 raise WorkerLost(str(error) or "the worker exited") from error
@@ -267,27 +274,31 @@ class QueryExecutor:
             raise value
         return value
 
-    def _wait_slow(self, worker: _Worker) -> bool:
-        """Wait for a slow query's answer; False once it has used up its time.
+    def _wait(self, worker: _Worker) -> bool | None:
+        """Wait for the answer of a query that did not come at once, and say whether the query
+        was slow; None once it has used up its time.
 
-        The first SLOW_AFTER seconds count in full (as if the worker had the CPU throughout);
-        from then on only the processor time the worker gets counts.
+        The query's time is the processor time its worker is given (from /proc; the time since it
+        was sent where /proc is missing). Past SLOW_AFTER of it, the worker gets the lowest
+        priority; past the limit, or after WALL_CLOCK_FACTOR times the limit of waiting, the
+        query is stopped.
         """
-        started = time.monotonic() - SLOW_AFTER
+        started = time.monotonic() - _FIRST_LOOK
         hard_stop = started + self.timeout * WALL_CLOCK_FACTOR
-        cpu_start = _cpu_seconds(worker.pid)
+        slow = False
         while True:
             now = time.monotonic()
             cpu_now = _cpu_seconds(worker.pid)
-            if cpu_start is None or cpu_now is None:
-                used = now - started
-            else:
-                used = SLOW_AFTER + cpu_now - cpu_start
+            used = now - started if cpu_now is None else cpu_now - worker.cpu_seconds
+            if used >= SLOW_AFTER and not slow:
+                _lower_priority(worker)
+                slow = True
             remaining = min(self.timeout - used, hard_stop - now)
             if remaining <= 0:
-                return False
-            if worker.connection.poll(min(remaining, 0.25)):
-                return True
+                return None
+            # Looked at often until the query is known to be slow, then four times a second.
+            if worker.connection.poll(min(remaining, 0.25 if slow else 0.02)):
+                return slow
 
     def close(self) -> None:
         with self._lock:
