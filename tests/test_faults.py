@@ -230,25 +230,26 @@ def nice(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
-def test_a_query_is_slow_by_the_processor_time_it_takes_not_by_its_wait(server):
+def test_a_query_is_slow_by_the_processor_time_it_takes_not_by_its_wait():
     """Waiting for a processor does not make a query slow; using one does, after 0.1 s."""
-    (gunicorn_worker,) = children(SERVER_PIDS[server])
-    workers = sorted(query_workers(gunicorn_worker))
-    for pid in workers:  # as a saturated machine would: the query gets no processor for 1.5 s
-        os.kill(pid, signal.SIGSTOP)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        try:
-            cheap = pool.submit(get, server, query=CHEAP.format(slug="magog"))
-            time.sleep(1.5)
-            assert [nice(pid) for pid in workers] == [0, 0], "not lowered for waiting"
-        finally:
-            for pid in workers:
-                os.kill(pid, signal.SIGCONT)
-        assert cheap.result(timeout=30)[0] == 200
-    assert sorted(query_workers(gunicorn_worker)) == workers, "and not replaced"
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        runaway = pool.submit(get, server, query=RUNAWAY_PRODUCT)
-        busy = busy_worker(gunicorn_worker)  # found after 0.5 s of its processor time
-        assert nice(busy) == 19 and os.sched_getscheduler(busy) == os.SCHED_IDLE
-        os.kill(busy, signal.SIGKILL)
-        assert runaway.result(timeout=30)[0] == 503
+    with running_server(QUERY_TIMEOUT=30, QUERY_WORKERS=2) as server:
+        (gunicorn_worker,) = children(SERVER_PIDS[server])
+        workers = sorted(query_workers(gunicorn_worker))
+        for pid in workers:  # as a saturated machine would: the query gets no processor for 1.5 s
+            os.kill(pid, signal.SIGSTOP)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            try:
+                cheap = pool.submit(get, server, query=CHEAP.format(slug="magog"))
+                time.sleep(1.5)
+                assert [nice(pid) for pid in workers] == [0, 0], "not lowered for waiting"
+            finally:
+                for pid in workers:
+                    os.kill(pid, signal.SIGCONT)
+            assert cheap.result(timeout=30)[0] == 200
+        assert sorted(query_workers(gunicorn_worker)) == workers, "and not replaced"
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            runaway = pool.submit(get, server, query=RUNAWAY_PRODUCT)
+            busy = busy_worker(gunicorn_worker)  # found after 0.5 s of its processor time
+            assert nice(busy) == 19 and os.sched_getscheduler(busy) == os.SCHED_IDLE
+            os.kill(busy, signal.SIGKILL)
+            assert runaway.result(timeout=30)[0] == 503
