@@ -208,6 +208,8 @@ class QueryExecutor:
     def _pool(self) -> queue.Queue[_Worker]:
         """One pool per process: workers inherited through fork (gunicorn workers) are not ours."""
         global _STORE
+        if self._idle is not None and self._pid == os.getpid():
+            return self._idle
         with self._lock:
             if self._idle is None or self._pid != os.getpid():
                 _STORE = self.store
@@ -221,13 +223,17 @@ class QueryExecutor:
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.kill()
+        spawner = self._spawner
+        try:
+            fresh = spawner.spawn()
+        except OSError:  # the spawner was killed: a new one (unless another thread made it)
+            with self._lock:
+                if self._spawner is spawner:
+                    spawner.close()
+                    self._spawner = _Spawner()
+                spawner = self._spawner
+            fresh = spawner.spawn()
         with self._lock:
-            try:
-                fresh = self._spawner.spawn()
-            except OSError:  # the spawner was killed: a new one, then the worker
-                self._spawner.close()
-                self._spawner = _Spawner()
-                fresh = self._spawner.spawn()
             self._all = [fresh if w is worker else w for w in self._all]
         return fresh
 

@@ -72,11 +72,7 @@ class RivmServer(BaseApplication):
         from .web import create_app
 
         self.settings = settings
-        gc.disable()  # no collection while loading leaves freed holes in pages workers will share
-        try:
-            self.application = create_app(settings)
-        finally:
-            gc.enable()
+        self.application = create_app(settings)
         super().__init__()
 
     def load_config(self) -> None:
