@@ -69,7 +69,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from rivm_graph.config import load_settings
+from rivm_graph.config import load_settings, server_processes
 from rivm_graph.files import data_files, graph_files
 from rivm_graph.namespaces import ID_BASE
 from tests.virtuoso import Virtuoso, running_virtuoso
@@ -981,7 +981,7 @@ def main(argv: list[str] | None = None) -> int:
     if ours:
         print(
             f"{' and '.join(ours)}: rivm-graph serve (gunicorn gthread), "
-            f"workers={settings['WORKERS']} threads={settings['THREADS']}, "
+            f"workers={server_processes(settings)} threads={settings['THREADS']}, "
             f"pyoxigraph {metadata.version('pyoxigraph')}"
         )
         lifted = ", ".join(f"{k}={os.environ.get(k, v)}" for k, v in LIFTED_BUDGETS.items())

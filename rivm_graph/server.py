@@ -9,6 +9,8 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.http.errors import LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
 
+from .config import server_processes
+
 #: The longest request line gunicorn accepts (its own maximum).
 REQUEST_LINE_LIMIT = 8190
 TOO_LONG = (
@@ -77,11 +79,11 @@ class RivmServer(BaseApplication):
 
     def load_config(self) -> None:
         self.cfg.set("bind", f"{self.settings['HOST']}:{self.settings['PORT']}")
-        self.cfg.set("workers", int(self.settings.get("WORKERS", 2)))
+        self.cfg.set("workers", server_processes(self.settings))
         # Threads: a request waiting for a slow query holds a thread, not the whole process;
         # the query itself runs in the executor's worker processes.
         self.cfg.set("worker_class", "rivm_graph.server.Worker")  # gthread, with a 414 answer
-        self.cfg.set("threads", int(self.settings.get("THREADS", 8)))
+        self.cfg.set("threads", int(self.settings.get("THREADS", 4)))
         # The app writes its own structured access log (web/access_log.py), without query text or
         # client address unless the operator enables them; gunicorn's would log both.
         self.cfg.set("accesslog", None)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
-from rivm_graph.config import DEFAULTS, allowlist, load_settings
+from rivm_graph.config import DEFAULTS, allowlist, load_settings, server_processes
 from tests.conftest import running_server
 from tests.test_sparql_protocol import get
 from tests.test_sparql_safety import Listener
@@ -67,3 +69,27 @@ def test_the_core_does_not_import_flask(root):
             if isinstance(node, ast.ImportFrom) and node.level == 0
         }
         assert not names & {"flask", "werkzeug", "markupsafe", "jinja2"}, path.name
+
+
+def test_the_server_runs_two_processes_per_core_unless_told(monkeypatch):
+    from tests.conftest import SERVER_PIDS
+    from tests.test_faults import children, name
+
+    monkeypatch.delenv("RIVM_WORKERS", raising=False)
+    assert server_processes(load_settings()) == 2 * os.cpu_count()
+    assert server_processes(load_settings({"WORKERS": 3})) == 3
+    with running_server(WORKERS=0) as base:
+        assert get(base, query="ASK {}")[0] == 200
+        # (the first process may answer before the others have started)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (
+            len(children(SERVER_PIDS[base])) == 2 * os.cpu_count()
+            and all(len(children(s)) == 2 for p in children(SERVER_PIDS[base]) for s in children(p))
+        ):
+            time.sleep(0.2)
+        processes = children(SERVER_PIDS[base])
+        assert len(processes) == 2 * os.cpu_count()
+        # each with its spawner and its query workers (RIVM_QUERY_WORKERS, 2 by default)
+        for process in processes:
+            (spawner,) = children(process)
+            assert sorted(name(pid) for pid in children(spawner)) == ["rivm-query"] * 2
