@@ -136,8 +136,9 @@ def busy_seconds() -> tuple[float, float]:
 
 def during_runaway(records: list, slow_after: float) -> dict[str, list[float]]:
     """Successful lookups by what the runaway query was doing when they were sent: in its first
-    ``slow_after`` seconds (normal priority), later (idle priority), or just stopped (its worker
-    being replaced: up to 0.3 s after its answer)."""
+    ``slow_after`` seconds (normal priority; SLOW_AFTER counts processor time, and a runaway has a
+    core to itself, so about as long), later (idle priority), or just stopped (its worker being
+    replaced: up to 0.3 s after its answer)."""
     runs = sorted((start, start + took) for route, _, took, start in records if route == "runaway")
     phases: dict[str, list[float]] = defaultdict(list)
     for route, status, took, start in records:
