@@ -27,7 +27,8 @@ DEFAULTS: dict[str, Any] = {
     # Address the production server binds to.
     "HOST": "127.0.0.1",
     "PORT": 8080,
-    # gunicorn worker processes (they share the loaded graph); 0: two per processor core.
+    # gunicorn worker processes (they share the loaded graph); 0: two per processor core, at
+    # most 16.
     "WORKERS": 0,
     # Threads per gunicorn worker (requests in flight per process).
     "THREADS": 4,
@@ -82,11 +83,17 @@ def allowlist(value: Any) -> frozenset[str]:
     return frozenset(v for v in value or () if v)
 
 
+#: The most server processes chosen for a large machine (each has its own answer cache, and over
+#: time its own copy of some of the graph's pages); RIVM_WORKERS may set more.
+MAX_AUTO_PROCESSES = 16
+
+
 def server_processes(settings: dict[str, Any]) -> int:
-    """RIVM_WORKERS, or two per processor core: each process runs Python under its own GIL, and
-    with one per core its threads queued for it (measured near saturation on 2 cores: lookups'
-    p99 19.7 ms with 2 processes of 8 threads, 13.8 ms with 4 of 4)."""
-    return int(settings.get("WORKERS") or 0) or 2 * (os.cpu_count() or 1)
+    """RIVM_WORKERS, or two per processor core up to MAX_AUTO_PROCESSES: each process runs Python
+    under its own GIL, and with one per core its threads queued for it (measured near saturation
+    on 2 cores: lookups' p99 19.7 ms with 2 processes of 8 threads, 13.8 ms with 4 of 4)."""
+    explicit = int(settings.get("WORKERS") or 0)
+    return explicit or min(2 * (os.cpu_count() or 1), MAX_AUTO_PROCESSES)
 
 
 def dump_base(settings: dict[str, Any]) -> Path:
