@@ -14,7 +14,7 @@ import pytest
 
 from rivm_graph.catalogue import load_catalogue
 from rivm_graph.store import OxigraphStore
-from tests.processes import free_port, wait_until_up
+from tests.processes import free_port, stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -86,11 +86,7 @@ def running_server(**settings: str):
         wait_until_up(base + "/healthz", process, log)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=10)
         if not keep:
             log.unlink(missing_ok=True)
 

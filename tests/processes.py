@@ -38,3 +38,13 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
         except (OSError, urllib.error.URLError):
             time.sleep(0.1)
     raise RuntimeError(f"nothing answered {url} within {timeout:g} s:\n{log_tail(log)}")
+
+
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """Terminate a process, and kill it if it has not exited within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -16,12 +16,17 @@ from tests.test_sparql_protocol import fetch, get
 from tests.test_sparql_safety import CHEAP, RUNAWAY_PRODUCT, SLUGS
 
 
+def stat_fields(pid: int) -> list[str]:
+    """/proc/<pid>/stat after the command name: state, parent, ... (proc(5), from field 3)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                fields = stat_fields(int(entry.name))
             except OSError:
                 continue
             if int(fields[1]) == pid:
@@ -44,8 +49,12 @@ def query_workers(gunicorn_worker: int) -> list[int]:
     return [pid for pid in children(spawner_of(gunicorn_worker)) if name(pid) == "rivm-query"]
 
 
+def nice(pid: int) -> int:
+    return int(stat_fields(pid)[16])
+
+
 def cpu_ticks(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = stat_fields(pid)
     return int(fields[11]) + int(fields[12])
 
 
@@ -70,7 +79,7 @@ def busy_worker(gunicorn_worker: int) -> int:
 
 def alive(pid: int) -> bool:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        state = stat_fields(pid)[0]
     except OSError:
         return False
     return state != "Z"
@@ -159,10 +168,7 @@ def test_a_slow_query_yields_the_cpu_to_quick_ones(server):
     with ThreadPoolExecutor(max_workers=1) as pool:
         runaway = pool.submit(get, server, query=RUNAWAY_PRODUCT)
         time.sleep(1.5)
-        niceness = {
-            pid: int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
-            for pid in query_workers(gunicorn_worker)
-        }
+        niceness = {pid: nice(pid) for pid in query_workers(gunicorn_worker)}
         assert sorted(niceness.values()) == [0, 19], "the busy worker runs at the lowest priority"
         busy = next(pid for pid, nice in niceness.items() if nice == 19)
         assert os.sched_getscheduler(busy) == os.SCHED_IDLE, "it runs only on idle CPU"
@@ -224,10 +230,6 @@ def test_a_lost_spawner_is_started_again(server):
     assert spawner_of(gunicorn_worker) != spawner, "a new spawner, and the old one reaped"
     assert len(query_workers(gunicorn_worker)) == 1, "the replacement comes from the new spawner"
     assert get(server, query=CHEAP.format(slug="cuneo"))[0] == 200
-
-
-def nice(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
 def test_a_query_is_slow_by_the_processor_time_it_takes_not_by_its_wait():

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.processes import free_port, wait_until_up
+from tests.processes import free_port, stop, wait_until_up
 
 #: The Debian package's files: its web root (for /sparql) comes with it.
 VSP_ROOT = "/var/lib/virtuoso-opensource-7/vsp"
@@ -118,11 +118,6 @@ def running_virtuoso(*, max_rows: int = 10000, buffers: int = 20000) -> Iterator
             pid=process.pid,
         )
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=30)
         if not os.environ.get("RIVM_KEEP_VIRTUOSO"):
             shutil.rmtree(directory, ignore_errors=True)
