@@ -1,6 +1,7 @@
-# Two commands do everything on a fresh clone (only Python 3.11 and make needed):
+# Two commands do everything on a fresh clone (only Python 3.11 or later and make needed):
 #   make serve   set up .venv and run the server on 127.0.0.1:8080
-#   make test    set up .venv with test extras, lint, and run the whole suite
+#   make test    set up .venv with test extras, install Chromium and Virtuoso when it can (apt, as
+#                root or with password-less sudo), lint, and run the whole suite
 #   make test-virtuoso  only the tests of the service on Virtuoso (virtuoso-opensource installed)
 #   make bench   our SPARQL server (embedded, and on Virtuoso) against rdflib-endpoint 0.6.3 (BENCH_ARGS=...)
 #   make loadtest  mixed load with runaway queries for 60 s at 16 clients (LOADTEST_ARGS=...)
@@ -8,7 +9,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test test-virtuoso lint validate stats bench loadtest clean
+.PHONY: serve test test-virtuoso lint system-packages validate stats bench loadtest clean
+
+# program=Debian package: what the browser tests and the tests on Virtuoso need.
+TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,22 +37,24 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# Without root or sudo nothing is installed: the tests that need a missing program skip, and
+# pytest's summary says so in one line.
+system-packages:
+	@scripts/system-packages.sh $(TEST_PROGRAMS)
+
+test: lint system-packages
 	$(BIN)/python -m pytest
 
 # Only the tests against the service on Virtuoso (RIVM_STORE=sparql); needs virtuoso-opensource.
 test-virtuoso: $(VENV)/.installed-test
+	@scripts/system-packages.sh virtuoso-t=virtuoso-opensource
 	$(BIN)/python -m pytest -m virtuoso
 
 # wrk drives the load and Virtuoso is the third column when they can be installed (apt, as root
 # or with password-less sudo); without wrk bench/run.py uses Python clients, without Virtuoso it
 # leaves that column out.
 bench: $(VENV)/.installed-bench
-	@{ command -v wrk >/dev/null 2>&1 && command -v virtuoso-t >/dev/null 2>&1; } || \
-		! command -v apt-get >/dev/null 2>&1 || \
-		{ SUDO=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
-		  $$SUDO apt-get update -qq && \
-		  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk virtuoso-opensource >/dev/null; } || true
+	@scripts/system-packages.sh wrk=wrk virtuoso-t=virtuoso-opensource
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # A bounded load run on loopback (60 s, 16 clients, a share of runaway queries); prints figures.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
 from .catalogue import find_query, load_catalogue
-from .config import load_settings
+from .config import load_settings, unknown_settings
 from .labels import compact, display, fetch_labels
 from .namespaces import sparql_prologue
 from .query_text import syntax_error_message
@@ -271,10 +273,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_writing_quietly() -> int:
+    """The reader of our output has gone (``rivm-graph stats | head -3``): stop as other
+    command-line tools do, without a traceback, and with the status a shell gives them."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail again
+    return 128 + signal.SIGPIPE
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for name in unknown_settings():
+        print(f"warning: {name} is not a setting of rivm-graph; it is ignored", file=sys.stderr)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        return _stop_writing_quietly()
     except DataFileError as error:
         print(f"error: cannot load the graph: {error}", file=sys.stderr)
         return 2

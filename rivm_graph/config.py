@@ -32,8 +32,6 @@ DEFAULTS: dict[str, Any] = {
     "WORKERS": 0,
     # Threads per gunicorn worker (requests in flight per process).
     "THREADS": 4,
-    # Public base of the IRIs minted by the data.
-    "BASE_IRI": "https://w3id.org/rivm/",
     # Public URL of this server (for the service description); empty: taken from each request.
     "PUBLIC_URL": "",
     # SPARQL: deadline per query in seconds, worker processes per server process, result cap.
@@ -107,6 +105,23 @@ def usable_cores() -> int:
 def dump_base(settings: dict[str, Any]) -> Path:
     configured = settings.get("DUMP_DIR")
     return Path(configured) if configured else Path(tempfile.gettempdir()) / "rivm-graph-dumps"
+
+
+#: Variables with the prefix that are not settings: the test suite's own.
+RESERVED_PREFIX = PREFIX + "TEST_"
+
+
+def unknown_settings(environ: dict[str, str] | None = None) -> list[str]:
+    """``RIVM_*`` variables that name no setting (a typo, or one a later version removed): they
+    change nothing, so the command line says so instead of ignoring them silently."""
+    environ = os.environ if environ is None else environ
+    return sorted(
+        key
+        for key in environ
+        if key.startswith(PREFIX)
+        and not key.startswith(RESERVED_PREFIX)
+        and key[len(PREFIX) :] not in DEFAULTS
+    )
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,9 +14,10 @@ import pytest
 from rivm_graph.catalogue import load_catalogue
 from rivm_graph.store import OxigraphStore
 from tests.processes import free_port, stop, wait_until_up
+from tests.system_programs import find, missing_program_summary, require
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = find("chromium")
 #: Headless Chromium on a machine without a network: nothing it starts may reach outside.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -105,12 +105,9 @@ def rivm_graph(*args: str, env: dict | None = None) -> subprocess.CompletedProce
 @pytest.fixture(scope="session")
 def virtuoso():
     """A throw-away Virtuoso holding the graph, loaded by ``rivm-graph load`` (CI: required)."""
-    from tests.virtuoso import PACKAGE, binary, running_virtuoso
+    from tests.virtuoso import running_virtuoso
 
-    if binary() is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install {PACKAGE} (.ci/run does)")
-        pytest.skip(f"Virtuoso is not installed (apt-get install {PACKAGE})")
+    require("virtuoso-t")
     with running_virtuoso() as server:
         loaded = rivm_graph(
             "load",
@@ -136,3 +133,14 @@ def live_server(request):
     remote = request.getfixturevalue("virtuoso")
     with running_server(STORE="sparql", SPARQL_QUERY_URL=remote.query_url) as base:
         yield base
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line naming the system programs whose absence made tests skip (none: no line)."""
+    reasons = [
+        str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        for report in terminalreporter.stats.get("skipped", [])
+    ]
+    line = missing_program_summary(reasons)
+    if line:
+        terminalreporter.write_sep("=", line, yellow=True, bold=True)

@@ -1,32 +1,27 @@
 """A real browser (Playwright driving Debian's Chromium) on the pages people read.
 
-`make test` runs these when Chromium is installed and says loudly when it skips them; in CI
-(`CI` set) a missing Chromium is a failure, since .ci/run installs it.
+`make test` installs Chromium when it can; without it these skip (pytest's summary says so in one
+line), and in CI (`CI` set) a missing Chromium is a failure.
 """
 
 from __future__ import annotations
 
-import os
-import warnings
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS
+from tests.system_programs import require
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install Chromium (.ci/run does)")
-        warnings.warn("Chromium is not installed: the browser tests are SKIPPED", stacklevel=1)
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    executable = require("chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=executable,
             headless=True,
             args=CHROMIUM_ARGS,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -125,3 +126,33 @@ def test_an_unknown_slug_is_a_clear_error():
     done = rivm("query", "run", "no-such-query")
     assert done.returncode == 2
     assert "no query 'no-such-query'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [("stats",), ("query", "run", "cities-by-country"), ("prefixes",)], ids=" ".join
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(args):
+    """`rivm-graph stats | head -3`: the reader has gone before the output is written."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivm_graph.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # as `head` does once it has its lines
+    _, errors = process.communicate(timeout=300)
+    assert b"Traceback" not in errors and b"BrokenPipeError" not in errors, errors.decode()
+    assert process.returncode == 141  # 128 + SIGPIPE, as a shell reports `yes | head`
+
+
+def test_a_variable_that_names_no_setting_is_reported_not_silently_ignored():
+    env = {**os.environ, "RIVM_QUERY_TIMOUT": "3", "RIVM_BASE_IRI": "https://example.org/"}
+    done = subprocess.run(
+        [sys.executable, "-m", "rivm_graph.cli", "prefixes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "RIVM_QUERY_TIMOUT is not a setting" in done.stderr
+    assert "RIVM_BASE_IRI is not a setting" in done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 
 from rivm_graph.config import DEFAULTS, allowlist, load_settings, server_processes, usable_cores
@@ -97,3 +98,24 @@ def test_the_server_runs_two_processes_per_core_unless_told(monkeypatch):
         for process in processes:
             (spawner,) = children(process)
             assert sorted(name(pid) for pid in children(spawner)) == ["rivm-query"] * 2
+
+
+def test_every_setting_is_read_by_the_code(root):
+    """A documented setting that nothing reads is a trap (RIVM_BASE_IRI was one: set, it sent
+    120 of 131 links of a city page off-site)."""
+    config = root / "rivm_graph" / "config.py"
+    code = re.sub(r"DEFAULTS: dict\[.*?\n}\n", "", config.read_text(), flags=re.DOTALL)
+    code += "".join(p.read_text() for p in (root / "rivm_graph").rglob("*.py") if p != config)
+    unread = [key for key in DEFAULTS if f'"{key}"' not in code]
+    assert not unread
+
+
+def test_links_to_the_datasets_resources_stay_on_this_server(monkeypatch):
+    monkeypatch.setenv("RIVM_BASE_IRI", "https://example.org/elsewhere/")
+    from rivm_graph.web import create_app
+
+    app = create_app({"TESTING": True})
+    html = app.test_client().get("/doc/city/clermont-ferrand").get_data(as_text=True)
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert sum(h.startswith("/id/") for h in hrefs) > 50
+    assert not [h for h in hrefs if h.startswith("https://w3id.org/rivm/")]

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 import urllib.parse
 from html.parser import HTMLParser
 
-import pytest
-
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS
+from tests.system_programs import require
 from tests.test_sparql_protocol import fetch
 
 
@@ -121,13 +119,10 @@ def test_no_asset_comes_from_another_host(live_server):
 
 
 def test_a_real_browser_renders_the_results_table(live_server, tmp_path):
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install Chromium (.ci/run does)")
-        pytest.skip("Chromium is not installed (.ci/run installs it)")
+    chromium = require("chromium")
     url = live_server + "/query?example=cities-by-country"
     done = subprocess.run(
-        [CHROMIUM, "--headless", *CHROMIUM_ARGS, f"--user-data-dir={tmp_path}", "--dump-dom", url],
+        [chromium, "--headless", *CHROMIUM_ARGS, f"--user-data-dir={tmp_path}", "--dump-dom", url],
         capture_output=True,
         text=True,
         timeout=120,

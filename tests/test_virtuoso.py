@@ -18,10 +18,17 @@ import pytest
 from rivm_graph.files import graph_files
 from rivm_graph.store import OxigraphStore
 from tests.conftest import ROOT, rivm_graph, running_server
+from tests.system_programs import require
 from tests.test_sparql_protocol import fetch
 from tests.test_sparql_safety import RUNAWAY_PRODUCT
 
 pytestmark = pytest.mark.virtuoso
+
+
+@pytest.fixture(scope="module", autouse=True)
+def virtuoso_installed() -> None:
+    require("virtuoso-t")
+
 
 ANSWERS = "application/sparql-results+json, application/n-triples;q=0.9"
 

@@ -25,7 +25,7 @@ from rdflib.namespace import RDF
 from tests.conftest import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = ROOT.parent / "shared" / "vendor" / "w3c-sparql11-protocol" / "manifest.ttl"
+MANIFEST = ROOT / "tests" / "vendor" / "w3c-sparql11-protocol" / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from ..namespaces import BASE_IRI
 
 
 def local_href(iri: str) -> str:
-    base = current_app.config["BASE_IRI"]
-    if iri.startswith(base):
-        return "/" + iri[len(base) :]
+    """The data mints its IRIs under one base (namespaces.BASE_IRI); this server answers for all
+    of them, so they link to its own pages."""
+    if iri.startswith(BASE_IRI):
+        return "/" + iri[len(BASE_IRI) :]
     return iri
