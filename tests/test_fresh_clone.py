@@ -43,10 +43,9 @@ def pytest_in(clone: Path, *args: str) -> subprocess.CompletedProcess:
 def test_a_fresh_clone_collects_every_test_without_an_error_or_a_skip(clone):
     result = pytest_in(clone, "--collect-only", "-q")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # (an error or a skip at collection would be counted on this line: "…, 1 error", "1 skipped")
     summary = result.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"\d+ tests collected in [\d.]+s", summary), summary
-    assert "error" not in result.stdout.lower()
-    assert "skip" not in result.stdout.lower()
 
 
 def test_a_fresh_clone_checks_the_data_against_its_own_fact_base_and_vendored_material(clone):
