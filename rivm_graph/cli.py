@@ -39,7 +39,7 @@ def _open_store(args: argparse.Namespace) -> GraphStore:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import validate_project  # pyshacl is slow to import; only load it here
+    from .publish.validation import validate_project  # pyshacl is slow to import; only load it here
 
     report = validate_project(_root(args))
     print(report.to_json() if args.format == "json" else report.to_text())
@@ -157,7 +157,7 @@ def cmd_prefixes(args: argparse.Namespace) -> int:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    from .dumps import CHECKSUMS, write_dumps
+    from .publish.dumps import CHECKSUMS, write_dumps
 
     store = _open_store(args)
     target = Path(args.directory)

@@ -24,8 +24,8 @@ from pyshacl import validate
 from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, SH
 
-from rivm_graph.dataset_facts import gather_facts
-from rivm_graph.eu_vocabularies import AUTHORITY, COUNTRY_ALPHA3, LANGUAGE_CODES
+from rivm_graph.publish.dataset_facts import gather_facts
+from rivm_graph.publish.eu_vocabularies import AUTHORITY, COUNTRY_ALPHA3, LANGUAGE_CODES
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

@@ -11,9 +11,9 @@ from rdflib import Graph
 
 from ..catalogue import load_catalogue
 from ..config import DEFAULTS
-from ..dumps import dumps_for
 from ..files import ontology_files
-from ..jsonld_context import build_context
+from ..publish.dumps import dumps_for
+from ..publish.jsonld_context import build_context
 from ..store import open_store
 from .access_log import init_access_log
 from .errors import register_error_pages

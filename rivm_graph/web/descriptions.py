@@ -10,9 +10,9 @@ from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 
-from ..dataset_facts import DatasetFacts, gather_facts
-from ..descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
 from ..namespaces import ID_BASE, KINDS
+from ..publish.dataset_facts import DatasetFacts, gather_facts
+from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
 from .answers import error_response
 from .cache import rendered
 from .documents import conditional

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
 from ..maps import timeline_svg, world_map_svg
-from ..overview import build_overview
+from ..pages.overview import build_overview
 from .cache import rendered
 from .descriptions import schema_org_markup
 from .i18n import negotiate_language, translator

@@ -20,8 +20,8 @@ from rdflib import Graph
 
 from ..maps import locator_map_svg
 from ..namespaces import ID_BASE, KINDS, bind_all
-from ..resource_description import describe_resource, document_iri, resource_exists
-from ..resource_page import build_page
+from ..pages.resource_description import describe_resource, document_iri, resource_exists
+from ..pages.resource_page import build_page
 from .answers import error_response
 from .cache import rendered
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, SH
 from ..files import shape_file
 from ..labels import best_label
 from ..namespaces import bind_all
-from ..ontology_doc import build_ontology_doc
+from ..pages.ontology_doc import build_ontology_doc
 from .answers import error_response
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language

@@ -16,10 +16,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from .files import data_files, ontology_files, query_files, shape_file
-from .labels import best_label, compact
-from .namespaces import SH, bind_all
-from .store import LABEL_PREDICATES
+from ..files import data_files, ontology_files, query_files, shape_file
+from ..labels import best_label, compact
+from ..namespaces import SH, bind_all
+from ..store import LABEL_PREDICATES
 
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from rdflib import Literal
 
-from .class_hierarchy import values
-from .labels import best_label, fetch_labels
-from .maps import MapPoint, TimelineEvent
-from .namespaces import ID_BASE, PREFIXES, sparql_prologue
-from .store import GraphStore
+from ..class_hierarchy import values
+from ..labels import best_label, fetch_labels
+from ..maps import MapPoint, TimelineEvent
+from ..namespaces import ID_BASE, PREFIXES, sparql_prologue
+from ..store import GraphStore
 
 EVENT = PREFIXES["rivm"] + "Event"
 SITE = PREFIXES["rivm"] + "MichelinSite"

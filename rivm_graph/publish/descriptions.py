@@ -15,12 +15,12 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from ..namespaces import BASE_IRI, ID_BASE, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
+from ..pages.resource_description import DATASET_IRI, LICENSE
+from ..store import GraphStore
 from . import eu_vocabularies as eu
 from .dataset_facts import LINK_TARGETS, DatasetFacts, gather_facts
 from .dumps import DumpSet
-from .namespaces import BASE_IRI, ID_BASE, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
-from .resource_description import DATASET_IRI, LICENSE
-from .store import GraphStore
 
 CATALOG_IRI = BASE_IRI + "catalog"
 SERVICE_IRI = BASE_IRI + "sparql-service"

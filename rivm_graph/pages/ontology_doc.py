@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .labels import best_label, compact
-from .namespaces import ONTOLOGY_IRI, PREFIXES
-from .store import GraphStore
+from ..labels import best_label, compact
+from ..namespaces import ONTOLOGY_IRI, PREFIXES
+from ..store import GraphStore
 
 KIND_ORDER = (
     (OWL.Class, "classes"),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from ..namespaces import PREFIXES
 
 BASENAME = "rivm"
 CHECKSUMS = "SHA256SUMS"
@@ -163,8 +163,8 @@ def ensure_dumps(quads_source, version: str, base: Path) -> DumpSet:
 
 def dumps_for(store, settings: dict) -> DumpSet:
     """The dump set of what ``store`` holds, built if needed under the configured folder."""
-    from . import __version__
-    from .config import dump_base
+    from .. import __version__
+    from ..config import dump_base
 
     version = f"{__version__}-{store.data_version}"
     return ensure_dumps(store.quads, version, dump_base(settings))

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from .labels import best_label, compact
-from .namespaces import ID_BASE, PREFIXES
+from ..labels import best_label, compact
+from ..namespaces import ID_BASE, PREFIXES
+from ..store import LABEL_PREDICATES, GraphStore
 from .resource_description import add_names, describe_resource, document_iri
-from .store import LABEL_PREDICATES, GraphStore
 
 P = {k: PREFIXES[k] for k in ("rdfs", "skos", "schema", "dct", "rivm", "owl", "geo", "wgs", "org")}
 RIVM = P["rivm"]
