@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from rivm_graph import maps
+from rivm_graph.pictures import atlas
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert(1)</script> & "x"'
@@ -176,7 +177,7 @@ def test_topojson_is_decoded_with_quantization_deltas_and_reversed_arcs():
             }
         },
     }
-    a, b = maps.decode_topology(topology)
+    a, b = atlas.decode_topology(topology)
     assert (a.numeric, a.alpha2, a.name) == ("250", "FR", "A")
     # arc 0: (0,0) (2,0) (2,4) -> lon = 10 + 0.5 q, lat = 20 + 0.25 q; arc 1 back to the start
     assert a.polygons == ((((10.0, 20.0), (11.0, 20.0), (11.0, 21.0), (10.0, 20.0)),),)
@@ -185,13 +186,13 @@ def test_topojson_is_decoded_with_quantization_deltas_and_reversed_arcs():
 
 
 def test_the_vendored_atlas_is_natural_earth_110m_with_its_licence():
-    folder = maps.ATLAS_PATH.parent
+    folder = atlas.ATLAS_PATH.parent
     assert (folder / "LICENSE").read_text().startswith("Copyright")
     source = (folder / "SOURCE.txt").read_text()
     assert "world-atlas" in source and "countries-110m.json" in source
-    topology = json.loads(maps.ATLAS_PATH.read_text())
+    topology = json.loads(atlas.ATLAS_PATH.read_text())
     assert topology["type"] == "Topology" and "transform" in topology
-    countries = maps.world_countries()
+    countries = atlas.world_countries()
     assert 170 <= len(countries) <= 180
     by_name = {c.name: c for c in countries}
     assert by_name["France"].alpha2 == "FR"
@@ -209,7 +210,7 @@ def test_the_vendored_atlas_is_natural_earth_110m_with_its_licence():
 
 def test_the_atlas_is_read_lazily_and_flask_is_not_imported():
     code = (
-        "import sys, rivm_graph.maps as m; "
+        "import sys, rivm_graph.maps, rivm_graph.pictures.atlas as m; "
         "print(m.world_countries.cache_info().currsize, 'flask' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
