@@ -1,36 +1,30 @@
 """Pictures of the network as SVG text: a world map, a locator map and a timeline.
 
-The country outlines are Natural Earth's (1:110m), from `pictures.atlas`, projected with
-Natural Earth I, the projection the data set is named after. Rings that cross the antimeridian
-are unwrapped into one continuous ring, drawn once more shifted by a full turn where they stick
-out, and clipped to the outline of the sphere, so no stroke ever crosses the map; a ring around
-a pole (Antarctica) is closed along the pole line.
-
-Every picture is plain SVG: `role="img"` with a `<title>` and a `<desc>` named by
-`aria-labelledby`, a `viewBox` so it scales, presentation attributes and classes (no `style`
-attribute, no script, no event handler, no external reference), and every label escaped. Ids
-inside a picture start with a prefix derived from its content, so several pictures can share a
-page. This module does not use Flask.
+The atlas, its projection and the SVG primitives are in `pictures`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import itertools
 import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
-from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
-from .pictures.atlas import Country, LonLat, Ring, world_countries
-
-SVG_NS = "http://www.w3.org/2000/svg"
+from .pictures.atlas import Country, world_countries
+from .pictures.projection import (
+    View,
+    centred_view,
+    fit_region,
+    inside,
+    project_country,
+    sphere_outline,
+)
+from .pictures.svg import id_prefix, link, num, path_data, svg_open, title_desc
 
 # --------------------------------------------------------------------------- data
 
@@ -69,183 +63,10 @@ class TimelineEvent:
 
 # --------------------------------------------------------------------------- projection
 
-_RAD = math.pi / 180
 
-
-def natural_earth1(lon: float, lat: float) -> tuple[float, float]:
-    """Natural Earth I (Šavrič, Jenny, Patterson, Petrovič, Hurni 2011) on the unit sphere.
-
-    Degrees in; x east, y north out. The same polynomial as d3-geo's `geoNaturalEarth1`.
-    """
-    lam, phi = lon * _RAD, lat * _RAD
-    phi2 = phi * phi
-    phi4 = phi2 * phi2
-    x = lam * (
-        0.8707 - 0.131979 * phi2 + phi4 * (-0.013791 + phi4 * (0.003971 * phi2 - 0.001529 * phi4))
-    )
-    y = phi * (
-        1.007226 + phi2 * (0.015085 + phi4 * (-0.044475 + 0.028874 * phi2 - 0.005916 * phi4))
-    )
-    return x, y
-
-
-def _wrap(lon: float) -> float:
-    """Longitude into [-180, 180)."""
-    return (lon + 180.0) % 360.0 - 180.0
-
-
-def unwrap_ring(ring: Ring, lon0: float = 0.0) -> list[list[LonLat]]:
-    """A ring as seen from central meridian `lon0`, never jumping across the antimeridian.
-
-    Longitudes are made continuous (a step of more than 180° is taken the short way round), so a
-    ring that crosses the antimeridian extends past ±180°; it is returned again shifted by ∓360°
-    so that both sides show once clipped to the sphere. A ring that goes round a pole (its
-    longitudes end a full turn from where they began) is closed along that pole's line.
-    """
-    if not ring:
-        return []
-    points = [(_wrap(lon - lon0), lat) for lon, lat in ring]
-    offset = 0.0
-    previous = points[0][0]
-    out = [points[0]]
-    for lon, lat in points[1:]:
-        step = lon - previous
-        if step > 180:
-            offset -= 360
-        elif step < -180:
-            offset += 360
-        previous = lon
-        out.append((lon + offset, lat))
-    if offset:  # around a pole: walk along the pole line back to the start, densely
-        pole = -90.0 if sum(lat for _, lat in out) < 0 else 90.0
-        end, start = out[-1][0], out[0][0]
-        steps = max(2, math.ceil(abs(end - start) / 10))
-        out.extend((end + (start - end) * i / steps, pole) for i in range(steps + 1))
-    lo = min(lon for lon, _ in out)
-    hi = max(lon for lon, _ in out)
-    copies = [out]
-    if hi > 180:
-        copies.append([(lon - 360, lat) for lon, lat in out])
-    if lo < -180:
-        copies.append([(lon + 360, lat) for lon, lat in out])
-    return copies
-
-
-@dataclass(frozen=True)
-class _View:
-    """Natural Earth I around `lon0`, scaled by `k` and shifted so that (x0, y0) is the top left."""
-
-    lon0: float
-    k: float
-    x0: float
-    y0: float
-
-    def raw(self, lon: float, lat: float) -> tuple[float, float]:
-        """Project longitude already relative to lon0 (may lie outside ±180 for unwrapped rings)."""
-        x, y = natural_earth1(lon, lat)
-        return x * self.k - self.x0, -y * self.k - self.y0
-
-    def point(self, lat: float, long: float) -> tuple[float, float]:
-        return self.raw(_wrap(long - self.lon0), lat)
-
-
-# --------------------------------------------------------------------------- SVG helpers
-
-
-def _num(v: float) -> str:
-    """A coordinate with at most one decimal, as short as possible."""
-    text = f"{round(v, 1):.1f}".rstrip("0").rstrip(".")
-    if text in ("", "-0"):
-        return "0"
-    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
-
-
-def _tenths(t: int) -> str:
-    return _num(t / 10)
-
-
-def _pair(a: str, b: str) -> str:
-    return a + ("" if b.startswith("-") else ",") + b
-
-
-def _path_data(rings: Iterable[Sequence[tuple[float, float]]]) -> str:
-    """SVG path data: an absolute move to each ring's start, then relative line steps, in tenths
-    of a unit (so rounding never accumulates); repeated points after rounding are dropped."""
-    parts = []
-    for ring in rings:
-        pts: list[tuple[int, int]] = []
-        for x, y in ring:
-            p = (round(x * 10), round(y * 10))
-            if not pts or p != pts[-1]:
-                pts.append(p)
-        if len(pts) > 1 and pts[-1] == pts[0]:
-            pts.pop()
-        if len(pts) < 3:
-            continue
-        out = ["M", _pair(_tenths(pts[0][0]), _tenths(pts[0][1])), "l"]
-        steps = []
-        for (ax, ay), (bx, by) in itertools.pairwise(pts):
-            steps.append(_pair(_tenths(bx - ax), _tenths(by - ay)))
-        for i, s in enumerate(steps):
-            out.append(s if i == 0 or s.startswith("-") else " " + s)
-        out.append("z")
-        parts.append("".join(out))
-    return "".join(parts)
-
-
-def _safe_href(href: str | None) -> str | None:
-    """A link target only if it is relative or http(s): never `javascript:` or `data:`."""
-    if not href:
-        return None
-    href = href.strip()
-    try:
-        scheme = urlsplit(href).scheme.lower()
-    except ValueError:
-        return None
-    return href if scheme in ("", "http", "https") else None
-
-
-def _prefix(kind: str, *parts: object) -> str:
-    digest = hashlib.sha1(repr(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
-    return f"{kind}-{digest}"
-
-
-def _svg_open(
-    prefix: str, width: float, height: float, css_class: str, shown_height: float | None = None
-) -> str:
-    w, h = _num(width), _num(height)
-    shown = _num(shown_height) if shown_height is not None else h
-    return (
-        f'<svg xmlns="{SVG_NS}" class={quoteattr(css_class)} role="img"'
-        f' aria-labelledby="{prefix}-title {prefix}-desc" viewBox="0 0 {w} {h}"'
-        f' width="{w}" height="{shown}" font-family="system-ui, sans-serif">'
-    )
-
-
-def _title_desc(prefix: str, title: str, description: str) -> str:
-    return (
-        f'<title id="{prefix}-title">{escape(title)}</title>'
-        f'<desc id="{prefix}-desc">{escape(description)}</desc>'
-    )
-
-
-def _link(href: str | None, inner: str, css_class: str) -> str:
-    """`inner` inside a link when `href` is safe, else inside a plain group."""
-    target = _safe_href(href)
-    if target is None:
-        return f"<g class={quoteattr(css_class)}>{inner}</g>"
-    return f"<a href={quoteattr(target)} class={quoteattr(css_class)}>{inner}</a>"
-
-
-def _sphere_outline(view: _View) -> list[tuple[float, float]]:
-    west = [view.raw(-180.0, float(lat)) for lat in range(-90, 91, 2)]
-    east = [view.raw(180.0, float(lat)) for lat in range(90, -91, -2)]
-    return west + east
-
-
-def _map_frame(prefix: str, view: _View, *, stroke_width: str) -> list[str]:
+def _map_frame(prefix: str, view: View, *, stroke_width: str) -> list[str]:
     """The globe's outline (sea, and the clip path) and the opening of the countries' group."""
-    sphere = _path_data([_sphere_outline(view)])
+    sphere = path_data([sphere_outline(view)])
     return [
         f'<defs><clipPath id="{prefix}-clip"><path d="{sphere}"/></clipPath></defs>',
         f'<path class="rivm-map-sphere" d="{sphere}" fill="#dcebf5"/>',
@@ -255,62 +76,24 @@ def _map_frame(prefix: str, view: _View, *, stroke_width: str) -> list[str]:
     ]
 
 
-def _project_country(
-    country: Country, view: _View, box: tuple[float, float, float, float] | None = None
-) -> list[list[tuple[float, float]]]:
-    """The country's rings in view coordinates; with `box` (x0, y0, x1, y1), only the polygons
-    that reach into it."""
-    rings = []
-    for polygon in country.polygons:
-        projected = [
-            [view.raw(lon, lat) for lon, lat in copy]
-            for ring in polygon
-            for copy in unwrap_ring(ring, view.lon0)
-        ]
-        if box is not None and projected:
-            x_lo, y_lo, x_hi, y_hi = _bbox(projected)
-            if x_hi < box[0] or x_lo > box[2] or y_hi < box[1] or y_lo > box[3]:
-                continue
-        rings.extend(projected)
-    return rings
-
-
-def _bbox(rings: Iterable[Sequence[tuple[float, float]]]) -> tuple[float, float, float, float]:
-    xs = [x for ring in rings for x, _ in ring]
-    ys = [y for ring in rings for _, y in ring]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def _inside(x: float, y: float, rings: Iterable[Sequence[tuple[float, float]]]) -> bool:
-    """Even-odd point in polygon over all rings (holes and shifted copies included)."""
-    inside = False
-    for ring in rings:
-        n = len(ring)
-        for i in range(n):
-            (ax, ay), (bx, by) = ring[i], ring[(i + 1) % n]
-            if (ay > y) != (by > y) and x < ax + (y - ay) * (bx - ax) / (by - ay):
-                inside = not inside
-    return inside
-
-
 def _marker(
     point: MapPoint, x: float, y: float, *, size: float = 1.0, css: str = "rivm-map-marker"
 ) -> str:
-    cx, cy = _num(x), _num(y)
+    cx, cy = num(x), num(y)
     if point.kind == "site":
         r = 4.5 * size
         shape = (
-            f'<path d="M{cx},{_num(y - r)}l{_num(r)},{_num(r)} {_num(-r)},{_num(r)}'
-            f' {_num(-r)},{_num(-r)}z" fill="#1d5fa6" stroke="#ffffff" stroke-width="1"/>'
+            f'<path d="M{cx},{num(y - r)}l{num(r)},{num(r)} {num(-r)},{num(r)}'
+            f' {num(-r)},{num(-r)}z" fill="#1d5fa6" stroke="#ffffff" stroke-width="1"/>'
         )
     else:
         shape = (
-            f'<circle cx="{cx}" cy="{cy}" r="{_num(4 * size)}" fill="#c62828"'
+            f'<circle cx="{cx}" cy="{cy}" r="{num(4 * size)}" fill="#c62828"'
             f' stroke="#ffffff" stroke-width="1.2"/>'
         )
     kind = "site" if point.kind == "site" else "city"
     inner = f"<title>{escape(point.label)}</title>{shape}"
-    return _link(point.href, inner, f"{css} rivm-map-{kind}")
+    return link(point.href, inner, f"{css} rivm-map-{kind}")
 
 
 # --------------------------------------------------------------------------- world map
@@ -320,37 +103,19 @@ _LEGEND_HEIGHT = 26.0
 WORLD = (-180.0, -58.0, 180.0, 90.0)  # west, south, east, north: the world less Antarctica
 
 
-def _frame(width: int, bounds: tuple[float, float, float, float]) -> tuple[_View, float]:
-    """The view that fits `bounds` (west, south, east, north) into `width`, and its height.
-
-    West may be greater than east for a region across the antimeridian; the central meridian is
-    the middle of the region.
-    """
-    west, south, east, north = bounds
-    span = east - west if east > west else east - west + 360.0
-    lon0 = _wrap(west + span / 2) if span < 360 else _wrap((west + east) / 2)
-    widest = min(max(0.0, south), north)  # the latitude in the region nearest the equator
-    half = natural_earth1(span / 2, widest)[0]
-    k = (width - 2 * _WORLD_PAD) / (2 * half)
-    top = natural_earth1(0.0, north)[1] * k
-    bottom = natural_earth1(0.0, south)[1] * k
-    view = _View(lon0=lon0, k=k, x0=-half * k - _WORLD_PAD, y0=-top - _WORLD_PAD)
-    return view, top - bottom + 2 * _WORLD_PAD
-
-
 @functools.lru_cache(maxsize=16)
 def _map_layer(
     width: int, bounds: tuple[float, float, float, float]
-) -> tuple[_View, float, tuple[tuple[Country, str], ...]]:
+) -> tuple[View, float, tuple[tuple[Country, str], ...]]:
     """The projected countries for a map of this width and region (cached: the same map is
     drawn on every request)."""
-    view, height = _frame(width, bounds)
+    view, height = fit_region(width, bounds, _WORLD_PAD)
     layer = []
     for country in world_countries():
-        rings = _project_country(country, view, (0.0, 0.0, float(width), height))
+        rings = project_country(country, view, (0.0, 0.0, float(width), height))
         if not rings:  # wholly outside the view
             continue
-        layer.append((country, _path_data(rings)))
+        layer.append((country, path_data(rings)))
     return view, height, tuple(layer)
 
 
@@ -410,13 +175,13 @@ def world_map_svg(
     bounds = tuple(float(v) for v in bounds)  # type: ignore[assignment]
     view, map_height, layer = _map_layer(int(width), bounds)
     full_height = map_height + _LEGEND_HEIGHT
-    prefix = _prefix("map", title, description, width, bounds, [p.iri for p in points])
+    prefix = id_prefix("map", title, description, width, bounds, [p.iri for p in points])
     marked = {c.upper() for c in highlight} if highlight else set()
     names = {k.upper(): v for k, v in (country_names or {}).items()}
     legend = {"city": "City", "site": "Michelin site", **(legend or {})}
 
-    out = [_svg_open(prefix, width, full_height, "rivm-map rivm-world-map", height)]
-    out.append(_title_desc(prefix, title, description))
+    out = [svg_open(prefix, width, full_height, "rivm-map rivm-world-map", height)]
+    out.append(title_desc(prefix, title, description))
     out.extend(_map_frame(prefix, view, stroke_width=".4"))
     for country, d in layer:
         name = names.get(country.alpha2 or "", country.name)
@@ -435,7 +200,7 @@ def world_map_svg(
             placed.append((p, x, y))
     markers = _spread(placed)
     spokes = [
-        f'<line x1="{_num(cx)}" y1="{_num(cy)}" x2="{_num(x)}" y2="{_num(y)}"/>'
+        f'<line x1="{num(cx)}" y1="{num(cy)}" x2="{num(x)}" y2="{num(y)}"/>'
         for _, x, y, cx, cy in markers
         if (x, y) != (cx, cy)
     ]
@@ -463,7 +228,7 @@ def world_map_svg(
             sample = MapPoint(iri="", label=legend[k], lat=0, long=0, href="", kind=k)
             out.append(_marker(sample, lx, ly, css="rivm-map-legend-key"))
             text = escape(legend[k])
-            out.append(f'<text x="{_num(lx + 9)}" y="{_num(ly + 4)}">{text}</text>')
+            out.append(f'<text x="{num(lx + 9)}" y="{num(ly + 4)}">{text}</text>')
             lx += 9 + 7.2 * len(legend[k]) + 24
         out.append("</g>")
     out.append("</svg>")
@@ -494,13 +259,8 @@ def locator_map_svg(
     middle horizontally; vertically the window stays within the poles.
     """
     height = height if height is not None else round(width * 0.625)
-    prefix = _prefix("locator", lat, long, label, width, height, span)
-    half_w = natural_earth1(span / 2, 0.0)[0]
-    k = width / (2 * half_w)
-    _, py = natural_earth1(0.0, lat)
-    top = min(py * k + height / 2, natural_earth1(0.0, 90.0)[1] * k)
-    top = max(top, natural_earth1(0.0, -90.0)[1] * k + height)
-    view = _View(lon0=long, k=k, x0=-width / 2, y0=-top)
+    prefix = id_prefix("locator", lat, long, label, width, height, span)
+    view = centred_view(lat, long, width, height, span)
     px, py = view.point(lat, long)
 
     title = title if title is not None else label
@@ -508,25 +268,25 @@ def locator_map_svg(
         ns = "N" if lat >= 0 else "S"
         ew = "E" if long >= 0 else "W"
         description = f"Map locating {label} at {abs(lat):.2f}° {ns}, {abs(long):.2f}° {ew}."
-    out = [_svg_open(prefix, width, height, "rivm-map rivm-locator-map")]
-    out.append(_title_desc(prefix, title, description))
+    out = [svg_open(prefix, width, height, "rivm-map rivm-locator-map")]
+    out.append(title_desc(prefix, title, description))
     out.extend(_map_frame(prefix, view, stroke_width=".6"))
     margin = 20.0
     for country in world_countries():
-        rings = _project_country(country, view, (-margin, -margin, width + margin, height + margin))
+        rings = project_country(country, view, (-margin, -margin, width + margin, height + margin))
         if not rings:
             continue
-        here = _inside(px, py, rings)
+        here = inside(px, py, rings)
         css = "rivm-map-country rivm-map-country-here" if here else "rivm-map-country"
         fill = ' fill="#f3d9a4"' if here else ""
         tooltip = f"<title>{escape(country.name)}</title>" if country.name else ""
-        out.append(f'<path class="{css}"{fill} d="{_path_data(rings)}">{tooltip}</path>')
+        out.append(f'<path class="{css}"{fill} d="{path_data(rings)}">{tooltip}</path>')
     out.append("</g>")
     point = MapPoint(iri="", label=label, lat=lat, long=long, href=href or "", kind=kind)
     out.append(f'<g class="rivm-map-markers">{_marker(point, px, py, size=1.5)}</g>')
     anchor, tx = ("end", px - 10) if px > width * 0.7 else ("start", px + 10)
     out.append(
-        f'<text class="rivm-map-label" x="{_num(tx)}" y="{_num(py + 4)}" text-anchor="{anchor}"'
+        f'<text class="rivm-map-label" x="{num(tx)}" y="{num(py + 4)}" text-anchor="{anchor}"'
         ' font-size="13" font-weight="600" fill="#222222" stroke="#ffffff" stroke-width="3"'
         f' stroke-linejoin="round" paint-order="stroke">{escape(label)}</text>'
     )
@@ -656,7 +416,7 @@ def timeline_svg(
     height follows.
     """
     events = sorted(events, key=lambda e: (e.date, e.label))
-    prefix = _prefix("timeline", title, description, width, [(e.iri, e.date) for e in events])
+    prefix = id_prefix("timeline", title, description, width, [(e.iri, e.date) for e in events])
     margin, gap = 12.0, 8.0
     if events:
         first, last = events[0].date.year, events[-1].date.year + 1
@@ -694,27 +454,27 @@ def timeline_svg(
     for b in blocks["event"]:
         b.top = below_top + down[b.level]
 
-    out = [_svg_open(prefix, width, height, "rivm-timeline")]
-    out.append(_title_desc(prefix, title, description))
+    out = [svg_open(prefix, width, height, "rivm-timeline")]
+    out.append(title_desc(prefix, title, description))
 
     # the axis: a tick at each 1 January, the year's label in the middle of its span
     step = _year_step(usable / (last - first))
     out.append('<g class="rivm-timeline-axis" stroke="#555555" fill="#555555">')
     out.append(
-        f'<line x1="{_num(margin)}" y1="{_num(axis_y)}" x2="{_num(width - margin)}"'
-        f' y2="{_num(axis_y)}" stroke-width="2"/>'
+        f'<line x1="{num(margin)}" y1="{num(axis_y)}" x2="{num(width - margin)}"'
+        f' y2="{num(axis_y)}" stroke-width="2"/>'
     )
     for year in range(first, last + 1):
         tx = x_of(dt.date(year, 1, 1))
         tick = 5 if year % step == 0 or step == 1 else 2.5
         out.append(
-            f'<line x1="{_num(tx)}" y1="{_num(axis_y - tick)}" x2="{_num(tx)}"'
-            f' y2="{_num(axis_y + tick)}" stroke-width="1"/>'
+            f'<line x1="{num(tx)}" y1="{num(axis_y - tick)}" x2="{num(tx)}"'
+            f' y2="{num(axis_y + tick)}" stroke-width="1"/>'
         )
         if year < last and year % step == 0:
             mid = x_of(dt.date(year, 7, 2)) if step == 1 else tx
             out.append(
-                f'<text x="{_num(mid)}" y="{_num(axis_y + 19)}" text-anchor="middle"'
+                f'<text x="{num(mid)}" y="{num(axis_y + 19)}" text-anchor="middle"'
                 f' font-size="12" stroke="none">{year}</text>'
             )
     out.append("</g>")
@@ -735,20 +495,20 @@ def timeline_svg(
 
 
 def _vline(x: float, y1: float, y2: float) -> str:
-    return f'<line x1="{_num(x)}" y1="{_num(y1)}" x2="{_num(x)}" y2="{_num(y2)}"/>'
+    return f'<line x1="{num(x)}" y1="{num(y1)}" x2="{num(x)}" y2="{num(y2)}"/>'
 
 
 def _event_svg(b: _Block, axis_y: float, width: float, margin: float) -> str:
     e, style = b.event, _STYLES[b.cls]
     if b.cls == "conference":
         marker = (
-            f'<circle cx="{_num(b.x)}" cy="{_num(axis_y)}" r="7" fill="#b3261e"'
+            f'<circle cx="{num(b.x)}" cy="{num(axis_y)}" r="7" fill="#b3261e"'
             ' stroke="#ffffff" stroke-width="2"/>'
         )
         colour = "#1a1a1a"
     else:
         marker = (
-            f'<circle cx="{_num(b.x)}" cy="{_num(axis_y)}" r="4" fill="#4a6f8a"'
+            f'<circle cx="{num(b.x)}" cy="{num(axis_y)}" r="4" fill="#4a6f8a"'
             ' stroke="#ffffff" stroke-width="1.5"/>'
         )
         colour = "#333333"
@@ -760,13 +520,13 @@ def _event_svg(b: _Block, axis_y: float, width: float, margin: float) -> str:
     else:
         anchor, tx = "middle", b.left + b.width / 2
     halo = ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
-    text_attrs = f' x="{_num(tx)}" text-anchor="{anchor}" font-size="{_num(style.font)}"{halo}'
+    text_attrs = f' x="{num(tx)}" text-anchor="{anchor}" font-size="{num(style.font)}"{halo}'
 
     tooltip = "\n".join([e.label, *("; ".join(_figure_note(a) for a in g) for g in b.groups)])
     parts = [f"<title>{escape(tooltip)}</title>", marker]
     y = b.top + style.line - 3
     lines = "".join(
-        f'<tspan x="{_num(tx)}" y="{_num(y + i * style.line)}">{escape(t)}</tspan>'
+        f'<tspan x="{num(tx)}" y="{num(y + i * style.line)}">{escape(t)}</tspan>'
         for i, t in enumerate(b.lines)
     )
     weight = f' font-weight="{style.weight}"' if style.weight != "400" else ""
@@ -781,8 +541,8 @@ def _event_svg(b: _Block, axis_y: float, width: float, margin: float) -> str:
             for i, a in enumerate(g)
         )
         parts.append(
-            f'<text class="rivm-timeline-figures" y="{_num(y)}" fill="#7a4a00" font-weight="700"'
+            f'<text class="rivm-timeline-figures" y="{num(y)}" fill="#7a4a00" font-weight="700"'
             f"{text_attrs}>{spans} {escape(g[0].quantity)}</text>"
         )
         y += style.line
-    return _link(e.href, "".join(parts), f"rivm-timeline-event rivm-timeline-{b.cls}")
+    return link(e.href, "".join(parts), f"rivm-timeline-event rivm-timeline-{b.cls}")

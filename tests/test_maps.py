@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from rivm_graph import maps
-from rivm_graph.pictures import atlas
+from rivm_graph.pictures import atlas, projection
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert(1)</script> & "x"'
@@ -220,7 +220,7 @@ def test_the_atlas_is_read_lazily_and_flask_is_not_imported():
 def test_rings_across_the_antimeridian_are_unwrapped():
     # a small island from 179° E to 179° W, as the data stores it
     ring = ((179.0, -16.0), (-179.0, -16.0), (-179.0, -17.0), (179.0, -17.0), (179.0, -16.0))
-    copies = maps.unwrap_ring(ring)
+    copies = projection.unwrap_ring(ring)
     assert len(copies) == 2
     for copy in copies:
         lons = [lon for lon, _ in copy]
@@ -228,7 +228,7 @@ def test_rings_across_the_antimeridian_are_unwrapped():
     assert sorted(min(lon for lon, _ in c) for c in copies) == [-181.0, 179.0]
     # a ring around the south pole is closed along the pole line
     around = tuple((float(lon), -80.0) for lon in range(-180, 181, 30))
-    (closed,) = maps.unwrap_ring(around)
+    (closed,) = projection.unwrap_ring(around)
     assert closed[-1] == (-180.0, -90.0)
     assert all(abs(b[0] - a[0]) <= 30 for a, b in itertools.pairwise(closed))
 
