@@ -56,7 +56,10 @@ def test_the_core_does_not_import_flask(root):
     """Convention 3: the store, validation, catalogue and descriptions serve CLI and tests too."""
     import ast
 
-    for path in sorted((root / "rivm_graph").glob("*.py")):
+    core = root / "rivm_graph"
+    for path in sorted(core.rglob("*.py")):
+        if path.relative_to(core).parts[0] == "web":
+            continue
         tree = ast.parse(path.read_text())
         names = {
             alias.name.split(".")[0]
@@ -69,7 +72,7 @@ def test_the_core_does_not_import_flask(root):
             for node in ast.walk(tree)
             if isinstance(node, ast.ImportFrom) and node.level == 0
         }
-        assert not names & {"flask", "werkzeug", "markupsafe", "jinja2"}, path.name
+        assert not names & {"flask", "werkzeug", "markupsafe", "jinja2"}, path.relative_to(core)
 
 
 def test_the_server_runs_two_processes_per_core_unless_told(monkeypatch):

@@ -1,4 +1,4 @@
-"""The SVG pictures: world map, locator map and timeline (rivm_graph.maps)."""
+"""The SVG pictures: world map, locator map and timeline (rivm_graph.pictures)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from rivm_graph import maps
-from rivm_graph.pictures import atlas, projection
+from rivm_graph.pictures import atlas, maps, projection
+from rivm_graph.pictures.timeline import TimelineEvent, timeline_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert(1)</script> & "x"'
@@ -210,7 +210,8 @@ def test_the_vendored_atlas_is_natural_earth_110m_with_its_licence():
 
 def test_the_atlas_is_read_lazily_and_flask_is_not_imported():
     code = (
-        "import sys, rivm_graph.maps, rivm_graph.pictures.atlas as m; "
+        "import sys, rivm_graph.pictures.maps, rivm_graph.pictures.timeline, "
+        "rivm_graph.pictures.atlas as m; "
         "print(m.world_countries.cache_info().currsize, 'flask' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -412,7 +413,7 @@ def test_locator_map_escapes_its_label():
 
 
 EVENTS = [
-    maps.TimelineEvent(
+    TimelineEvent(
         iri="https://w3id.org/rivm/id/conference/2017-clermont-ferrand",
         label="1st INMC Conference, Clermont-Ferrand (2017)",
         date=dt.date(2017, 11, 29),
@@ -420,13 +421,13 @@ EVENTS = [
         kind="conference",
         figures=[(44, "cities", "Michelin"), (34, "cities", "Agence C3M"), (40, "cities", "LM")],
     ),
-    maps.TimelineEvent(
+    TimelineEvent(
         iri="https://w3id.org/rivm/id/event/2018-05-montreal-meeting",
         label="Network meeting in Montreal (2018)",
         date=dt.date(2018, 1, 1),
         href="/id/event/2018-05-montreal-meeting",
     ),
-    maps.TimelineEvent(
+    TimelineEvent(
         iri="https://w3id.org/rivm/id/conference/2024-anderson",
         label=EVIL,
         date=dt.date(2024, 4, 16),
@@ -439,7 +440,7 @@ EVENTS = [
 
 @pytest.fixture(scope="module")
 def timeline() -> ET.Element:
-    return parse(maps.timeline_svg(EVENTS, title="Timeline", description="The events."))
+    return parse(timeline_svg(EVENTS, title="Timeline", description="The events."))
 
 
 def event_link(root: ET.Element, href: str) -> ET.Element:
@@ -498,7 +499,7 @@ def test_timeline_escapes_labels_and_sources(timeline):
 
 def test_timeline_labels_do_not_overlap():
     events = [
-        maps.TimelineEvent(
+        TimelineEvent(
             iri=f"https://w3id.org/rivm/id/event/e{i}",
             label=f"Event number {i} with a fairly long label",
             date=dt.date(2020, 1 + i % 12, 1),
@@ -506,7 +507,7 @@ def test_timeline_labels_do_not_overlap():
         )
         for i in range(12)
     ]
-    root = parse(maps.timeline_svg(events, title="t", description="d"))
+    root = parse(timeline_svg(events, title="t", description="d"))
     rows: dict[float, list[tuple[float, float]]] = {}
     for a in root.iter(SVG + "a"):
         text = a.find(SVG + "text")

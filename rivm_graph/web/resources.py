@@ -18,8 +18,8 @@ from flask import (
 from markupsafe import Markup
 from rdflib import Graph
 
-from ..maps import locator_map_svg
 from ..namespaces import ID_BASE, KINDS, bind_all
+from ..pictures.maps import locator_map_svg
 from ..resource_description import describe_resource, document_iri, resource_exists
 from ..resource_page import build_page
 from .answers import error_response
