@@ -6,7 +6,7 @@ set -euo pipefail
 
 version="${1:-2.0.2}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dest="$here/rivm_graph/web/static/vendor/world-atlas"
+dest="$here/rivm_graph/pictures/world-atlas"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -25,6 +25,6 @@ Licence:  the package: ISC (see LICENSE beside this file);
           the Natural Earth data: public domain (https://www.naturalearthdata.com/about/terms-of-use/).
 Obtained: npm pack world-atlas@$version; the file and LICENSE copied unchanged from the tarball
           by scripts/vendor-world-atlas.sh. Only this file is vendored.
-Used by:  rivm_graph/maps.py (read once, in Python; nothing is fetched at run time).
+Used by:  rivm_graph/pictures/atlas.py (read once, in Python; nothing is fetched at run time).
 TXT
 echo "vendored world-atlas $version into $dest"

@@ -1,4 +1,4 @@
-"""The SVG pictures: world map, locator map and timeline (rivm_graph.maps)."""
+"""The SVG pictures: world map, locator map and timeline (rivm_graph.pictures)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from rivm_graph import maps
+from rivm_graph.pictures import atlas, maps, projection
+from rivm_graph.pictures.timeline import TimelineEvent, timeline_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert(1)</script> & "x"'
@@ -176,7 +177,7 @@ def test_topojson_is_decoded_with_quantization_deltas_and_reversed_arcs():
             }
         },
     }
-    a, b = maps.decode_topology(topology)
+    a, b = atlas.decode_topology(topology)
     assert (a.numeric, a.alpha2, a.name) == ("250", "FR", "A")
     # arc 0: (0,0) (2,0) (2,4) -> lon = 10 + 0.5 q, lat = 20 + 0.25 q; arc 1 back to the start
     assert a.polygons == ((((10.0, 20.0), (11.0, 20.0), (11.0, 21.0), (10.0, 20.0)),),)
@@ -185,13 +186,13 @@ def test_topojson_is_decoded_with_quantization_deltas_and_reversed_arcs():
 
 
 def test_the_vendored_atlas_is_natural_earth_110m_with_its_licence():
-    folder = maps.ATLAS_PATH.parent
+    folder = atlas.ATLAS_PATH.parent
     assert (folder / "LICENSE").read_text().startswith("Copyright")
     source = (folder / "SOURCE.txt").read_text()
     assert "world-atlas" in source and "countries-110m.json" in source
-    topology = json.loads(maps.ATLAS_PATH.read_text())
+    topology = json.loads(atlas.ATLAS_PATH.read_text())
     assert topology["type"] == "Topology" and "transform" in topology
-    countries = maps.world_countries()
+    countries = atlas.world_countries()
     assert 170 <= len(countries) <= 180
     by_name = {c.name: c for c in countries}
     assert by_name["France"].alpha2 == "FR"
@@ -209,7 +210,8 @@ def test_the_vendored_atlas_is_natural_earth_110m_with_its_licence():
 
 def test_the_atlas_is_read_lazily_and_flask_is_not_imported():
     code = (
-        "import sys, rivm_graph.maps as m; "
+        "import sys, rivm_graph.pictures.maps, rivm_graph.pictures.timeline, "
+        "rivm_graph.pictures.atlas as m; "
         "print(m.world_countries.cache_info().currsize, 'flask' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -219,7 +221,7 @@ def test_the_atlas_is_read_lazily_and_flask_is_not_imported():
 def test_rings_across_the_antimeridian_are_unwrapped():
     # a small island from 179° E to 179° W, as the data stores it
     ring = ((179.0, -16.0), (-179.0, -16.0), (-179.0, -17.0), (179.0, -17.0), (179.0, -16.0))
-    copies = maps.unwrap_ring(ring)
+    copies = projection.unwrap_ring(ring)
     assert len(copies) == 2
     for copy in copies:
         lons = [lon for lon, _ in copy]
@@ -227,7 +229,7 @@ def test_rings_across_the_antimeridian_are_unwrapped():
     assert sorted(min(lon for lon, _ in c) for c in copies) == [-181.0, 179.0]
     # a ring around the south pole is closed along the pole line
     around = tuple((float(lon), -80.0) for lon in range(-180, 181, 30))
-    (closed,) = maps.unwrap_ring(around)
+    (closed,) = projection.unwrap_ring(around)
     assert closed[-1] == (-180.0, -90.0)
     assert all(abs(b[0] - a[0]) <= 30 for a, b in itertools.pairwise(closed))
 
@@ -411,7 +413,7 @@ def test_locator_map_escapes_its_label():
 
 
 EVENTS = [
-    maps.TimelineEvent(
+    TimelineEvent(
         iri="https://w3id.org/rivm/id/conference/2017-clermont-ferrand",
         label="1st INMC Conference, Clermont-Ferrand (2017)",
         date=dt.date(2017, 11, 29),
@@ -419,13 +421,13 @@ EVENTS = [
         kind="conference",
         figures=[(44, "cities", "Michelin"), (34, "cities", "Agence C3M"), (40, "cities", "LM")],
     ),
-    maps.TimelineEvent(
+    TimelineEvent(
         iri="https://w3id.org/rivm/id/event/2018-05-montreal-meeting",
         label="Network meeting in Montreal (2018)",
         date=dt.date(2018, 1, 1),
         href="/id/event/2018-05-montreal-meeting",
     ),
-    maps.TimelineEvent(
+    TimelineEvent(
         iri="https://w3id.org/rivm/id/conference/2024-anderson",
         label=EVIL,
         date=dt.date(2024, 4, 16),
@@ -438,7 +440,7 @@ EVENTS = [
 
 @pytest.fixture(scope="module")
 def timeline() -> ET.Element:
-    return parse(maps.timeline_svg(EVENTS, title="Timeline", description="The events."))
+    return parse(timeline_svg(EVENTS, title="Timeline", description="The events."))
 
 
 def event_link(root: ET.Element, href: str) -> ET.Element:
@@ -497,7 +499,7 @@ def test_timeline_escapes_labels_and_sources(timeline):
 
 def test_timeline_labels_do_not_overlap():
     events = [
-        maps.TimelineEvent(
+        TimelineEvent(
             iri=f"https://w3id.org/rivm/id/event/e{i}",
             label=f"Event number {i} with a fairly long label",
             date=dt.date(2020, 1 + i % 12, 1),
@@ -505,7 +507,7 @@ def test_timeline_labels_do_not_overlap():
         )
         for i in range(12)
     ]
-    root = parse(maps.timeline_svg(events, title="t", description="d"))
+    root = parse(timeline_svg(events, title="t", description="d"))
     rows: dict[float, list[tuple[float, float]]] = {}
     for a in root.iter(SVG + "a"):
         text = a.find(SVG + "text")

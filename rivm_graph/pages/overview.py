@@ -11,8 +11,9 @@ from rdflib import Literal
 
 from ..class_hierarchy import values
 from ..labels import best_label, fetch_labels
-from ..maps import MapPoint, TimelineEvent
 from ..namespaces import ID_BASE, PREFIXES, sparql_prologue
+from ..pictures.maps import MapPoint
+from ..pictures.timeline import TimelineEvent
 from ..store import GraphStore
 
 EVENT = PREFIXES["rivm"] + "Event"

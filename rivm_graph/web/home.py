@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
-from ..maps import timeline_svg, world_map_svg
 from ..pages.overview import build_overview
+from ..pictures.maps import world_map_svg
+from ..pictures.timeline import timeline_svg
 from .cache import rendered
 from .descriptions import schema_org_markup
 from .i18n import negotiate_language, translator

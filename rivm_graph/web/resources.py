@@ -18,10 +18,10 @@ from flask import (
 from markupsafe import Markup
 from rdflib import Graph
 
-from ..maps import locator_map_svg
 from ..namespaces import ID_BASE, KINDS, bind_all
 from ..pages.resource_description import describe_resource, document_iri, resource_exists
 from ..pages.resource_page import build_page
+from ..pictures.maps import locator_map_svg
 from .answers import error_response
 from .cache import rendered
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
