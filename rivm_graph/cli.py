@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .catalogue import find_query, load_catalogue
 from .config import load_settings, unknown_settings
+from .i18n import label_languages
 from .labels import compact, display, fetch_labels
 from .namespaces import sparql_prologue
 from .query_text import syntax_error_message
@@ -139,7 +140,7 @@ def cmd_query_run(args: argparse.Namespace) -> int:
         iris = {
             str(v) for row in result.rows for v in row.values() if v.__class__.__name__ == "URIRef"
         }
-        labels = fetch_labels(store, iris, [args.lang, "en", "fr"])
+        labels = fetch_labels(store, iris, label_languages(args.lang))
         # A column whose label the query already selects (?city with ?cityLabel) shows the IRI.
         labelled = {v for v in result.variables if f"{v}Label" in result.variables}
         rows = [

@@ -6,10 +6,9 @@ from collections.abc import Iterable, Sequence
 
 from rdflib.term import Literal, Node, URIRef
 
+from .i18n import FALLBACK
 from .namespaces import PREFIXES
 from .store import LABEL_PREDICATES, GraphStore
-
-DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "fr")
 
 
 def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[str]) -> str | None:
@@ -47,7 +46,7 @@ def pairs(subjects: Iterable[str], predicates: Iterable[str], names: str = "?s ?
 
 
 def fetch_labels(
-    store: GraphStore, iris: Iterable[str], languages: Sequence[str] = DEFAULT_LANGUAGES
+    store: GraphStore, iris: Iterable[str], languages: Sequence[str] = FALLBACK
 ) -> dict[str, str]:
     """Labels for many resources with one query."""
     wanted = sorted({iri for iri in iris})

@@ -15,6 +15,8 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from ..i18n import LANGUAGES
+from ..i18n.descriptions import KEYWORDS, TEXTS
 from ..namespaces import BASE_IRI, ID_BASE, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
 from ..pages.resource_description import DATASET_IRI, LICENSE
 from ..store import GraphStore
@@ -38,59 +40,6 @@ WKT = URIRef(PREFIXES["geo"] + "wktLiteral")
 #: Prefixes bound on the description graphs only (never in the repository's Turtle files).
 EXTRA_PREFIXES = {"vcard": str(VCARD), "spdx": str(SPDX), "dcatap": str(DCATAP)}
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {
-        "en": "{name}: a Linked Open Data knowledge graph",
-        "fr": "{name} : graphe de connaissances en données liées ouvertes",
-    },
-    "description": {
-        "en": "The {name} as Linked Open Data: {cities} cities in {countries} countries "
-        "({members} members), {sites} Michelin sites, {events} events from {start} to {end}, "
-        "declarations, governance, people and reported figures; every fact cites one of "
-        "{sources} sources. {triples} triples, modelled by an OWL ontology and checked by "
-        "SHACL shapes.",
-        "fr": "Le {name} en données liées ouvertes : {cities} villes de {countries} pays "
-        "({members} membres), {sites} sites Michelin, {events} événements de {start} à {end}, "
-        "déclarations, gouvernance, personnes et chiffres publiés ; chaque fait cite l'une des "
-        "{sources} sources. {triples} triplets, modélisés par une ontologie OWL et contrôlés "
-        "par des formes SHACL.",
-    },
-    "catalog_title": {
-        "en": "{name}: open data catalogue",
-        "fr": "{name} : catalogue de données ouvertes",
-    },
-    "catalog_description": {
-        "en": "The datasets and data services of rivm-graph: the knowledge graph of the {name}, "
-        "its downloads in {formats} RDF formats and its SPARQL endpoint.",
-        "fr": "Les jeux et services de données de rivm-graph : le graphe de connaissances du "
-        "{name}, ses téléchargements en {formats} formats RDF et son point d'accès SPARQL.",
-    },
-    "service_title": {"en": "{name}: SPARQL endpoint", "fr": "{name} : point d'accès SPARQL"},
-    "service_description": {
-        "en": "A read-only SPARQL 1.1 endpoint over the whole graph; the default graph is the "
-        "union of the named graphs, one per data file.",
-        "fr": "Point d'accès SPARQL 1.1 en lecture seule sur le graphe entier ; le graphe par "
-        "défaut est l'union des graphes nommés, un par fichier de données.",
-    },
-    "distribution_title": {"en": "The whole graph in {label}", "fr": "Le graphe entier en {label}"},
-    "distribution_description": {
-        "en": "All {triples} triples of the graph in {label} ({file}){quads}.",
-        "fr": "Les {triples} triplets du graphe en {label} ({file}){quads}.",
-    },
-    "quads": {"en": ", one named graph per data file", "fr": ", un graphe nommé par fichier"},
-    "provenance": {
-        "en": "Compiled from cited public sources: every fact names its source (dct:source), and "
-        "where sources disagree each figure is kept beside its own source.",
-        "fr": "Compilé à partir de sources publiques citées : chaque fait nomme sa source "
-        "(dct:source) et, quand les sources divergent, chaque chiffre est gardé avec la sienne.",
-    },
-}
-KEYWORDS = {
-    "en": ("Michelin", "city network", "linked open data"),
-    "fr": ("Michelin", "réseau de villes", "données liées ouvertes"),
-}
-LANGUAGES = ("en", "fr")
-
 
 @dataclass(frozen=True)
 class Publisher:
@@ -110,7 +59,7 @@ class Publisher:
 
 
 def _texts(key: str, **values: Any) -> dict[str, str]:
-    return {lang: template.format(**values) for lang, template in TEXT[key].items()}
+    return {lang: template.format(**values) for lang, template in TEXTS[key].items()}
 
 
 def _name(facts: DatasetFacts, lang: str) -> str:
@@ -118,7 +67,7 @@ def _name(facts: DatasetFacts, lang: str) -> str:
 
 
 def _title(facts: DatasetFacts, key: str) -> dict[str, str]:
-    return {lang: TEXT[key][lang].format(name=_name(facts, lang)) for lang in LANGUAGES}
+    return {lang: TEXTS[key][lang].format(name=_name(facts, lang)) for lang in LANGUAGES}
 
 
 def _description(facts: DatasetFacts, triples: int) -> dict[str, str]:
@@ -129,7 +78,7 @@ def _description(facts: DatasetFacts, triples: int) -> dict[str, str]:
         "triples": triples,
     }
     return {
-        lang: TEXT["description"][lang].format(name=_name(facts, lang), **values)
+        lang: TEXTS["description"][lang].format(name=_name(facts, lang), **values)
         for lang in LANGUAGES
     }
 
@@ -375,13 +324,13 @@ def _distribution(graph: Graph, dump, dumps: DumpSet, base_url: str) -> URIRef:
     node = URIRef(DISTRIBUTION_BASE + dump.name)
     graph.add((node, RDF.type, DCAT.Distribution))
     _add_texts(graph, node, DCT.title, _texts("distribution_title", label=fmt.label))
-    quads = {lang: (TEXT["quads"][lang] if fmt.quads else "") for lang in LANGUAGES}
+    quads = {lang: (TEXTS["quads"][lang] if fmt.quads else "") for lang in LANGUAGES}
     _add_texts(
         graph,
         node,
         DCT.description,
         {
-            lang: TEXT["distribution_description"][lang].format(
+            lang: TEXTS["distribution_description"][lang].format(
                 triples=dumps.triples, label=fmt.label, file=dump.name, quads=quads[lang]
             )
             for lang in LANGUAGES
@@ -455,7 +404,9 @@ def dcat_catalog(
         catalog,
         DCT.description,
         {
-            lang: TEXT["catalog_description"][lang].format(name=_name(facts, lang), formats=formats)
+            lang: TEXTS["catalog_description"][lang].format(
+                name=_name(facts, lang), formats=formats
+            )
             for lang in LANGUAGES
         },
     )
@@ -503,7 +454,7 @@ def dcat_catalog(
             graph.add((dataset, DCT.language, language))
     provenance = BNode("provenance")
     graph.add((provenance, RDF.type, DCT.ProvenanceStatement))
-    _add_texts(graph, provenance, RDFS.label, TEXT["provenance"])
+    _add_texts(graph, provenance, RDFS.label, TEXTS["provenance"])
     graph.add((dataset, DCT.provenance, provenance))
     for dump in dumps.files:
         graph.add((dataset, DCAT.distribution, _distribution(graph, dump, dumps, base_url)))
@@ -511,7 +462,7 @@ def dcat_catalog(
     endpoint = URIRef(f"{base_url}/sparql")
     graph.add((service, RDF.type, DCAT.DataService))
     _add_texts(graph, service, DCT.title, _title(facts, "service_title"))
-    _add_texts(graph, service, DCT.description, TEXT["service_description"])
+    _add_texts(graph, service, DCT.description, TEXTS["service_description"])
     graph.add((service, DCAT.endpointURL, endpoint))
     graph.add((service, DCAT.endpointDescription, endpoint))
     graph.add((service, DCAT.servesDataset, dataset))

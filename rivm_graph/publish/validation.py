@@ -17,6 +17,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from ..files import data_files, ontology_files, query_files, shape_file
+from ..i18n import DEFAULT_LANGUAGE, label_languages
 from ..labels import best_label, compact
 from ..namespaces import SH, bind_all
 from ..store import LABEL_PREDICATES
@@ -120,7 +121,7 @@ def _label(node: Node, graph: Graph) -> str | None:
         for o in graph.objects(node, URIRef(p))
         if hasattr(o, "language")
     ]
-    return best_label(pairs, ["en", "fr"])
+    return best_label(pairs, label_languages(DEFAULT_LANGUAGE))
 
 
 def _findings(check: str, results: Graph, data: Graph, per_file, root: Path) -> list[Finding]:

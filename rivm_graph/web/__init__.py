@@ -12,12 +12,14 @@ from rdflib import Graph
 from ..catalogue import load_catalogue
 from ..config import DEFAULTS
 from ..files import ontology_files
+from ..i18n import LANGUAGES
+from ..i18n.messages import translator
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
 from ..store import open_store
 from .access_log import init_access_log
 from .errors import register_error_pages
-from .i18n import LANGUAGES, negotiate_language, translator
+from .i18n import negotiate_language
 from .limits import init_limits
 from .security import register_security_headers
 

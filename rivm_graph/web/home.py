@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
+from ..i18n import label_languages
+from ..i18n.messages import translator
 from ..pages.overview import build_overview
 from ..pictures.maps import world_map_svg
 from ..pictures.timeline import timeline_svg
 from .cache import rendered
 from .descriptions import schema_org_markup
-from .i18n import negotiate_language, translator
+from .i18n import negotiate_language
 from .links import local_href
 
 blueprint = Blueprint("home", __name__)
@@ -35,7 +37,7 @@ def home():
 
     def page() -> str:
         store = current_app.extensions["rivm_store"]
-        overview = build_overview(store, [language, "en", "fr"], local_href)
+        overview = build_overview(store, label_languages(language), local_href)
         cities = sum(1 for p in overview.points if p.kind == "city")
         sites = sum(1 for p in overview.points if p.kind == "site")
         world = world_map_svg(

@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, current_app, render_template, request, url_for
 from rdflib import Graph
 
+from ..i18n import label_languages
 from ..labels import compact, fetch_labels
 from .i18n import negotiate_language
 from .links import local_href
@@ -43,7 +44,7 @@ def _table(body: bytes, language: str) -> dict:
     variables = doc["head"]["vars"]
     bindings = doc["results"]["bindings"]
     iris = {b["value"] for row in bindings for b in row.values() if b["type"] == "uri"}
-    labels = fetch_labels(current_app.extensions["rivm_store"], iris, [language, "en", "fr"])
+    labels = fetch_labels(current_app.extensions["rivm_store"], iris, label_languages(language))
     rows = [[_cell(row.get(v), labels) for v in variables] for row in bindings]
     return {"variables": variables, "rows": rows}
 

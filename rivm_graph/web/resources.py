@@ -18,6 +18,8 @@ from flask import (
 from markupsafe import Markup
 from rdflib import Graph
 
+from ..i18n import label_languages
+from ..i18n.messages import translator
 from ..namespaces import ID_BASE, KINDS, bind_all
 from ..pages.resource_description import describe_resource, document_iri, resource_exists
 from ..pages.resource_page import build_page
@@ -25,7 +27,7 @@ from ..pictures.maps import locator_map_svg
 from .answers import error_response
 from .cache import rendered
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
-from .i18n import negotiate_language, translator
+from .i18n import negotiate_language
 from .links import local_href
 from .negotiation import NotAcceptable, choose
 
@@ -113,7 +115,7 @@ def document(kind: str, name: str):
     if media_type == "text/html":
 
         def html() -> str:
-            page = build_page(store, iri, [language, "en", "fr"], local_href)
+            page = build_page(store, iri, label_languages(language), local_href)
             return render_template(
                 "resource.html",
                 page=page,

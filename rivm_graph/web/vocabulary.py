@@ -9,6 +9,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
 from ..files import shape_file
+from ..i18n import label_languages
 from ..labels import best_label
 from ..namespaces import bind_all
 from ..pages.ontology_doc import build_ontology_doc
@@ -67,7 +68,7 @@ def ontology(ext: str | None = None):
         doc = build_ontology_doc(
             current_app.extensions["rivm_ontology"],
             current_app.extensions["rivm_store"],
-            [language, "en", "fr"],
+            label_languages(language),
         )
         return render_template("ontology.html", doc=doc, formats=FORMATS, base_path="/ontology")
 

@@ -1,0 +1,222 @@
+"""The words of the interface (pages, query page, errors) in every interface language."""
+
+from __future__ import annotations
+
+from . import DEFAULT_LANGUAGE
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "site": {
+        "en": "International Network of Michelin Cities",
+        "fr": "Réseau international des villes Michelin",
+        "es": "Red Internacional de Ciudades Michelin",
+    },
+    "home": {"en": "Home", "fr": "Accueil", "es": "Inicio"},
+    "query_title": {"en": "SPARQL query", "fr": "Requête SPARQL", "es": "Consulta SPARQL"},
+    "query_intro": {
+        "en": "Write a SPARQL 1.1 query, or start from an example. The endpoint is read-only; "
+        "queries stop after {timeout} s and answers are cut at {rows} rows.",
+        "fr": "Écrivez une requête SPARQL 1.1, ou partez d'un exemple. Le service est en lecture "
+        "seule ; les requêtes s'arrêtent après {timeout} s et les réponses sont coupées à "
+        "{rows} lignes.",
+        "es": "Escriba una consulta SPARQL 1.1 o parta de un ejemplo. El servicio es de solo "
+        "lectura; las consultas se detienen a los {timeout} s y las respuestas se cortan "
+        "en {rows} filas.",
+    },
+    "run": {"en": "Run", "fr": "Exécuter", "es": "Ejecutar"},
+    "examples": {"en": "Example queries", "fr": "Requêtes d'exemple", "es": "Consultas de ejemplo"},
+    "checks": {
+        "en": "Data-quality checks (should return nothing)",
+        "fr": "Contrôles de qualité (ne doivent rien renvoyer)",
+        "es": "Controles de calidad (no deben devolver nada)",
+    },
+    "results": {"en": "Results", "fr": "Résultats", "es": "Resultados"},
+    "rows": {"en": "{n} rows", "fr": "{n} lignes", "es": "{n} filas"},
+    "truncated": {
+        "en": "The answer was cut at {n} rows.",
+        "fr": "La réponse a été coupée à {n} lignes.",
+        "es": "La respuesta se cortó en {n} filas.",
+    },
+    "download": {"en": "Download", "fr": "Télécharger", "es": "Descargar"},
+    "share": {
+        "en": "Link to this query",
+        "fr": "Lien vers cette requête",
+        "es": "Enlace a esta consulta",
+    },
+    "error": {
+        "en": "The query could not be run",
+        "fr": "La requête n'a pas pu être exécutée",
+        "es": "No se pudo ejecutar la consulta",
+    },
+    "no_results": {"en": "No results.", "fr": "Aucun résultat.", "es": "Sin resultados."},
+    "expected": {"en": "Expected", "fr": "Attendu", "es": "Esperado"},
+    "answer": {"en": "Answer", "fr": "Réponse", "es": "Respuesta"},
+    "query_label": {"en": "Query", "fr": "Requête", "es": "Consulta"},
+    "endpoint": {"en": "SPARQL endpoint", "fr": "Point d'accès SPARQL", "es": "Punto SPARQL"},
+    "language": {"en": "Language", "fr": "Langue", "es": "Idioma"},
+    "identity": {"en": "Identity", "fr": "Identité", "es": "Identidad"},
+    "place": {"en": "Place", "fr": "Lieu", "es": "Lugar"},
+    "dates": {"en": "Dates", "fr": "Dates", "es": "Fechas"},
+    "relations": {"en": "Relations", "fr": "Relations", "es": "Relaciones"},
+    "other": {"en": "Other statements", "fr": "Autres énoncés", "es": "Otros enunciados"},
+    "incoming": {"en": "Referenced by", "fr": "Cité par", "es": "Citado por"},
+    "figures": {"en": "Reported figures", "fr": "Chiffres publiés", "es": "Cifras publicadas"},
+    "conflict": {
+        "en": "sources disagree",
+        "fr": "les sources divergent",
+        "es": "las fuentes discrepan",
+    },
+    "forecast_note": {
+        "en": "* announced or expected before the fact",
+        "fr": "* annoncé ou attendu à l'avance",
+        "es": "* anunciado o esperado de antemano",
+    },
+    "memberships": {
+        "en": "Memberships and posts",
+        "fr": "Adhésions et fonctions",
+        "es": "Membresías y cargos",
+    },
+    "participations": {"en": "Participations", "fr": "Participations", "es": "Participaciones"},
+    "selections": {
+        "en": "Host selections",
+        "fr": "Choix des villes hôtes",
+        "es": "Elección de sedes",
+    },
+    "statuses": {
+        "en": "Status over time",
+        "fr": "Statut dans le temps",
+        "es": "Estado en el tiempo",
+    },
+    "sources": {"en": "Sources", "fr": "Sources", "es": "Fuentes"},
+    "confidence": {"en": "Confidence", "fr": "Confiance", "es": "Confianza"},
+    "query_this": {
+        "en": "Query this resource",
+        "fr": "Interroger cette ressource",
+        "es": "Consultar este recurso",
+    },
+    "formats": {
+        "en": "This page as data",
+        "fr": "Cette page en données",
+        "es": "Esta página como datos",
+    },
+    "not_found": {"en": "Not found", "fr": "Introuvable", "es": "No encontrado"},
+    "not_found_text": {
+        "en": "Nothing is known about this identifier in the dataset.",
+        "fr": "Le jeu de données ne connaît pas cet identifiant.",
+        "es": "El conjunto de datos no conoce este identificador.",
+    },
+    "all_of_kind": {
+        "en": "All resources of this kind",
+        "fr": "Toutes les ressources de ce type",
+        "es": "Todos los recursos de este tipo",
+    },
+    "page_of": {
+        "en": "Page {n} of {last} ({total} resources)",
+        "fr": "Page {n} sur {last} ({total} ressources)",
+        "es": "Página {n} de {last} ({total} recursos)",
+    },
+    "next": {"en": "Next", "fr": "Suivant", "es": "Siguiente"},
+    "previous": {"en": "Previous", "fr": "Précédent", "es": "Anterior"},
+    "map": {"en": "Location", "fr": "Localisation", "es": "Ubicación"},
+    "classes": {"en": "Classes", "fr": "Classes", "es": "Clases"},
+    "object_properties": {
+        "en": "Object properties",
+        "fr": "Propriétés d'objet",
+        "es": "Propiedades de objeto",
+    },
+    "datatype_properties": {
+        "en": "Datatype properties",
+        "fr": "Propriétés de données",
+        "es": "Propiedades de datos",
+    },
+    "individuals": {"en": "Individuals", "fr": "Individus", "es": "Individuos"},
+    "tagline": {
+        "en": "The network, its cities, Michelin sites, events and declarations as Linked "
+        "Open Data: every fact with its source.",
+        "fr": "Le réseau, ses villes, les sites Michelin, ses événements et déclarations en "
+        "données liées ouvertes : chaque fait avec sa source.",
+        "es": "La red, sus ciudades, los sitios Michelin, sus eventos y declaraciones como "
+        "datos enlazados abiertos: cada hecho con su fuente.",
+    },
+    "members": {"en": "member cities", "fr": "villes membres", "es": "ciudades miembro"},
+    "cities": {"en": "cities", "fr": "villes", "es": "ciudades"},
+    "countries": {"en": "countries", "fr": "pays", "es": "países"},
+    "events": {"en": "events", "fr": "événements", "es": "eventos"},
+    "conferences": {"en": "conferences", "fr": "Rencontres", "es": "conferencias"},
+    "sites": {"en": "Michelin sites", "fr": "sites Michelin", "es": "sitios Michelin"},
+    "themes": {"en": "themes", "fr": "thèmes", "es": "temas"},
+    "declarations": {"en": "declarations", "fr": "déclarations", "es": "declaraciones"},
+    "people": {"en": "people", "fr": "personnes", "es": "personas"},
+    "explore": {"en": "Explore", "fr": "Explorer", "es": "Explorar"},
+    "numbers": {"en": "In numbers", "fr": "En chiffres", "es": "En cifras"},
+    "numbers_note": {
+        "en": "Counted in this graph (the network's own reported sizes vary by "
+        "source: see the conference pages).",
+        "fr": "Comptés dans ce graphe (les tailles annoncées du réseau varient selon "
+        "les sources : voir les pages des Rencontres).",
+        "es": "Contados en este grafo (los tamaños publicados de la red varían según "
+        "la fuente: véanse las páginas de las conferencias).",
+    },
+    "map_title": {
+        "en": "Cities of the network and Michelin sites",
+        "fr": "Villes du réseau et sites Michelin",
+        "es": "Ciudades de la red y sitios Michelin",
+    },
+    "map_description": {
+        "en": "World map with {cities} cities and {sites} Michelin sites.",
+        "fr": "Carte du monde avec {cities} villes et {sites} sites Michelin.",
+        "es": "Mapa del mundo con {cities} ciudades y {sites} sitios Michelin.",
+    },
+    "legend_city": {"en": "city", "fr": "ville", "es": "ciudad"},
+    "legend_site": {"en": "Michelin site", "fr": "site Michelin", "es": "sitio Michelin"},
+    "timeline_title": {
+        "en": "Timeline of the network's events",
+        "fr": "Chronologie des événements du réseau",
+        "es": "Cronología de los eventos de la red",
+    },
+    "timeline_description": {
+        "en": "{n} events in date order, with reported attendance.",
+        "fr": "{n} événements par date, avec la fréquentation rapportée.",
+        "es": "{n} eventos por fecha, con la asistencia publicada.",
+    },
+    "ontology": {"en": "Ontology", "fr": "Ontologie", "es": "Ontología"},
+    "shapes": {"en": "SHACL shapes", "fr": "Formes SHACL", "es": "Formas SHACL"},
+    "downloads": {"en": "Downloads", "fr": "Téléchargements", "es": "Descargas"},
+    "dumps_intro": {
+        "en": "The whole graph ({triples} triples, version {version}) in every RDF "
+        "format; the N-Quads and TriG files keep one named graph per data file.",
+        "fr": "Le graphe entier ({triples} triplets, version {version}) dans chaque "
+        "format RDF ; les fichiers N-Quads et TriG gardent un graphe nommé par "
+        "fichier de données.",
+        "es": "El grafo completo ({triples} tripletas, versión {version}) en cada "
+        "formato RDF; N-Quads y TriG conservan un grafo con nombre por archivo.",
+    },
+    "catalogue": {
+        "en": "Data catalogue (DCAT-AP)",
+        "fr": "Catalogue de données (DCAT-AP)",
+        "es": "Catálogo de datos (DCAT-AP)",
+    },
+    "void": {
+        "en": "Dataset description (VoID)",
+        "fr": "Description du jeu de données (VoID)",
+        "es": "Descripción del conjunto de datos (VoID)",
+    },
+    "file": {"en": "File", "fr": "Fichier", "es": "Archivo"},
+    "format": {"en": "Format", "fr": "Format", "es": "Formato"},
+    "size": {"en": "Bytes", "fr": "Octets", "es": "Bytes"},
+    "usage": {
+        "en": "Uses in the data",
+        "fr": "Utilisations dans les données",
+        "es": "Usos en los datos",
+    },
+}
+
+
+def translator(language: str):
+    """``t(key, **values)``: the message in ``language`` (English where it has none)."""
+
+    def t(key: str, **values) -> str:
+        entry = MESSAGES[key]
+        text = entry.get(language) or entry[DEFAULT_LANGUAGE]
+        return text.format(**values) if values else text
+
+    return t
