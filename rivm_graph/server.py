@@ -453,7 +453,7 @@ class Worker(ThreadWorker):
             listener.close()
         self._close_waiting_connections()
         grace = 0.0 if self._quick_stop else self.grace
-        left = futures.wait(self.futures, timeout=grace).not_done
+        left = self._wait_for(self.futures, grace)
         if left:
             self.log.warning("cutting %d requests still running after %g s", len(left), grace)
             executor = self.wsgi.extensions.get("rivm_executor")
@@ -461,7 +461,7 @@ class Worker(ThreadWorker):
                 executor.stop()
             self.tpool.shutdown(wait=False, cancel_futures=True)  # the queued ones: 503
             running = [future for future in left if not future.cancelled()]
-            left = futures.wait(running, timeout=CUT_WAIT).not_done
+            left = self._wait_for(running, CUT_WAIT)
         executor = self.wsgi.extensions.get("rivm_executor")
         if hasattr(executor, "close"):
             executor.close()
@@ -472,6 +472,16 @@ class Worker(ThreadWorker):
             logging.shutdown()
             os._exit(0)  # a stuck thread would hold the interpreter's exit
         self.tpool.shutdown(wait=False)
+
+    def _wait_for(self, requests, seconds: float) -> set:
+        """The requests not done after ``seconds``, telling the master meanwhile that this
+        process is alive (it would otherwise kill it after gunicorn's worker timeout)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            self.notify()
+            left = futures.wait(requests, timeout=min(1.0, deadline - time.monotonic())).not_done
+            if not left or time.monotonic() >= deadline:
+                return left
 
     def _close_waiting_connections(self) -> None:
         """Connections reading a request or idle between two: nothing of theirs is in
