@@ -193,6 +193,11 @@ class Worker(ThreadWorker):
         self.worker_connections = allow_open_files(
             self.worker_connections, self.cfg.threads, self.log
         )
+        self._timed_out = plain_answer(
+            "408 Request Timeout",
+            f"The request did not arrive whole within {self.read_timeout:g} s "
+            "(RIVM_REQUEST_READ_TIMEOUT): send it all at once.\n",
+        )
         self._reading: deque[tuple[float, _Connection]] = deque()  # in deadline order
         self._quick_stop = False
         self._warned: dict[str, float] = {}
@@ -342,16 +347,11 @@ class Worker(ThreadWorker):
         self._wrap_future(self.tpool.submit(self.handle, conn), conn)
 
     def _answer_late_requests(self) -> None:
-        timed_out = plain_answer(
-            "408 Request Timeout",
-            f"The request did not arrive whole within {self.read_timeout:g} s "
-            "(RIVM_REQUEST_READ_TIMEOUT): send it all at once.\n",
-        )
         now = time.monotonic()
         while self._reading and self._reading[0][0] <= now:
             deadline, conn = self._reading.popleft()
             if conn.deadline == deadline:  # still reading that request
-                self._answer(conn, timed_out)
+                self._answer(conn, self._timed_out)
 
     def _answer(self, conn: _Connection, answer: bytes) -> None:
         self._forget(conn)
