@@ -134,16 +134,16 @@ class _Worker:
             if self._gone:
                 return
             self._gone = True
-            with contextlib.suppress(OSError):
-                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-            if wait:
-                select.select([self.pidfd], [], [], 5)  # readable once the process has exited
-            os.close(self.pidfd)
-            self.connection.close()
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        if wait:
+            select.select([self.pidfd], [], [], 5)  # readable once the process has exited
+        os.close(self.pidfd)
+        self.connection.close()
 
     def interrupt(self) -> None:
         """Kill the worker from another thread than the one waiting for its answer, which
-        reads end-of-file and releases it."""
+        reads end-of-file and releases it (unless it is being killed and released already)."""
         with self._lock, contextlib.suppress(OSError):
             if not self._gone:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
