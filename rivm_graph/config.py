@@ -32,6 +32,13 @@ DEFAULTS: dict[str, Any] = {
     "WORKERS": 0,
     # Threads per gunicorn worker (requests in flight per process).
     "THREADS": 4,
+    # Seconds a client has to send a whole request (from connecting, or from the first byte of
+    # the next request on a kept-alive connection); 408 and the connection closed beyond.
+    "REQUEST_READ_TIMEOUT": 10,
+    # Open client connections per server process; beyond, a new one is answered 503 at once.
+    "MAX_CONNECTIONS": 1000,
+    # Seconds a stopping server process gives the requests in progress before cutting them.
+    "GRACEFUL_TIMEOUT": 5,
     # Public URL of this server (for the service description); empty: taken from each request.
     "PUBLIC_URL": "",
     # SPARQL: deadline per query in seconds, worker processes per server process, result cap.

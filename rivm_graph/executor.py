@@ -37,6 +37,13 @@ class WorkerLost(Exception):
     """The worker evaluating the query died (killed, or out of memory)."""
 
 
+class ServerStopping(Exception):
+    """The server process is stopping: the query was cut, or not started."""
+
+    def __init__(self) -> None:
+        super().__init__("the server is stopping")
+
+
 def _name_process(name: str) -> None:
     """The name `ps`, `top` and /proc show for this process (Linux; elsewhere nothing changes)."""
     with contextlib.suppress(OSError), open("/proc/self/comm", "w") as comm:
@@ -116,15 +123,30 @@ class _Worker:
         #: Processor seconds the worker had used when it sent its last answer (a forked process
         #: starts from zero), so a query's own time needs no look at /proc unless it is slow.
         self.cpu_seconds = 0.0
+        self._lock = threading.Lock()
+        self._gone = False
 
-    def kill(self) -> None:
-        """Stop the worker and wait until it is gone (its memory freed). The pidfd names this
-        process and no other, even if its pid has been reused."""
+    def kill(self, wait: bool = True) -> None:
+        """Stop the worker and, unless told not to, wait until it is gone (its memory freed).
+        The pidfd names this process and no other, even if its pid has been reused; once
+        closed, it is never used again (its number may name another file by then)."""
+        with self._lock:
+            if self._gone:
+                return
+            self._gone = True
         with contextlib.suppress(OSError):
             signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-        select.select([self.pidfd], [], [], 5)  # readable once the process has exited
+        if wait:
+            select.select([self.pidfd], [], [], 5)  # readable once the process has exited
         os.close(self.pidfd)
         self.connection.close()
+
+    def interrupt(self) -> None:
+        """Kill the worker from another thread than the one waiting for its answer, which
+        reads end-of-file and releases it (unless it is being killed and released already)."""
+        with self._lock, contextlib.suppress(OSError):
+            if not self._gone:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
 
 
 class _Spawner:
@@ -199,6 +221,7 @@ class QueryExecutor:
         self._spawner: _Spawner | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+        self._stopping = False
 
     def start(self) -> None:
         """Start this process's spawner and workers now (gunicorn calls it in each server process
@@ -222,6 +245,11 @@ class QueryExecutor:
             return self._idle
 
     def _replace(self, worker: _Worker) -> _Worker:
+        if self._stopping:
+            # Killed already: its teardown is not waited for (at idle priority, on a busy
+            # machine, it took seconds).
+            worker.kill(wait=False)
+            raise ServerStopping
         worker.kill()
         spawner = self._spawner
         try:
@@ -246,11 +274,16 @@ class QueryExecutor:
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
     ) -> SerializedAnswer:
+        if self._stopping:
+            raise ServerStopping
         idle = self._pool()
         try:
             worker = idle.get(timeout=self.timeout)
         except queue.Empty:
             raise QueryTimeout(f"no query worker was free for {self.timeout:g} s") from None
+        if worker is None:  # stop()'s token: pass it on to the next one waiting
+            idle.put(None)
+            raise ServerStopping
         options = {
             "max_rows": self.max_rows,
             "default_graphs": default_graphs,
@@ -306,11 +339,25 @@ class QueryExecutor:
             if worker.connection.poll(min(remaining, 0.25 if slow else 0.02)):
                 return slow
 
+    def stop(self) -> None:
+        """Cut every query in progress, now (the server process is stopping): their workers are
+        killed, their callers and those waiting for a worker get ServerStopping (a 503), and no
+        worker is started again."""
+        self._stopping = True
+        with self._lock:
+            workers = list(self._all) if self._pid == os.getpid() else []
+            idle = self._idle
+        for worker in workers:
+            worker.interrupt()
+        if idle is not None:
+            idle.put(None)
+
     def close(self) -> None:
+        """Kill this process's workers (not waiting for their teardown) and its spawner."""
         with self._lock:
             if self._pid == os.getpid():
                 for worker in self._all:
-                    worker.kill()
+                    worker.kill(wait=False)
                 self._spawner.close()
             self._all, self._idle, self._spawner, self._pid = [], None, None, None
 
@@ -321,6 +368,7 @@ class InProcessExecutor:
 
     def __init__(self, store: GraphStore, *, timeout: float, max_rows: int | None):
         self.store, self.timeout, self.max_rows = store, timeout, max_rows
+        self._stopping = False
 
     def run(
         self,
@@ -331,6 +379,8 @@ class InProcessExecutor:
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
     ) -> SerializedAnswer:
+        if self._stopping:
+            raise ServerStopping
         return self.store.query_serialized(
             text,
             media_type,
@@ -339,6 +389,11 @@ class InProcessExecutor:
             named_graphs=named_graphs,
             add_labels=add_labels,
         )
+
+    def stop(self) -> None:
+        """No new query is sent (the server process is stopping). One already sent cannot be
+        called back; the process exits without it at the end of its grace period."""
+        self._stopping = True
 
     def close(self) -> None:
         pass

@@ -8,7 +8,7 @@ import time
 from flask import Blueprint, Response, current_app, g, request
 
 from ..config import allowlist
-from ..executor import QueryExecutor, QueryTimeout, WorkerLost, executor_for
+from ..executor import QueryExecutor, QueryTimeout, ServerStopping, WorkerLost, executor_for
 from ..files import QUERIES_GRAPH
 from ..query_text import QueryTextError, inspect_query, syntax_error_message
 from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
@@ -170,6 +170,11 @@ def evaluate(
             if info.services:
                 raise ProtocolError(502, f"A SERVICE endpoint failed: {error}") from error
             raise ProtocolError(503, f"The query engine could not answer: {error}") from error
+        except ServerStopping as error:
+            g.rivm_outcome = "stopping"
+            raise ProtocolError(
+                503, "The server is stopping; the query was cut. Send it again in a moment."
+            ) from error
         except WorkerLost as error:
             g.rivm_outcome = "worker-lost"
             raise ProtocolError(

@@ -1,0 +1,200 @@
+"""A stop is graceful and bounded, even with runaway queries in flight, on both stores."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from rivm_graph.server import CUT_WAIT, STOP_MARGIN
+from tests.processes import free_port, wait_until_up
+from tests.test_sparql_protocol import fetch
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+GRACE = 2
+#: The README's bound: every process has exited RIVM_GRACEFUL_TIMEOUT + 2 s after SIGTERM.
+BOUND = GRACE + STOP_MARGIN
+#: Flags of /proc/<pid>/stat: the process is exiting.
+PF_EXITING = 0x4
+
+
+@contextlib.contextmanager
+def server_in_its_own_session(**settings):
+    """``rivm-graph serve`` as the leader of a new session: every process it starts (server
+    processes, spawners, query workers) is found by its session id, even once orphaned."""
+    env = {
+        **os.environ,
+        "RIVM_WORKERS": "1",
+        "RIVM_RATE_LIMIT": "1000000 per minute",
+        "RIVM_QUERY_BUDGET": "1000000 per minute",
+        **{f"RIVM_{key}": str(value) for key, value in settings.items()},
+    }
+    port = free_port()
+    log = Path(tempfile.mkstemp(prefix="rivm-test-stop-", suffix=".log")[1])
+    command = [sys.executable, "-m", "rivm_graph.cli", "serve", "--port", str(port)]
+    with open(log, "ab") as sink:
+        process = subprocess.Popen(
+            command, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", process, log)
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        for pid in session(process.pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        log.unlink(missing_ok=True)
+
+
+def stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def session(sid: int) -> dict[int, str]:
+    """The living processes of a session (zombies have exited): pid → name."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                fields = stat(int(entry.name))
+                if int(fields[3]) == sid and fields[0] != "Z":
+                    found[int(entry.name)] = (entry / "comm").read_text().strip()
+    return found
+
+
+def killed(pid: int) -> bool:
+    """Exiting already, or SIGKILL pending: only the kernel's teardown is left to do."""
+    try:
+        if int(stat(pid)[6]) & PF_EXITING:
+            return True
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    pending = [line.split()[1] for line in status.splitlines() if line[:6] in ("SigPnd", "ShdPnd")]
+    return any(int(mask, 16) & (1 << (signal.SIGKILL - 1)) for mask in pending)
+
+
+def left_after(sid: int, seconds: float) -> dict[int, str]:
+    """What is left of the session after ``seconds``, query workers being torn down aside.
+
+    A killed query worker that ran at idle priority waits for a processor to be torn down
+    (seconds on a saturated machine); it no longer runs any code of ours.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        left = {
+            pid: name
+            for pid, name in session(sid).items()
+            if not (name == "rivm-query" and killed(pid))
+        }
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
+def runaway_queries(base: str, pool: ThreadPoolExecutor, count: int):
+    url = f"{base}/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
+    return [pool.submit(fetch, url) for _ in range(count)]
+
+
+def wait_for_query_workers_to_be_busy(sid: int) -> None:
+    """Until a query worker uses the processor (the runaway queries have reached them)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        workers = [pid for pid, name in session(sid).items() if name == "rivm-query"]
+        with contextlib.suppress(OSError):
+            if any(int(stat(pid)[11]) + int(stat(pid)[12]) > 10 for pid in workers):
+                return
+        time.sleep(0.1)
+    raise AssertionError("no query worker took up the runaway queries")
+
+
+def test_sigterm_with_runaway_queries_in_flight_stops_every_process_within_the_bound():
+    """Six runaway queries on one process of 4 threads and 2 query workers: two run, two wait
+    for a worker, two wait for a thread. Each would run for a minute (RIVM_QUERY_TIMEOUT=60);
+    before, gunicorn's master killed the server process after 30 s."""
+    with (
+        server_in_its_own_session(GRACEFUL_TIMEOUT=GRACE, QUERY_TIMEOUT=60) as (base, master),
+        ThreadPoolExecutor(max_workers=6) as pool,
+    ):
+        answers = runaway_queries(base, pool, 6)
+        wait_for_query_workers_to_be_busy(master.pid)
+        names = set(session(master.pid).values())
+        assert {"rivm-spawner", "rivm-query"} <= names
+        master.send_signal(signal.SIGTERM)
+        left = left_after(master.pid, BOUND)
+        assert not left, f"still running {BOUND} s after SIGTERM: {left}"
+        for answer in answers:
+            status, _, body = answer.result(timeout=5)
+            assert status == 503 and b"stopping" in body, body
+        assert not left_after(master.pid, 30), "the killed query workers are gone too"
+
+
+#: About 0.6 s of processor time (test_faults' BOUNDED_SLOW, with LIMIT 2500, takes 1.6 s).
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?a WHERE { ?a ?b ?c } LIMIT 1000 } ?d ?e ?f }"
+
+
+def test_a_request_in_progress_is_answered_in_full_and_the_stop_waits_no_longer():
+    grace = 20
+    with (
+        server_in_its_own_session(GRACEFUL_TIMEOUT=grace) as (base, master),
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        url = f"{base}/sparql?" + urllib.parse.urlencode({"query": SLOW, "format": "json"})
+        answer = pool.submit(fetch, url)
+        wait_for_query_workers_to_be_busy(master.pid)
+        master.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        status, _, body = answer.result(timeout=grace)
+        assert status == 200 and b'"n"' in body, body[:200]
+        assert not left_after(master.pid, grace)
+        assert time.monotonic() - started < grace / 2
+
+
+def test_interrupt_cuts_at_once():
+    """^C (SIGINT; gunicorn sends its server processes SIGQUIT) has no grace period."""
+    with (
+        server_in_its_own_session(GRACEFUL_TIMEOUT=30, QUERY_TIMEOUT=60) as (base, master),
+        ThreadPoolExecutor(max_workers=2) as pool,
+    ):
+        answers = runaway_queries(base, pool, 2)
+        wait_for_query_workers_to_be_busy(master.pid)
+        master.send_signal(signal.SIGINT)
+        left = left_after(master.pid, CUT_WAIT + STOP_MARGIN)
+        assert not left, left
+        assert all(answer.result(timeout=5)[0] == 503 for answer in answers)
+
+
+@pytest.mark.virtuoso
+def test_sigterm_on_virtuoso_with_runaway_queries_in_flight_is_bounded(virtuoso):
+    """On a remote engine a query already sent cannot be called back: the request is cut by
+    the server process's exit at the end of the grace period."""
+    with (
+        server_in_its_own_session(
+            GRACEFUL_TIMEOUT=GRACE,
+            QUERY_TIMEOUT=60,
+            STORE="sparql",
+            SPARQL_QUERY_URL=virtuoso.query_url,
+        ) as (base, master),
+        ThreadPoolExecutor(max_workers=6) as pool,
+    ):
+        answers = runaway_queries(base, pool, 6)
+        time.sleep(1)
+        assert not any(answer.done() for answer in answers), "the engine is busy with them"
+        master.send_signal(signal.SIGTERM)
+        left = left_after(master.pid, BOUND)
+        assert not left, f"still running {BOUND} s after SIGTERM: {left}"
+        for answer in answers:
+            with contextlib.suppress(OSError):
+                assert answer.result(timeout=5)[0] == 503
