@@ -144,3 +144,17 @@ def pytest_terminal_summary(terminalreporter) -> None:
     line = missing_program_summary(reasons)
     if line:
         terminalreporter.write_sep("=", line, yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The application built in-process on the embedded store (flaskr's fixture): for page,
+    description and endpoint logic; real servers are for the process model."""
+    from rivm_graph.web import create_app
+
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
