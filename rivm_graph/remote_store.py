@@ -43,6 +43,7 @@ from rdflib import Graph, URIRef
 
 from .labels import pairs
 from .namespaces import BASE_IRI, GRAPH_BASE, bind_all
+from .query_rewrite import with_values_inside, without_dataset_clauses
 from .query_text import inspect_query
 from .results import SerializedAnswer, serialize_boolean, serialize_solutions, serialize_triples
 from .store import (
@@ -74,6 +75,8 @@ N_TRIPLES = "application/n-triples"
 WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
 VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+#: Virtuoso's name for the result column of ASK (see _ask_table).
+ASK_COLUMN = "__ask_retval"
 _BOOLEANS = {"1": "true", "0": "false"}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 #: Seconds the HTTP read may take beyond the query deadline before the engine counts as hung.
@@ -297,8 +300,8 @@ class SparqlStore(GraphStore):
             return list(asked or [])
         if asked is None:
             return [UNION_GRAPH] if default else list(record.graphs)
-        # (the load record is the service's own; requests never reach here with it: the endpoint
-        # refuses graphs outside the dataset before the store sees them)
+        # (the load record is the service's own: a query's graphs never name it, query_dataset
+        # keeps them to the dataset's; an empty list is an empty graph, never the engine's all)
         known = {*record.graphs, LOAD_RECORD_GRAPH}
         return [g for g in asked if g in known] or [NO_GRAPH]
 
@@ -361,11 +364,28 @@ class SparqlStore(GraphStore):
         ox.Store().query(text, base_iri=BASE_IRI)  # SyntaxError if it is not SPARQL 1.1
         return info
 
+    @staticmethod
+    def _for_engine(text: str) -> str:
+        """The text the engine is sent: its dataset clauses are in the protocol parameters, and a
+        trailing VALUES block goes inside (see :mod:`rivm_graph.query_rewrite`)."""
+        plain = without_dataset_clauses(text)
+        moved = with_values_inside(plain)
+        if moved is plain:
+            return plain
+        try:
+            ox.Store().query(moved, base_iri=BASE_IRI)
+        except SyntaxError:  # a text whose nesting the rewrite misread: sent as it came
+            return plain
+        return moved
+
     def _answer(self, text: str, default_graphs, named_graphs, max_rows: int | None = None):
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with
         ``max_rows``, at most one more than that is read."""
         info = self._check(text)
-        default_graphs, named_graphs = query_dataset(text, default_graphs, named_graphs)
+        default_graphs, named_graphs = query_dataset(
+            text, default_graphs, named_graphs, self.record.graphs
+        )
+        text = self._for_engine(text)
         graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
         if info.form == "DESCRIBE" and self.virtuoso:
             text = f'define sql:describe-mode "CBD"\n{text}'
@@ -382,6 +402,8 @@ class SparqlStore(GraphStore):
         document = json.loads(response.content)
         if "boolean" in document:
             return "ask", bool(document["boolean"]), False
+        if info.form == "ASK":
+            return "ask", _ask_table(document), False
         return "select", _solutions_from(document), truncated
 
     def query_serialized(
@@ -533,6 +555,17 @@ def _description_query(iri: str, depth: int) -> str:
         subject = f"?b{level}" if level else _iri(iri)
         branches.append(f"{{ {path}{subject} ?p ?o . BIND({subject} AS ?s) }}")
     return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {' UNION '.join(branches)} }}"
+
+
+def _ask_table(document: dict) -> bool:
+    """An ASK answer that came back as a table: Virtuoso run with a CaseMode other than 2 writes
+    its result column upper-cased (``__ASK_RETVAL``), which its own endpoint then fails to
+    recognise, and sends one row (``1``) for true, none for false."""
+    variables = document.get("head", {}).get("vars", [])
+    if [v.lower() for v in variables] != [ASK_COLUMN]:
+        raise RemoteStoreError(f"the engine answered an ASK query with a table of {variables}")
+    rows = document.get("results", {}).get("bindings", [])
+    return any(row.get(variables[0], {}).get("value") not in ("0", "false") for row in rows)
 
 
 def _solutions_from(document: dict) -> tuple[list[str], list[list]]:

@@ -232,6 +232,65 @@ def test_from_and_from_named_in_the_query_make_its_dataset(live_server, store):
         assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected, query
 
 
+def _count(base: str, query: str, **params) -> tuple[int, str | None]:
+    status, headers, body = get(base, query=query, **params)
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"]), headers.get(
+        "X-Unknown-Graphs"
+    )
+
+
+def test_a_graph_outside_the_dataset_is_an_empty_graph(live_server, store):
+    """As Oxigraph server and Fuseki read it: never fetched, no triples, no named graph; the
+    answer names it (X-Unknown-Graphs), so a mistyped graph is still seen."""
+    cities = "https://w3id.org/rivm/graph/cities"
+    unknown = "https://w3id.org/rivm/graph/citiez"
+    in_cities = len(store.query(f"SELECT * WHERE {{ GRAPH <{cities}> {{ ?s ?p ?o }} }}").rows)
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    graph_names = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    cases = [
+        # only unknown graphs: an empty default graph, not the whole dataset
+        (everything, {"default-graph-uri": unknown}, 0),
+        (f"SELECT (COUNT(*) AS ?n) FROM <{unknown}> WHERE {{ ?s ?p ?o }}", {}, 0),
+        # FROM NAMED alone leaves the default graph empty, and adds no named graph
+        (f"SELECT (COUNT(*) AS ?n) FROM NAMED <{unknown}> WHERE {{ ?s ?p ?o }}", {}, 0),
+        (graph_names.replace("WHERE", f"FROM NAMED <{unknown}> WHERE"), {}, 0),
+        (graph_names, {"named-graph-uri": unknown}, 0),
+        # beside a graph of the dataset, it adds nothing
+        (everything, {"default-graph-uri": [cities, unknown]}, in_cities),
+        (
+            f"SELECT (COUNT(*) AS ?n) FROM <{unknown}> FROM <{cities}> WHERE {{ ?s ?p ?o }}",
+            {},
+            in_cities,
+        ),
+        (named, {"named-graph-uri": [unknown, cities]}, in_cities),
+        (graph_names, {"named-graph-uri": [unknown, cities]}, 1),
+    ]
+    for query, params, expected in cases:
+        assert _count(live_server, query, **params) == (expected, f"<{unknown}>"), (query, params)
+    assert _count(live_server, everything, **{"default-graph-uri": cities}) == (in_cities, None)
+
+
+def test_the_unknown_graphs_header_is_safe_whatever_was_named(live_server):
+    """Spaces, quotes, non-ASCII and line breaks in a named graph are percent-encoded: the
+    header stays one valid header line."""
+    odd = 'http://example.org/a b"<é>'
+    status, headers, _ = get(live_server, query="ASK {}", **{"default-graph-uri": odd})
+    assert status == 200
+    assert headers["X-Unknown-Graphs"] == "<http://example.org/a%20b%22%3C%C3%A9%3E>"
+    status, headers, _ = get(
+        live_server,
+        query="ASK {}",
+        **{"default-graph-uri": "http://example.org/x\r\nSet-Cookie: a=b", "named-graph-uri": odd},
+    )
+    assert status == 200 and "Set-Cookie" not in headers
+    assert headers["X-Unknown-Graphs"] == (
+        "<http://example.org/x%0D%0ASet-Cookie:%20a=b>, <http://example.org/a%20b%22%3C%C3%A9%3E>"
+    )
+    assert "not in this dataset" in headers["Warning"]
+
+
 def test_etag_revalidation_gives_304(live_server):
     status, headers, _ = get(live_server, query=CITIES)
     assert status == 200 and headers["ETag"]

@@ -215,13 +215,21 @@ def test_the_engines_own_graphs_stay_hidden(remote, virtuoso):
     ):
         status, _, body = post(remote, query, accept="application/sparql-results+json", **params)
         assert status == 200 and json.loads(body)["results"]["bindings"] == [], query
+    # Named by the request, it is not a graph of the dataset: an empty graph, named in the
+    # answer. (Given a FROM, Virtuoso adds it to the graphs it is sent: the store takes it out.)
     for query, params in (
         ("SELECT * WHERE { ?s ?p ?o } LIMIT 5", {"default-graph-uri": system}),
         ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5", {"named-graph-uri": system}),
         (f"SELECT * FROM <{system}> WHERE {{ ?s ?p ?o }} LIMIT 5", {}),
+        (f"SELECT * FROM NAMED <{system}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 5", {}),
+        (f"SELECT * FROM <{system}> FROM NAMED <{system}> WHERE {{ ?s ?p ?o }} LIMIT 5", {}),
     ):
-        status, _, body = post(remote, query, **params)
-        assert status == 400 and b"is not a graph of this dataset" in body, query
+        status, headers, body = post(
+            remote, query, accept="application/sparql-results+json", **params
+        )
+        assert status == 200, (query, body)
+        assert json.loads(body)["results"]["bindings"] == [], query
+        assert headers["X-Unknown-Graphs"] == f"<{system}>", query
 
 
 def test_a_runaway_query_gets_the_deadline_answer(virtuoso):
