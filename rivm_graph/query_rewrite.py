@@ -1,7 +1,7 @@
 """Rewrites of SPARQL text that keep its meaning, for a remote engine that would read it otherwise.
 
 The remote store gives the engine a query's dataset as protocol parameters (only graphs the dataset
-holds), and Virtuoso 7.2 reads two things in the text in its own way:
+holds), and Virtuoso 7.2 reads three things in the text in its own way:
 
 - it *adds* a query's FROM / FROM NAMED graphs to the ``default-graph-uri`` / ``named-graph-uri``
   it is sent, where the protocol says the parameters replace them. The store has already read the
@@ -12,7 +12,9 @@ holds), and Virtuoso 7.2 reads two things in the text in its own way:
   :func:`with_values_inside` moves it into the WHERE clause where it means the same (SPARQL 1.1
   section 18.2.4: it is joined after GROUP BY and HAVING, before the select expressions, ORDER BY,
   projection and LIMIT): ``{ { pattern } VALUES … }`` when nothing is grouped, otherwise the
-  grouping goes into a sub-query whose aggregates the outer query reads as variables.
+  grouping goes into a sub-query whose aggregates the outer query reads as variables;
+- it has no base IRI: a relative IRI (``<s>``), which Oxigraph resolves against the service's
+  base, is an error there, so :func:`with_base` declares that base.
 
 The text has been parsed by Oxigraph before it gets here, so it is valid SPARQL 1.1: its tokens
 and their nesting are enough, no grammar is needed. Where the nesting cannot be followed (an
@@ -22,6 +24,7 @@ unbalanced token stream), the text is left as it is.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 _TOKEN = re.compile(
@@ -99,6 +102,34 @@ def without_dataset_clauses(text: str) -> str:
     for start, end in reversed(cuts):
         text = text[:start] + text[end:]
     return text
+
+
+def with_base(text: str, base: str) -> str:
+    """The query with relative IRIs resolving against ``base``, as Oxigraph is told to resolve
+    them: one absolute ``BASE`` declaration, first.
+
+    Virtuoso has no base of its own (``<s>`` is an error there) and reads one BASE only, before
+    any PREFIX (SPARQL 1.0's prologue). A query's own BASE is made absolute and moved first
+    when the PREFIX IRIs before it do not depend on it; otherwise the text is left as it is.
+    """
+    toks = [t for m in _TOKEN.finditer(text) if (t := _plain(m)).kind != "comment"]
+    prologue, i = [], 0
+    while i + 1 < len(toks) and toks[i].word in ("BASE", "PREFIX"):
+        length = 2 if toks[i].word == "BASE" else 3
+        if i + length > len(toks) or toks[i + length - 1].kind != "iri":
+            return text
+        prologue.append((toks[i].word, toks[i], toks[i + length - 1]))
+        i += length
+    bases = [n for n, (word, _, _) in enumerate(prologue) if word == "BASE"]
+    if not bases:
+        return f"BASE <{base}>\n{text}"
+    if len(bases) > 1 or any(
+        not urllib.parse.urlsplit(iri.text[1:-1]).scheme for _, _, iri in prologue[: bases[0]]
+    ):
+        return text
+    _, keyword, iri = prologue[bases[0]]
+    absolute = urllib.parse.urljoin(base, iri.text[1:-1])
+    return f"BASE <{absolute}>\n{text[: keyword.start]}{text[iri.end :]}"
 
 
 def _plain(match: re.Match) -> _Token:

@@ -43,7 +43,7 @@ from rdflib import Graph, URIRef
 
 from .labels import pairs
 from .namespaces import BASE_IRI, GRAPH_BASE, bind_all
-from .query_rewrite import with_values_inside, without_dataset_clauses
+from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
 from .query_text import inspect_query
 from .results import SerializedAnswer, serialize_boolean, serialize_solutions, serialize_triples
 from .store import (
@@ -225,6 +225,7 @@ class SparqlStore(GraphStore):
         self._lock = threading.Lock()
         self.virtuoso = False  # set from the engine's Server header when the record is read
         self.record = self._read_record()
+        self._check_answers()
 
     # -- HTTP ---------------------------------------------------------------------------------
 
@@ -333,6 +334,22 @@ class SparqlStore(GraphStore):
             )
         return LoadRecord(version, dict(sorted(graphs.items())), total)
 
+    def _check_answers(self) -> None:
+        """Refuse an engine whose answers this service would misread, before serving anything:
+        resource pages and /readyz rest on ASK, so an ASK read wrongly serves nothing (404s)."""
+        try:
+            found = self.query("ASK { ?s ?p ?o }").boolean
+            nothing = self.query("ASK { FILTER(false) }").boolean
+        except (RemoteStoreError, SyntaxError) as error:
+            found = nothing = str(error)
+        if found is not True or nothing is not False:
+            raise RemoteStoreError(
+                f"{self.query_url} does not answer ASK as SPARQL says (ASK {{ ?s ?p ?o }}: "
+                f"{found!r}; ASK {{ FILTER(false) }}: {nothing!r}), so this service would find "
+                "no resource. On Virtuoso, set CaseMode = 2 in the [Parameters] section of "
+                "virtuoso.ini (as Debian's file and the Docker images do) and restart it"
+            )
+
     # -- GraphStore -----------------------------------------------------------------------------
 
     @property
@@ -366,17 +383,17 @@ class SparqlStore(GraphStore):
 
     @staticmethod
     def _for_engine(text: str) -> str:
-        """The text the engine is sent: its dataset clauses are in the protocol parameters, and a
-        trailing VALUES block goes inside (see :mod:`rivm_graph.query_rewrite`)."""
+        """The text the engine is sent: its dataset clauses are in the protocol parameters, a
+        trailing VALUES block goes inside, relative IRIs get the service's base (see
+        :mod:`rivm_graph.query_rewrite`)."""
         plain = without_dataset_clauses(text)
         moved = with_values_inside(plain)
-        if moved is plain:
-            return plain
-        try:
-            ox.Store().query(moved, base_iri=BASE_IRI)
-        except SyntaxError:  # a text whose nesting the rewrite misread: sent as it came
-            return plain
-        return moved
+        if moved is not plain:
+            try:
+                ox.Store().query(moved, base_iri=BASE_IRI)
+            except SyntaxError:  # a text whose nesting the rewrite misread: sent as it came
+                moved = plain
+        return with_base(moved, BASE_IRI)
 
     def _answer(self, text: str, default_graphs, named_graphs, max_rows: int | None = None):
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with

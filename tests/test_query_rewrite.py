@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from rivm_graph.query_rewrite import with_values_inside, without_dataset_clauses
+from rivm_graph.query_rewrite import with_base, with_values_inside, without_dataset_clauses
 from rivm_graph.store import OxigraphStore
 
 PREFIXES = (
@@ -120,3 +120,31 @@ def test_dataset_clauses_are_taken_out_and_nothing_else():
     assert "PREFIX from: <http://example.org/>" in stripped
     assert "?from ?p 'FROM <http://d.example/>'" in stripped
     ox.Store().query(stripped)  # still a query
+
+
+BASE_C = "https://w3id.org/rivm/c/"
+
+
+def test_relative_iris_get_the_base_oxigraph_is_given():
+    base = "https://w3id.org/rivm/"
+    for text, expected in (
+        ("SELECT (<s> AS ?x) {}", "https://w3id.org/rivm/s"),
+        ("BASE <id/city/>\nSELECT (<cuneo> AS ?x) {}", "https://w3id.org/rivm/id/city/cuneo"),
+        ("BASE <http://example.org/a/> SELECT (<b> AS ?x) {}", "http://example.org/a/b"),
+        ("PREFIX x: <http://example.org/>\nBASE <c/>\nSELECT (<d> AS ?x) {}", BASE_C + "d"),
+    ):
+        rewritten = with_base(text, base)
+        assert rewritten.startswith("BASE <http") and rewritten.count("BASE") == 1
+        for answer in (
+            ox.Store().query(text, base_iri=base),
+            ox.Store().query(rewritten),  # no base given: the text says it
+        ):
+            assert [row["x"].value for row in answer] == [expected]
+
+
+def test_a_base_that_cannot_be_moved_first_is_left_alone():
+    for text in (
+        "BASE <a/> BASE <b/> SELECT (<c> AS ?x) {}",  # several
+        "PREFIX x: <rel/> BASE <http://example.org/> SELECT (x:c AS ?x) {}",  # x: depends on it
+    ):
+        assert with_base(text, "https://w3id.org/rivm/") is text

@@ -388,3 +388,33 @@ def test_large_graphs_are_exported_in_parts(virtuoso, store, monkeypatch):
     exported = list(remote.quads())
     assert len(exported) == len(list(store.quads()))
     assert plain(exported) == plain(store.quads())
+
+
+def test_an_engine_with_another_case_mode_is_served_all_the_same():
+    """Virtuoso's own default CaseMode is 1 (Debian's file and the Docker images set 2). With it,
+    the engine answers ASK with a table (``__ASK_RETVAL``: one row for true, none for false):
+    before, ``load`` verified its counts, yet every resource page was 404 and ASK gave no
+    boolean. The service reads that table as the boolean it means."""
+    from tests.virtuoso import running_virtuoso
+
+    with running_virtuoso(case_mode=1) as server:
+        assert (server.directory / "virtuoso.ini").read_text().count("CaseMode = 1") == 1
+        table = engine(server, "ASK {}")
+        assert [list(row) for row in table] == [["__ASK_RETVAL"]], "a table, not a boolean"
+        loaded = rivm_graph(
+            "load",
+            "--into",
+            server.query_url,
+            env={"RIVM_SPARQL_USER": server.user, "RIVM_SPARQL_PASSWORD": server.password},
+        )
+        assert loaded.returncode == 0, loaded.stderr
+        with running_server(STORE="sparql", SPARQL_QUERY_URL=server.query_url) as base:
+            assert fetch(base + "/readyz")[0] == 200
+            for path in ("/doc/city/cuneo", "/doc/city/cuneo.ttl", "/id/city/"):
+                assert fetch(base + path)[0] == 200, path
+            for query, expected in (("ASK { ?s ?p ?o }", True), ("ASK { FILTER(false) }", False)):
+                for accept in ("application/sparql-results+json", "application/sparql-results+xml"):
+                    status, _, body = post(base, query, accept=accept)
+                    assert status == 200, body
+                    assert (b"true" if expected else b"false") in body, (query, accept)
+                    assert b"ASK_RETVAL" not in body
