@@ -218,14 +218,17 @@ class SparqlStore(GraphStore):
         timeout: float = 10.0,
         user: str | None = None,
         password: str | None = None,
+        max_rows: int | None = None,
     ):
         self.query_url, self.timeout = query_url, float(timeout)
+        self.max_rows = max_rows  # the service's row cap, checked against the engine's
         self._auth = credentials(user, password)
         self._clients: dict[int, httpx.Client] = {}
         self._lock = threading.Lock()
         self.virtuoso = False  # set from the engine's Server header when the record is read
         self.record = self._read_record()
         self._check_answers()
+        self._check_row_cap()
 
     # -- HTTP ---------------------------------------------------------------------------------
 
@@ -348,6 +351,24 @@ class SparqlStore(GraphStore):
                 f"{found!r}; ASK {{ FILTER(false) }}: {nothing!r}), so this service would find "
                 "no resource. On Virtuoso, set CaseMode = 2 in the [Parameters] section of "
                 "virtuoso.ini (as Debian's file and the Docker images do) and restart it"
+            )
+
+    def _check_row_cap(self) -> None:
+        """Refuse an engine that cuts answers below the service's own cap (Virtuoso's
+        ResultSetMaxRows below RIVM_MAX_ROWS): answers would stop short of the documented
+        limit. The engine is asked for that many rows of a product of the data (cheap: the
+        rows are empty); a cut answer names the engine's cap (``X-SPARQL-MaxRows``)."""
+        if not self.max_rows:
+            return
+        probe = f"SELECT ?x WHERE {{ ?a ?b ?c . ?d ?e ?f }} LIMIT {self.max_rows}"
+        reply = self._post(probe, "text/csv", max_rows=self.max_rows, deadline=30.0)
+        cap = reply.headers.get("X-SPARQL-MaxRows", "")
+        if cap.isdigit() and int(cap) < self.max_rows:
+            raise RemoteStoreError(
+                f"{self.query_url} cuts every answer at {int(cap):,} rows, fewer than this "
+                f"service's RIVM_MAX_ROWS ({self.max_rows:,}): on Virtuoso, raise "
+                f"ResultSetMaxRows in the [SPARQL] section of virtuoso.ini to at least "
+                f"{self.max_rows} and restart it, or lower RIVM_MAX_ROWS"
             )
 
     # -- GraphStore -----------------------------------------------------------------------------

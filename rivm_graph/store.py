@@ -340,5 +340,6 @@ def open_store(settings: dict) -> GraphStore:
             timeout=float(settings["QUERY_TIMEOUT"]),
             user=settings.get("SPARQL_USER") or None,
             password=settings.get("SPARQL_PASSWORD") or None,
+            max_rows=int(settings.get("MAX_ROWS") or 0) or None,
         )
     raise StoreError(f"RIVM_STORE={kind!r} is not a known store; use 'oxigraph' or 'sparql'")

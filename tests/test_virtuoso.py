@@ -418,3 +418,31 @@ def test_an_engine_with_another_case_mode_is_served_all_the_same():
                     assert status == 200, body
                     assert (b"true" if expected else b"false") in body, (query, accept)
                     assert b"ASK_RETVAL" not in body
+
+
+def test_an_engine_cutting_answers_below_the_services_cap_is_refused():
+    """Virtuoso's ResultSetMaxRows below RIVM_MAX_ROWS would cut answers short of the
+    service's documented limit: the server does not start, and says which setting to change."""
+    from tests.virtuoso import running_virtuoso
+
+    with running_virtuoso(max_rows=100) as server:
+        loaded = rivm_graph(
+            "load",
+            "--into",
+            server.query_url,
+            env={"RIVM_SPARQL_USER": server.user, "RIVM_SPARQL_PASSWORD": server.password},
+        )
+        assert loaded.returncode == 0, loaded.stderr
+        remote = {"RIVM_STORE": "sparql", "RIVM_SPARQL_QUERY_URL": server.query_url}
+        refused = rivm_graph("serve", "--port", "0", env={**remote, "RIVM_MAX_ROWS": "101"})
+        assert refused.returncode == 2
+        assert "cuts every answer at 100 rows, fewer than this service's RIVM_MAX_ROWS (101)" in (
+            refused.stderr
+        )
+        assert "raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini" in refused.stderr
+        with running_server(
+            STORE="sparql", SPARQL_QUERY_URL=server.query_url, MAX_ROWS=100
+        ) as base:
+            status, headers, body = post(base, "SELECT ?s WHERE { ?s ?p ?o }")
+            assert status == 200 and headers["X-Result-Truncated"] == "true"
+            assert len(json.loads(body)["results"]["bindings"]) == 100
