@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _TOKEN = re.compile(
@@ -91,7 +92,9 @@ def without_dataset_clauses(text: str) -> str:
 
     FROM is never anything but a dataset clause: a prefixed name or a variable is another token.
     """
-    toks = [t for m in _TOKEN.finditer(text) if (t := _plain(m)).kind != "comment"]
+    if "from" not in text.lower():
+        return text
+    toks = list(_plain_tokens(text))
     cuts = []
     for i, token in enumerate(toks):
         if token.word != "FROM":
@@ -112,14 +115,17 @@ def with_base(text: str, base: str) -> str:
     any PREFIX (SPARQL 1.0's prologue). A query's own BASE is made absolute and moved first
     when the PREFIX IRIs before it do not depend on it; otherwise the text is left as it is.
     """
-    toks = [t for m in _TOKEN.finditer(text) if (t := _plain(m)).kind != "comment"]
-    prologue, i = [], 0
-    while i + 1 < len(toks) and toks[i].word in ("BASE", "PREFIX"):
-        length = 2 if toks[i].word == "BASE" else 3
-        if i + length > len(toks) or toks[i + length - 1].kind != "iri":
+    if "base" not in text.lower():
+        return f"BASE <{base}>\n{text}"
+    prologue = []
+    toks = _plain_tokens(text)
+    for keyword in toks:
+        if keyword.word not in ("BASE", "PREFIX"):
+            break
+        declared = [next(toks, None) for _ in range(1 if keyword.word == "BASE" else 2)]
+        if declared[-1] is None or declared[-1].kind != "iri":
             return text
-        prologue.append((toks[i].word, toks[i], toks[i + length - 1]))
-        i += length
+        prologue.append((keyword.word, keyword, declared[-1]))
     bases = [n for n, (word, _, _) in enumerate(prologue) if word == "BASE"]
     if not bases:
         return f"BASE <{base}>\n{text}"
@@ -132,8 +138,13 @@ def with_base(text: str, base: str) -> str:
     return f"BASE <{absolute}>\n{text[: keyword.start]}{text[iri.end :]}"
 
 
-def _plain(match: re.Match) -> _Token:
-    return _Token(match.lastgroup or "other", match.group(), match.start(), match.end(), 0, 0)
+def _plain_tokens(text: str) -> Iterator[_Token]:
+    """The tokens, comments left out, without their nesting (read as far as asked)."""
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup != "comment":
+            yield _Token(
+                match.lastgroup or "other", match.group(), match.start(), match.end(), 0, 0
+            )
 
 
 @dataclass(frozen=True)
@@ -178,6 +189,8 @@ def _layout(text: str) -> _Layout | None:
 
 def with_values_inside(text: str) -> str:
     """The query with a trailing VALUES clause moved into its WHERE clause, same meaning."""
+    if "values" not in text.lower():
+        return text
     query = _layout(text)
     if query is None:
         return text
