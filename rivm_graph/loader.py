@@ -181,6 +181,7 @@ class Loader:
         version, old_graphs = self.previous()
         if not force and version == store.data_version and self.remote_counts(expected) == expected:
             report.skipped = True
+            self.check_served()
             return report
         for graph, triples in [*sorted(by_graph.items()), (UNION_GRAPH, union)]:
             for number, chunk in enumerate(_chunks(sorted(set(triples), key=str))):
@@ -195,4 +196,13 @@ class Loader:
             details = "; ".join(f"<{g}>: {got} of {n}" for g, (got, n) in wrong.items())
             raise LoadError(f"the engine does not hold what was sent ({details})")
         self._send("PUT", LOAD_RECORD_GRAPH, _record(store.data_version, counts, len(union)))
+        self.check_served()
         return report
+
+    def check_served(self) -> None:
+        """Open the engine as a front-end does at start-up (which checks that its answers read
+        as SPARQL says): counts that match do not yet make a dataset this service can serve."""
+        try:
+            SparqlStore(self.query_url)
+        except RemoteStoreError as error:
+            raise LoadError(f"loaded and counted, but not servable: {error}") from error

@@ -43,6 +43,7 @@ from rdflib import Graph, URIRef
 
 from .labels import pairs
 from .namespaces import BASE_IRI, GRAPH_BASE, bind_all
+from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
 from .query_text import inspect_query
 from .results import SerializedAnswer, serialize_boolean, serialize_solutions, serialize_triples
 from .store import (
@@ -74,6 +75,8 @@ N_TRIPLES = "application/n-triples"
 WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
 VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+#: Virtuoso's name for the result column of ASK (see _ask_table).
+ASK_COLUMN = "__ask_retval"
 _BOOLEANS = {"1": "true", "0": "false"}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 #: Seconds the HTTP read may take beyond the query deadline before the engine counts as hung.
@@ -215,13 +218,17 @@ class SparqlStore(GraphStore):
         timeout: float = 10.0,
         user: str | None = None,
         password: str | None = None,
+        max_rows: int | None = None,
     ):
         self.query_url, self.timeout = query_url, float(timeout)
+        self.max_rows = max_rows  # the service's row cap, checked against the engine's
         self._auth = credentials(user, password)
         self._clients: dict[int, httpx.Client] = {}
         self._lock = threading.Lock()
         self.virtuoso = False  # set from the engine's Server header when the record is read
         self.record = self._read_record()
+        self._check_answers()
+        self._check_row_cap()
 
     # -- HTTP ---------------------------------------------------------------------------------
 
@@ -297,8 +304,8 @@ class SparqlStore(GraphStore):
             return list(asked or [])
         if asked is None:
             return [UNION_GRAPH] if default else list(record.graphs)
-        # (the load record is the service's own; requests never reach here with it: the endpoint
-        # refuses graphs outside the dataset before the store sees them)
+        # (the load record is the service's own: a query's graphs never name it, query_dataset
+        # keeps them to the dataset's; an empty list is an empty graph, never the engine's all)
         known = {*record.graphs, LOAD_RECORD_GRAPH}
         return [g for g in asked if g in known] or [NO_GRAPH]
 
@@ -329,6 +336,40 @@ class SparqlStore(GraphStore):
                 f"<{LOAD_RECORD_GRAPH}>): run `rivm-graph load --into {self.query_url}` first"
             )
         return LoadRecord(version, dict(sorted(graphs.items())), total)
+
+    def _check_answers(self) -> None:
+        """Refuse an engine whose answers this service would misread, before serving anything:
+        resource pages and /readyz rest on ASK, so an ASK read wrongly serves nothing (404s)."""
+        try:
+            found = self.query("ASK { ?s ?p ?o }").boolean
+            nothing = self.query("ASK { FILTER(false) }").boolean
+        except (RemoteStoreError, SyntaxError) as error:
+            found = nothing = str(error)
+        if found is not True or nothing is not False:
+            raise RemoteStoreError(
+                f"{self.query_url} does not answer ASK as SPARQL says (ASK {{ ?s ?p ?o }}: "
+                f"{found!r}; ASK {{ FILTER(false) }}: {nothing!r}), so this service would find "
+                "no resource. On Virtuoso, set CaseMode = 2 in the [Parameters] section of "
+                "virtuoso.ini (as Debian's file and the Docker images do) and restart it"
+            )
+
+    def _check_row_cap(self) -> None:
+        """Refuse an engine that cuts answers below the service's own cap (Virtuoso's
+        ResultSetMaxRows below RIVM_MAX_ROWS): answers would stop short of the documented
+        limit. The engine is asked for that many rows of a product of the data (cheap: the
+        rows are empty); a cut answer names the engine's cap (``X-SPARQL-MaxRows``)."""
+        if not self.max_rows:
+            return
+        probe = f"SELECT ?x WHERE {{ ?a ?b ?c . ?d ?e ?f }} LIMIT {self.max_rows}"
+        reply = self._post(probe, "text/csv", max_rows=self.max_rows, deadline=30.0)
+        cap = reply.headers.get("X-SPARQL-MaxRows", "")
+        if cap.isdigit() and int(cap) < self.max_rows:
+            raise RemoteStoreError(
+                f"{self.query_url} cuts every answer at {int(cap):,} rows, fewer than this "
+                f"service's RIVM_MAX_ROWS ({self.max_rows:,}): on Virtuoso, raise "
+                f"ResultSetMaxRows in the [SPARQL] section of virtuoso.ini to at least "
+                f"{self.max_rows} and restart it, or lower RIVM_MAX_ROWS"
+            )
 
     # -- GraphStore -----------------------------------------------------------------------------
 
@@ -361,11 +402,32 @@ class SparqlStore(GraphStore):
         ox.Store().query(text, base_iri=BASE_IRI)  # SyntaxError if it is not SPARQL 1.1
         return info
 
+    @staticmethod
+    def _for_engine(text: str) -> str:
+        """The text the engine is sent: its dataset clauses are in the protocol parameters, a
+        trailing VALUES block goes inside, relative IRIs get the service's base (see
+        :mod:`rivm_graph.query_rewrite`)."""
+        plain = without_dataset_clauses(text)
+        if "from" in plain.lower():  # never left: the engine would add its graphs
+            left = inspect_query(plain)
+            if left.from_graphs or left.from_named_graphs:
+                raise RemoteStoreError("a FROM clause of the query could not be taken out")
+        moved = with_values_inside(plain)
+        if moved is not plain:
+            try:
+                ox.Store().query(moved, base_iri=BASE_IRI)
+            except SyntaxError:  # a text whose nesting the rewrite misread: sent as it came
+                moved = plain
+        return with_base(moved, BASE_IRI)
+
     def _answer(self, text: str, default_graphs, named_graphs, max_rows: int | None = None):
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with
         ``max_rows``, at most one more than that is read."""
         info = self._check(text)
-        default_graphs, named_graphs = query_dataset(text, default_graphs, named_graphs)
+        default_graphs, named_graphs = query_dataset(
+            text, default_graphs, named_graphs, self.record.graphs
+        )
+        text = self._for_engine(text)
         graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
         if info.form == "DESCRIBE" and self.virtuoso:
             text = f'define sql:describe-mode "CBD"\n{text}'
@@ -382,6 +444,8 @@ class SparqlStore(GraphStore):
         document = json.loads(response.content)
         if "boolean" in document:
             return "ask", bool(document["boolean"]), False
+        if info.form == "ASK":
+            return "ask", _ask_table(document), False
         return "select", _solutions_from(document), truncated
 
     def query_serialized(
@@ -533,6 +597,17 @@ def _description_query(iri: str, depth: int) -> str:
         subject = f"?b{level}" if level else _iri(iri)
         branches.append(f"{{ {path}{subject} ?p ?o . BIND({subject} AS ?s) }}")
     return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {' UNION '.join(branches)} }}"
+
+
+def _ask_table(document: dict) -> bool:
+    """An ASK answer that came back as a table: Virtuoso run with a CaseMode other than 2 writes
+    its result column upper-cased (``__ASK_RETVAL``), which its own endpoint then fails to
+    recognise, and sends one row (``1``) for true, none for false."""
+    variables = document.get("head", {}).get("vars", [])
+    if [v.lower() for v in variables] != [ASK_COLUMN]:
+        raise RemoteStoreError(f"the engine answered an ASK query with a table of {variables}")
+    rows = document.get("results", {}).get("bindings", [])
+    return any(row.get(variables[0], {}).get("value") not in ("0", "false") for row in rows)
 
 
 def _solutions_from(document: dict) -> tuple[list[str], list[list]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import hashlib
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,23 +82,33 @@ class StoreCounts:
 
 
 def query_dataset(
-    text: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None
+    text: str,
+    default_graphs: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+    known: Collection[str],
 ) -> tuple[Sequence[str] | None, Sequence[str] | None]:
     """The graphs a query runs over: the protocol's if given, else the query's own FROM and FROM
     NAMED (SPARQL 1.1 section 13.2: a FROM without FROM NAMED leaves no named graphs, and the
     other way round), else (None, None): the union default graph and every named graph.
 
-    Said explicitly because neither store reads FROM on its own here: Oxigraph's union default
-    graph overrides it, and a remote engine is sent the dataset's graphs, which override it too.
-    """
-    if default_graphs is not None or named_graphs is not None or "from" not in text.lower():
-        return default_graphs, named_graphs
-    from .query_text import inspect_query
+    A graph the dataset does not hold (``known``) is left out, as Oxigraph server and Fuseki do
+    with a graph they do not have: it is never fetched, a default graph made only of such graphs
+    is empty (``[]``), and it adds no named graph.
 
-    info = inspect_query(text)
-    if info.from_graphs or info.from_named_graphs:
-        return info.from_graphs, info.from_named_graphs
-    return None, None
+    Said explicitly because neither store reads FROM on its own here: Oxigraph's union default
+    graph overrides it, and a remote engine would add it to the graphs it is sent.
+    """
+    if default_graphs is None and named_graphs is None and "from" in text.lower():
+        from .query_text import inspect_query
+
+        info = inspect_query(text)
+        if info.from_graphs or info.from_named_graphs:
+            default_graphs, named_graphs = info.from_graphs, info.from_named_graphs
+    return _held(default_graphs, known), _held(named_graphs, known)
+
+
+def _held(graphs: Sequence[str] | None, known: Collection[str]) -> list[str] | None:
+    return None if graphs is None else [g for g in graphs if g in known]
 
 
 class GraphStore(abc.ABC):
@@ -240,7 +250,9 @@ class OxigraphStore(GraphStore):
         return graph
 
     def _run(self, text: str, default_graphs=None, named_graphs=None):
-        default_graphs, named_graphs = query_dataset(text, default_graphs, named_graphs)
+        default_graphs, named_graphs = query_dataset(
+            text, default_graphs, named_graphs, self._graphs
+        )
         # Relative IRIs in a query resolve against the dataset's base (the service's choice).
         options: dict = {"base_iri": BASE_IRI}
         if default_graphs is not None:
@@ -328,5 +340,6 @@ def open_store(settings: dict) -> GraphStore:
             timeout=float(settings["QUERY_TIMEOUT"]),
             user=settings.get("SPARQL_USER") or None,
             password=settings.get("SPARQL_PASSWORD") or None,
+            max_rows=int(settings.get("MAX_ROWS") or 0) or None,
         )
     raise StoreError(f"RIVM_STORE={kind!r} is not a known store; use 'oxigraph' or 'sparql'")

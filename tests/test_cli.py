@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import http.server
 import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -156,3 +159,57 @@ def test_a_variable_that_names_no_setting_is_reported_not_silently_ignored():
     assert done.returncode == 0, done.stderr
     assert "RIVM_QUERY_TIMOUT is not a setting" in done.stderr
     assert "RIVM_BASE_IRI is not a setting" in done.stderr
+
+
+class _UnreadableEngine(http.server.BaseHTTPRequestHandler):
+    """A SPARQL engine holding a loaded dataset whose ASK answers are neither a boolean nor
+    Virtuoso's ASK table: what no front-end may serve from."""
+
+    def do_POST(self):
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        if "load-record" in form["query"][0]:
+            rows = [
+                {"p": _iri("http://www.w3.org/2002/07/owl#versionInfo"), "o": _text("v1")},
+                {"p": _iri("http://rdfs.org/ns/void#triples"), "o": _text("1")},
+                {"o": _iri("https://w3id.org/rivm/graph/cities"), "n": _text("1")},
+            ]
+            answer = {"head": {"vars": ["p", "o", "n"]}, "results": {"bindings": rows}}
+        else:
+            answer = {"head": {"vars": ["answer"]}, "results": {"bindings": []}}
+        body = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def _iri(value: str) -> dict:
+    return {"type": "uri", "value": value}
+
+
+def _text(value: str) -> dict:
+    return {"type": "literal", "value": value}
+
+
+def test_serve_refuses_an_engine_whose_ask_answers_it_cannot_read():
+    engine = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _UnreadableEngine)
+    threading.Thread(target=engine.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{engine.server_address[1]}/sparql"
+        done = subprocess.run(
+            [sys.executable, "-m", "rivm_graph.cli", "serve", "--port", "0"],
+            env={**os.environ, "RIVM_STORE": "sparql", "RIVM_SPARQL_QUERY_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        engine.shutdown()
+        engine.server_close()
+    assert done.returncode == 2
+    assert "does not answer ASK as SPARQL says" in done.stderr
+    assert "set CaseMode = 2 in the [Parameters] section of virtuoso.ini" in done.stderr

@@ -106,6 +106,13 @@ def test_a_syntax_error_is_shown_on_the_page(live_server):
     assert "line 1, column" in html and 'role="alert"' in html
 
 
+def test_a_graph_outside_the_dataset_is_named_on_the_page(live_server):
+    query = "SELECT ?s FROM <http://example.org/mistyped> WHERE { ?s ?p ?o }"
+    status, _, html = page(live_server, "/query?" + urllib.parse.urlencode({"query": query}))
+    assert status == 200 and 'role="alert"' not in html
+    assert "read as empty graphs: &lt;http://example.org/mistyped&gt;" in html
+
+
 def test_a_construct_query_shows_turtle(live_server):
     _, parsed, html = page(live_server, "/query?example=construct-conferences-as-schema-events")
     assert "schema:Event" in html or "https://schema.org/Event" in html

@@ -11,11 +11,12 @@ import urllib.request
 from xml.etree import ElementTree
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, URLENCODED, XML, SPARQLWrapper
 
+from rivm_graph.files import graph_files
 from rivm_graph.namespaces import SD
 
 CITIES = (
@@ -100,6 +101,62 @@ def test_rdflib_sparqlstore_reads_the_endpoint(live_server, expected_cities):
     graph = Graph(store=SPARQLStore(live_server + "/sparql", returnFormat="json"))
     rows = list(graph.query(CITIES))
     assert [str(r[0]) for r in rows] == expected_cities
+
+
+#: Queries rdflib's SPARQLStore sends with ``initBindings`` (a VALUES block after the query):
+#: with and without GROUP BY, ORDER BY and LIMIT, a select expression, ASK and CONSTRUCT.
+BOUND_QUERIES = [
+    "SELECT ?l WHERE { ?c rdfs:label ?l }",
+    "SELECT ?c ?l WHERE { ?c rdfs:label ?l } ORDER BY LANG(?l) LIMIT 2",
+    "SELECT ?c (COUNT(*) AS ?n) WHERE { ?c ?p ?o } GROUP BY ?c",
+    "SELECT ?p (COUNT(*) AS ?n) WHERE { ?c ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT 3",
+    "SELECT (STR(?c) AS ?d) WHERE { }",
+    "ASK { ?c a rivm:City }",
+    "ASK { ?c a rivm:Conference }",
+    "CONSTRUCT { ?c rdfs:label ?l } WHERE { ?c rdfs:label ?l }",
+]
+BOUND_PREFIXES = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "PREFIX rivm: <https://w3id.org/rivm/ontology#>\n"
+)
+
+
+@pytest.fixture(scope="module")
+def rdflib_dataset(root) -> Dataset:
+    """The data in rdflib's own SPARQL engine: the judge of what a query means."""
+    dataset = Dataset(default_union=True)
+    for f in graph_files(root):
+        dataset.graph(URIRef(f.graph)).parse(f.path, format="turtle")
+    return dataset
+
+
+def _result(result):
+    """An answer to compare: the boolean, the sorted triples, or the sorted rows."""
+    if result.type == "ASK":
+        return result.askAnswer
+    if result.type == "CONSTRUCT":
+        return sorted(result.graph)
+    return sorted(tuple(row) for row in result)
+
+
+@pytest.mark.parametrize("query", BOUND_QUERIES)
+def test_rdflib_sparqlstore_init_bindings(live_server, rdflib_dataset, query):
+    """rdflib appends initBindings as VALUES after the query; both stores answer it as SPARQL
+    1.1 says (joined after GROUP BY, before ORDER BY, LIMIT and the select expressions), as
+    rdflib's own engine does on the same data."""
+    text = BOUND_PREFIXES + query
+    bindings = {"c": URIRef(CUNEO)}
+    values = f"\nVALUES ( ?c )\n{{ ( <{CUNEO}> ) }}\n"  # what SPARQLStore appends
+    expected = rdflib_dataset.query(text + values)
+    got = SPARQLStore(live_server + "/sparql").query(  # results in XML, graphs in RDF/XML
+        text, initBindings=bindings
+    )
+    if "ORDER BY" in query:
+        assert [tuple(row) for row in got] == [tuple(row) for row in expected]
+    else:
+        assert _result(got) == _result(expected)
+    if query.startswith("SELECT"):
+        assert len(list(expected)) > 0, "a query that finds something"
 
 
 @pytest.mark.parametrize(
@@ -230,6 +287,83 @@ def test_from_and_from_named_in_the_query_make_its_dataset(live_server, store):
         status, _, body = get(live_server, query=query)
         assert status == 200, body
         assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected, query
+
+
+def test_relative_iris_resolve_against_the_datasets_base(live_server):
+    """Both stores read ``<s>`` as <https://w3id.org/rivm/s> (Virtuoso has no base of its own),
+    and a query's own relative BASE against that base too."""
+    status, _, body = get(live_server, query="CONSTRUCT { <s> <p> 1 } WHERE {}", format="nt")
+    assert status == 200, body
+    assert body.decode().split() == [
+        "<https://w3id.org/rivm/s>",
+        "<https://w3id.org/rivm/p>",
+        '"1"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        ".",
+    ]
+    query = BOUND_PREFIXES + "BASE <id/city/>\nSELECT ?l WHERE { <cuneo> rdfs:label ?l }"
+    status, _, body = get(live_server, query=query)
+    assert status == 200, body
+    labels = {b["l"]["value"] for b in json.loads(body)["results"]["bindings"]}
+    assert labels == {"Cuneo"}
+
+
+def _count(base: str, query: str, **params) -> tuple[int, str | None]:
+    status, headers, body = get(base, query=query, **params)
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"]), headers.get(
+        "X-Unknown-Graphs"
+    )
+
+
+def test_a_graph_outside_the_dataset_is_an_empty_graph(live_server, store):
+    """As Oxigraph server and Fuseki read it: never fetched, no triples, no named graph; the
+    answer names it (X-Unknown-Graphs), so a mistyped graph is still seen."""
+    cities = "https://w3id.org/rivm/graph/cities"
+    unknown = "https://w3id.org/rivm/graph/citiez"
+    in_cities = len(store.query(f"SELECT * WHERE {{ GRAPH <{cities}> {{ ?s ?p ?o }} }}").rows)
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    graph_names = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    cases = [
+        # only unknown graphs: an empty default graph, not the whole dataset
+        (everything, {"default-graph-uri": unknown}, 0),
+        (f"SELECT (COUNT(*) AS ?n) FROM <{unknown}> WHERE {{ ?s ?p ?o }}", {}, 0),
+        # FROM NAMED alone leaves the default graph empty, and adds no named graph
+        (f"SELECT (COUNT(*) AS ?n) FROM NAMED <{unknown}> WHERE {{ ?s ?p ?o }}", {}, 0),
+        (graph_names.replace("WHERE", f"FROM NAMED <{unknown}> WHERE"), {}, 0),
+        (graph_names, {"named-graph-uri": unknown}, 0),
+        # beside a graph of the dataset, it adds nothing
+        (everything, {"default-graph-uri": [cities, unknown]}, in_cities),
+        (
+            f"SELECT (COUNT(*) AS ?n) FROM <{unknown}> FROM <{cities}> WHERE {{ ?s ?p ?o }}",
+            {},
+            in_cities,
+        ),
+        (named, {"named-graph-uri": [unknown, cities]}, in_cities),
+        (graph_names, {"named-graph-uri": [unknown, cities]}, 1),
+    ]
+    for query, params, expected in cases:
+        assert _count(live_server, query, **params) == (expected, f"<{unknown}>"), (query, params)
+    assert _count(live_server, everything, **{"default-graph-uri": cities}) == (in_cities, None)
+
+
+def test_the_unknown_graphs_header_is_safe_whatever_was_named(live_server):
+    """Spaces, quotes, non-ASCII and line breaks in a named graph are percent-encoded: the
+    header stays one valid header line."""
+    odd = 'http://example.org/a b"<é>'
+    status, headers, _ = get(live_server, query="ASK {}", **{"default-graph-uri": odd})
+    assert status == 200
+    assert headers["X-Unknown-Graphs"] == "<http://example.org/a%20b%22%3C%C3%A9%3E>"
+    status, headers, _ = get(
+        live_server,
+        query="ASK {}",
+        **{"default-graph-uri": "http://example.org/x\r\nSet-Cookie: a=b", "named-graph-uri": odd},
+    )
+    assert status == 200 and "Set-Cookie" not in headers
+    assert headers["X-Unknown-Graphs"] == (
+        "<http://example.org/x%0D%0ASet-Cookie:%20a=b>, <http://example.org/a%20b%22%3C%C3%A9%3E>"
+    )
+    assert "not in this dataset" in headers["Warning"]
 
 
 def test_etag_revalidation_gives_304(live_server):

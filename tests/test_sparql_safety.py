@@ -208,16 +208,33 @@ def test_no_query_makes_the_server_connect_anywhere(live_server):
             f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
             f"PREFIX remote: <{target}>\nSELECT * WHERE {{ SERVICE remote:sparql {{ ?s ?p ?o }} }}",
             f"SELECT * WHERE {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",
-            f"SELECT * FROM <{target}> WHERE {{ ?s ?p ?o }}",
-            f"SELECT * FROM NAMED <{target}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         ]
         for query in refused:
             status, _, body = get(live_server, query=query)
             assert status == 400, (query, body)
         status, _, body = get(live_server, query=refused[0])
         assert b"federated queries are disabled" in body
-        status, _, body = get(live_server, query="ASK {}", **{"default-graph-uri": target})
-        assert status == 400 and b"never fetches" in body
+        # A graph the dataset does not hold is an empty graph, never fetched, and named.
+        nothing = {"results": {"bindings": []}}
+        empty = [
+            ({"query": "SELECT ?s WHERE { ?s ?p ?o }", "default-graph-uri": target}, nothing),
+            (
+                {"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": target},
+                nothing,
+            ),
+            ({"query": f"SELECT ?s FROM <{target}> WHERE {{ ?s ?p ?o }}"}, nothing),
+            (
+                {"query": f"SELECT ?g FROM NAMED <{target}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+                nothing,
+            ),
+            ({"query": f"ASK FROM <{target}> {{ ?s ?p ?o }}"}, {"boolean": False}),
+        ]
+        for params, expected in empty:
+            status, headers, body = get(live_server, **params)
+            assert status == 200, (params, body)
+            assert headers["X-Unknown-Graphs"] == f"<{target}>", params
+            answer = json.loads(body)
+            assert {key: answer[key] for key in expected} == expected, params
         harmless = [
             f'SELECT ?x WHERE {{ BIND(IRI("{target}") AS ?x) }}',
             f"DESCRIBE <{target}>",

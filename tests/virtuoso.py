@@ -40,7 +40,9 @@ def binary() -> str | None:
     return shutil.which("virtuoso-t")
 
 
-def _ini(directory: Path, sql_port: int, http_port: int, max_rows: int, buffers: int) -> str:
+def _ini(
+    directory: Path, sql_port: int, http_port: int, max_rows: int, buffers: int, case_mode: int
+) -> str:
     return f"""[Database]
 DatabaseFile = {directory}/virtuoso.db
 ErrorLogFile = {directory}/virtuoso.log
@@ -62,7 +64,7 @@ ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 MaxClientConnections = 20
 CheckpointInterval = 60
-CaseMode = 2
+CaseMode = {case_mode}
 DirsAllowed = ., {directory}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {buffers * 3 // 4}
@@ -86,18 +88,21 @@ MaxQueryExecutionTime = 60
 
 
 @contextlib.contextmanager
-def running_virtuoso(*, max_rows: int = 10000, buffers: int = 20000) -> Iterator[Virtuoso]:
+def running_virtuoso(
+    *, max_rows: int = 10000, buffers: int = 20000, case_mode: int = 2
+) -> Iterator[Virtuoso]:
     """Start ``virtuoso-t`` in the foreground on free loopback ports; yield its addresses.
 
     ``max_rows`` is its ResultSetMaxRows (10,000 as in Debian's own configuration); ``buffers``
-    its page buffers (8 kB each: 20,000 is 160 MB)."""
+    its page buffers (8 kB each: 20,000 is 160 MB); ``case_mode`` its CaseMode (2 in Debian's
+    configuration and the Docker images; Virtuoso's own default is 1)."""
     executable = binary()
     if executable is None:
         raise FileNotFoundError(f"virtuoso-t not found: apt-get install {PACKAGE}")
     directory = Path(tempfile.mkdtemp(prefix="rivm-virtuoso-"))
     sql_port, http_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(_ini(directory, sql_port, http_port, max_rows, buffers))
+    ini.write_text(_ini(directory, sql_port, http_port, max_rows, buffers, case_mode))
     log = directory / "virtuoso.log"
     with open(directory / "stdout.log", "wb") as sink:
         process = subprocess.Popen(

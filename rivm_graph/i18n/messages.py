@@ -36,6 +36,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La réponse a été coupée à {n} lignes.",
         "es": "La respuesta se cortó en {n} filas.",
     },
+    "unknown_graphs": {
+        "en": "Not graphs of this dataset, read as empty graphs: {graphs}",
+        "fr": "Graphes absents de ce jeu de données, lus comme des graphes vides : {graphs}",
+        "es": "Grafos que no son de este conjunto de datos, leídos como grafos vacíos: {graphs}",
+    },
     "download": {"en": "Download", "fr": "Télécharger", "es": "Descargar"},
     "share": {
         "en": "Link to this query",

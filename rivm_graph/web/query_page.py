@@ -50,7 +50,7 @@ def _table(body: bytes, language: str) -> dict:
 
 
 def render_query_page():
-    from .sparql import GRAPH_TYPES, RESULT_TYPES, evaluate
+    from .sparql import GRAPH_TYPES, RESULT_TYPES, UNKNOWN_GRAPHS_HEADER, evaluate
 
     language = negotiate_language(request)
     catalogue = current_app.extensions["rivm_catalogue"]
@@ -69,7 +69,8 @@ def render_query_page():
             return "text/turtle" if chosen["graph"] else RESULT_TYPES[0]
 
         try:
-            answer, _ = evaluate(ProtocolRequest(query=query), pick, conditional=False)
+            answer, headers = evaluate(ProtocolRequest(query=query), pick, conditional=False)
+            outcome["unknown_graphs"] = headers.get(UNKNOWN_GRAPHS_HEADER)
             if chosen["graph"]:
                 graph = Graph().parse(data=answer.body, format="turtle")
                 outcome["turtle"] = answer.body.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import urllib.parse
 
 from flask import Blueprint, Response, current_app, g, request
 
@@ -54,14 +55,42 @@ def _endpoint_url() -> str:
     return public.rstrip("/") + "/sparql"
 
 
-def _check_graphs(names: list[str], known: set[str], what: str) -> None:
-    unknown = [g for g in names if g not in known]
-    if unknown:
-        raise ProtocolError(
-            400,
-            f"{what} <{unknown[0]}> is not a graph of this dataset; this endpoint never fetches "
-            f"remote data. Its graphs: " + ", ".join(f"<{g}>" for g in sorted(known)),
-        )
+#: Names the graphs a request asked for that the dataset does not hold (each read as empty).
+UNKNOWN_GRAPHS_HEADER = "X-Unknown-Graphs"
+#: Characters of an IRI kept as they are in a header; anything else (spaces, quotes, angle
+#: brackets, line breaks, non-ASCII) is percent-encoded as UTF-8.
+_HEADER_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+def _unknown_graphs(parsed: ProtocolRequest, info, known: set[str]) -> list[str]:
+    """The graphs named by FROM, FROM NAMED, default-graph-uri or named-graph-uri that the
+    dataset does not hold. Each is an empty graph (as Oxigraph server and Fuseki read them), never
+    fetched; the answer names them so that a mistyped graph is still seen."""
+    named = [
+        *info.from_graphs,
+        *info.from_named_graphs,
+        *parsed.default_graphs,
+        *parsed.named_graphs,
+    ]
+    return list(dict.fromkeys(g for g in named if g not in known))
+
+
+def _warn(headers: dict, text: str) -> None:
+    warning = f'199 - "{text}"'
+    headers["Warning"] = f"{headers['Warning']}, {warning}" if "Warning" in headers else warning
+
+
+def _note_unknown_graphs(headers: dict, unknown: list[str]) -> None:
+    if not unknown:
+        return
+    headers[UNKNOWN_GRAPHS_HEADER] = ", ".join(
+        f"<{urllib.parse.quote(g, safe=_HEADER_SAFE)}>" for g in unknown
+    )
+    _warn(
+        headers,
+        f"{len(unknown)} graph(s) named are not in this dataset and were read as empty "
+        f"(never fetched): see {UNKNOWN_GRAPHS_HEADER}",
+    )
 
 
 def _service_description(explicit: str | None) -> Response:
@@ -115,11 +144,7 @@ def evaluate(
                 "(the server makes no outbound request). An operator can allow named endpoints "
                 "with RIVM_SERVICE_ALLOWLIST.",
             )
-    known = set(store.graphs())
-    _check_graphs(info.from_graphs, known, "FROM")
-    _check_graphs(info.from_named_graphs, known, "FROM NAMED")
-    _check_graphs(parsed.default_graphs, known, "default-graph-uri")
-    _check_graphs(parsed.named_graphs, known, "named-graph-uri")
+    unknown = _unknown_graphs(parsed, info, set(store.graphs()))
 
     graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
     media_type = media_type_for(GRAPH_TYPES if graph_form else RESULT_TYPES)
@@ -137,6 +162,7 @@ def evaluate(
     )
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": "public, max-age=3600"}
+    _note_unknown_graphs(headers, unknown)
     if conditional and request.if_none_match.contains(etag):
         return None, headers
     cache = current_app.extensions["rivm_cache"]
@@ -191,7 +217,7 @@ def evaluate(
         limit = current_app.config["MAX_ROWS"]
         headers["X-Result-Truncated"] = "true"
         headers["X-Result-Limit"] = str(limit)
-        headers["Warning"] = f'199 - "answer cut at {limit} rows (RIVM_MAX_ROWS)"'
+        _warn(headers, f"answer cut at {limit} rows (RIVM_MAX_ROWS)")
     return answer, headers
 
 
