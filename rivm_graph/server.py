@@ -47,6 +47,8 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from .config import server_processes
 from .request_reader import RequestReader, Verdict
+from .web import create_app
+from .web.state import app_state
 
 #: The longest request line gunicorn accepts (its own maximum).
 REQUEST_LINE_LIMIT = 8190
@@ -456,13 +458,13 @@ class Worker(ThreadWorker):
         left = self._wait_for(self.futures, grace)
         if left:
             self.log.warning("cutting %d requests still running after %g s", len(left), grace)
-            executor = self.wsgi.extensions.get("rivm_executor")
+            executor = app_state(self.wsgi).executor
             if hasattr(executor, "stop"):
                 executor.stop()
             self.tpool.shutdown(wait=False, cancel_futures=True)  # the queued ones: 503
             running = [future for future in left if not future.cancelled()]
             left = self._wait_for(running, CUT_WAIT)
-        executor = self.wsgi.extensions.get("rivm_executor")
+        executor = app_state(self.wsgi).executor
         if hasattr(executor, "close"):
             executor.close()
         with self._lock:
@@ -507,7 +509,7 @@ def start_query_workers(worker) -> None:
     """gunicorn's post_worker_init hook: a server process starts its query workers before its
     request threads exist (so none of its client connections is inherited by them)."""
     freeze_heap()
-    executor = worker.wsgi.extensions.get("rivm_executor")
+    executor = app_state(worker.wsgi).executor
     if hasattr(executor, "start"):
         executor.start()
 
@@ -521,8 +523,6 @@ class RivmServer(BaseApplication):
     """
 
     def __init__(self, settings: dict[str, Any]):
-        from .web import create_app
-
         self.settings = settings
         self.application = create_app(settings)
         super().__init__()

@@ -122,3 +122,15 @@ def test_links_to_the_datasets_resources_stay_on_this_server(monkeypatch):
     hrefs = re.findall(r'href="([^"]+)"', html)
     assert sum(h.startswith("/id/") for h in hrefs) > 50
     assert not [h for h in hrefs if h.startswith("https://w3id.org/rivm/")]
+
+
+def test_app_state_is_reached_only_through_the_typed_accessors(root):
+    """web/state.py owns app.extensions and the request's record in flask.g; nothing else reads
+    them by string key (there were 41 such reads, with two defaults for one key)."""
+    raw = re.compile(r"\.extensions\[|\.extensions\.get\(|\bg\.rivm_|\bg\.get\(\"rivm")
+    offending = [
+        str(path.relative_to(root))
+        for path in (root / "rivm_graph").rglob("*.py")
+        if path.name != "state.py" and raw.search(path.read_text())
+    ]
+    assert not offending

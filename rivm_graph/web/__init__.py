@@ -11,6 +11,7 @@ from rdflib import Graph
 
 from ..catalogue import load_catalogue
 from ..config import DEFAULTS
+from ..executor import executor_for
 from ..files import ontology_files
 from ..i18n import LANGUAGES
 from ..i18n.messages import translator
@@ -18,10 +19,19 @@ from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
 from ..store import open_store
 from .access_log import init_access_log
+from .cache import LruCache
+from .descriptions import blueprint as descriptions
+from .downloads import blueprint as downloads
 from .errors import register_error_pages
+from .home import blueprint as home
 from .i18n import negotiate_language
 from .limits import init_limits
+from .query_page import blueprint as query_page
+from .resources import blueprint as resources
 from .security import register_security_headers
+from .sparql import blueprint as sparql
+from .state import AppState, install
+from .vocabulary import blueprint as vocabulary
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -34,26 +44,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("RIVM")
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_QUERY_BYTES"])
-    app.extensions["rivm_store"] = open_store(app.config)
-    app.extensions["rivm_catalogue"] = load_catalogue(Path(app.config["DATA_ROOT"]))
+    root = Path(app.config["DATA_ROOT"])
+    store = open_store(app.config)
     ontology = Graph()
-    for path in ontology_files(Path(app.config["DATA_ROOT"])):
+    for path in ontology_files(root):
         ontology.parse(path, format="turtle")
-    app.extensions["rivm_ontology"] = ontology
-    app.extensions["rivm_jsonld_context"] = build_context(ontology)
-    app.extensions["rivm_dumps"] = dumps_for(app.extensions["rivm_store"], app.config)
-
-    from . import sparql
-    from .descriptions import blueprint as descriptions
-    from .downloads import blueprint as downloads
-    from .home import blueprint as home
-    from .query_page import blueprint as query_page
-    from .resources import blueprint as resources
-    from .vocabulary import blueprint as vocabulary
-
-    sparql.init_app(app)
+    entries = int(app.config["CACHE_ENTRIES"])
+    install(
+        app,
+        AppState(
+            store=store,
+            catalogue=load_catalogue(root),
+            ontology=ontology,
+            jsonld_context=build_context(ontology),
+            dumps=dumps_for(store, app.config),
+            # the executor's worker pool starts in each server process (server.py)
+            executor=executor_for(
+                store,
+                workers=int(app.config["QUERY_WORKERS"]),
+                timeout=float(app.config["QUERY_TIMEOUT"]),
+                max_rows=int(app.config["MAX_ROWS"]) or None,
+            ),
+            answers=LruCache(entries),
+            pages=LruCache(entries),
+        ),
+    )
     app.register_blueprint(home)
-    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(sparql)
     app.register_blueprint(query_page)
     app.register_blueprint(resources)
     app.register_blueprint(vocabulary)

@@ -11,7 +11,9 @@ import logging
 import sys
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
+
+from .state import request_record
 
 logger = logging.getLogger("rivm.access")
 
@@ -28,22 +30,23 @@ def init_access_log(app: Flask) -> None:
 
     @app.before_request
     def start_clock() -> None:
-        g.rivm_started = time.monotonic()
+        request_record()  # its clock starts now
 
     @app.after_request
     def log_request(response: Response) -> Response:
+        done = request_record()
         record = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "method": request.method,
             "path": request.path,
             "status": response.status_code,
-            "ms": round((time.monotonic() - g.get("rivm_started", time.monotonic())) * 1000, 1),
+            "ms": round((time.monotonic() - done.started) * 1000, 1),
             "bytes": response.content_length,
         }
-        if "rivm_query_seconds" in g or "rivm_cached" in g:
-            record["query_ms"] = round(g.get("rivm_query_seconds", 0) * 1000, 1)
-            record["cached"] = g.get("rivm_cached", False)
-            record["outcome"] = g.get("rivm_outcome") or (
+        if done.asked_query:
+            record["query_ms"] = round((done.query_seconds or 0) * 1000, 1)
+            record["cached"] = done.cached
+            record["outcome"] = done.outcome or (
                 "ok" if response.status_code < 400 else f"http-{response.status_code}"
             )
         if app.config.get("LOG_QUERY_TEXT"):

@@ -1,13 +1,11 @@
-"""Per-process caches of answers and rendered pages: safe because the data never changes."""
+"""A per-process cache of answers and rendered pages: safe because the data never changes."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from threading import Lock
 from typing import Any
-
-from flask import current_app
 
 
 class LruCache:
@@ -28,13 +26,3 @@ class LruCache:
             self._items[key] = value
             while len(self._items) > self.entries:
                 self._items.popitem(last=False)
-
-
-def rendered(key: Hashable, render: Callable[[], bytes | str]) -> bytes | str:
-    """A page body from the page cache, rendered once per process."""
-    cache: LruCache = current_app.extensions["rivm_page_cache"]
-    body = cache.get(key)
-    if body is None:
-        body = render()
-        cache.put(key, body)
-    return body

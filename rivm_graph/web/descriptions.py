@@ -14,10 +14,10 @@ from ..namespaces import ID_BASE, KINDS
 from ..publish.dataset_facts import DatasetFacts, gather_facts
 from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
 from .answers import error_response
-from .cache import rendered
 from .documents import conditional
 from .negotiation import NotAcceptable, choose
 from .resources import SLUG
+from .state import app_state, get_dumps, get_store, rendered
 
 blueprint = Blueprint("descriptions", __name__)
 
@@ -38,16 +38,15 @@ def public_base() -> str:
 
 
 def _facts() -> DatasetFacts:
-    extensions = current_app.extensions
-    if "rivm_dataset_facts" not in extensions:  # once per process: the data never changes
-        extensions["rivm_dataset_facts"] = gather_facts(extensions["rivm_store"])
-    return extensions["rivm_dataset_facts"]
+    state = app_state()
+    if state.dataset_facts is None:  # once per process: the data never changes
+        state.dataset_facts = gather_facts(state.store)
+    return state.dataset_facts
 
 
 def _arguments() -> tuple:
-    extensions = current_app.extensions
     publisher = Publisher.from_settings(current_app.config)
-    return extensions["rivm_store"], extensions["rivm_dumps"], public_base(), publisher
+    return get_store(), get_dumps(), public_base(), publisher
 
 
 def schema_org_markup() -> Markup:
@@ -126,7 +125,7 @@ def catalog():
 
 def resource_pages() -> list[str]:
     """The path of every resource page: /doc/<kind>/<slug> for each subject the data mints."""
-    rows = current_app.extensions["rivm_store"].query(
+    rows = get_store().query(
         f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{ID_BASE}")) }}'
     )
     paths = []

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, current_app, request
+from flask import Response, request
 from rdflib import Graph
+
+from .state import app_state, get_store
 
 #: extension → (media type, rdflib serialisation format)
 FORMATS = {
@@ -33,7 +35,7 @@ def alternates(path: str) -> str:
 def serialize(graph: Graph, fmt: str) -> bytes:
     """The graph in an rdflib format; JSON-LD compacted with the project's context."""
     if fmt == "json-ld":
-        context = current_app.extensions["rivm_jsonld_context"]
+        context = app_state().jsonld_context
         return graph.serialize(
             format="json-ld", context=context["@context"], auto_compact=True, encoding="utf-8"
         )
@@ -42,7 +44,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 
 def conditional(response: Response, *parts: str) -> Response:
     """A strong ETag from the data version and what identifies the body; 304 when it matches."""
-    store = current_app.extensions["rivm_store"]
+    store = get_store()
     tag = hashlib.sha256("\x00".join((store.data_version, *parts)).encode()).hexdigest()[:32]
     response.set_etag(tag)
     response.headers["Cache-Control"] = "public, max-age=3600"

@@ -14,13 +14,14 @@ from flask import (
 )
 
 from .negotiation import NotAcceptable, choose
+from .state import get_dumps
 
 blueprint = Blueprint("downloads", __name__)
 
 
 @blueprint.get("/dumps/")
 def index():
-    dumps = current_app.extensions["rivm_dumps"]
+    dumps = get_dumps()
     try:
         media_type = choose(request, ["text/html", "application/json"], request.args.get("format"))
     except NotAcceptable:
@@ -51,7 +52,7 @@ def index():
 
 @blueprint.get("/dumps/<name>")
 def file(name: str):
-    dumps = current_app.extensions["rivm_dumps"]
+    dumps = get_dumps()
     if name == "SHA256SUMS":
         path, mimetype, etag = dumps.directory / name, "text/plain", dumps.version
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from markupsafe import Markup
 
 from ..i18n import label_languages
@@ -10,10 +10,10 @@ from ..i18n.messages import translator
 from ..pages.overview import build_overview
 from ..pictures.maps import world_map_svg
 from ..pictures.timeline import timeline_svg
-from .cache import rendered
 from .descriptions import schema_org_markup
 from .i18n import negotiate_language
 from .links import local_href
+from .state import get_dumps, get_executor, get_store, rendered
 
 blueprint = Blueprint("home", __name__)
 
@@ -36,7 +36,7 @@ def home():
     t = translator(language)
 
     def page() -> str:
-        store = current_app.extensions["rivm_store"]
+        store = get_store()
         overview = build_overview(store, label_languages(language), local_href)
         cities = sum(1 for p in overview.points if p.kind == "city")
         sites = sum(1 for p in overview.points if p.kind == "site")
@@ -57,7 +57,7 @@ def home():
             world=Markup(world),
             timeline=Markup(timeline),
             entry_points=ENTRY_POINTS,
-            dumps=current_app.extensions["rivm_dumps"],
+            dumps=get_dumps(),
             dataset_jsonld=schema_org_markup(),
         )
 
@@ -70,17 +70,15 @@ def home():
 def readyz():
     """Ready: the graph is loaded, the dumps are verified, a query worker answers, and the store
     still holds the data version this process serves (a remote engine may have been reloaded)."""
-    from ..executor import QueryExecutor
-
-    executor: QueryExecutor = current_app.extensions["rivm_executor"]
+    executor = get_executor()
     try:
         answer = executor.run("ASK { ?s ?p ?o }", "application/sparql-results+json")
         ready = b"true" in answer.body
-        held = current_app.extensions["rivm_store"].current_version()
+        held = get_store().current_version()
     except Exception as error:
         return jsonify(ready=False, reason=str(error) or type(error).__name__), 503
-    dumps = current_app.extensions["rivm_dumps"]
-    serving = current_app.extensions["rivm_store"].data_version
+    dumps = get_dumps()
+    serving = get_store().data_version
     if held != serving:
         reason = (
             f"the store now holds data version {held}, this process serves {serving} "
@@ -93,5 +91,5 @@ def readyz():
 @blueprint.get("/healthz")
 def healthz():
     """Alive: the process answers (it does not query: a busy server is still alive)."""
-    store = current_app.extensions["rivm_store"]
+    store = get_store()
     return jsonify(status="ok", graphs=len(store.graphs()), version=store.data_version)

@@ -12,6 +12,7 @@ from ..labels import compact, fetch_labels
 from .i18n import negotiate_language
 from .links import local_href
 from .protocol import ProtocolError, ProtocolRequest
+from .state import get_catalogue, get_store
 
 blueprint = Blueprint("query_page", __name__)
 
@@ -44,7 +45,7 @@ def _table(body: bytes, language: str) -> dict:
     variables = doc["head"]["vars"]
     bindings = doc["results"]["bindings"]
     iris = {b["value"] for row in bindings for b in row.values() if b["type"] == "uri"}
-    labels = fetch_labels(current_app.extensions["rivm_store"], iris, label_languages(language))
+    labels = fetch_labels(get_store(), iris, label_languages(language))
     rows = [[_cell(row.get(v), labels) for v in variables] for row in bindings]
     return {"variables": variables, "rows": rows}
 
@@ -53,7 +54,7 @@ def render_query_page():
     from .sparql import GRAPH_TYPES, RESULT_TYPES, UNKNOWN_GRAPHS_HEADER, evaluate
 
     language = negotiate_language(request)
-    catalogue = current_app.extensions["rivm_catalogue"]
+    catalogue = get_catalogue()
     by_slug = {q.slug: q for q in catalogue}
     example = by_slug.get(request.args.get("example", ""))
     query = request.args.get("query")

@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -25,11 +24,11 @@ from ..pages.resource_description import describe_resource, document_iri, resour
 from ..pages.resource_page import build_page
 from ..pictures.maps import locator_map_svg
 from .answers import error_response
-from .cache import rendered
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
 from .links import local_href
 from .negotiation import NotAcceptable, choose
+from .state import app_state, get_store, rendered
 
 blueprint = Blueprint("resources", __name__)
 
@@ -85,7 +84,7 @@ def _locator(page, language: str) -> Markup | None:
 @blueprint.get("/id/<kind>/<slug>")
 def thing(kind: str, slug: str):
     iri = _iri(kind, slug)
-    if not resource_exists(current_app.extensions["rivm_store"], iri):
+    if not resource_exists(get_store(), iri):
         return _not_found(iri)
     target = url_for("resources.document", kind=kind, name=slug, **request.args)
     response = redirect(target, code=303)
@@ -99,7 +98,7 @@ def document(kind: str, name: str):
     if dot and ext not in FORMATS:
         abort(404)
     iri = _iri(kind, slug)
-    store = current_app.extensions["rivm_store"]
+    store = get_store()
     if not resource_exists(store, iri):
         return _not_found(iri)
     try:
@@ -147,7 +146,7 @@ def document(kind: str, name: str):
 def listing(kind: str):
     if kind not in KINDS:
         abort(404)
-    store = current_app.extensions["rivm_store"]
+    store = get_store()
     try:
         page_number = max(1, int(request.args.get("page", "1")))
     except ValueError:
@@ -239,6 +238,6 @@ def _listing_graph(kind: str, items, page_number: int, last: int, total: int) ->
 
 @blueprint.get("/context.jsonld")
 def context():
-    body = json.dumps(current_app.extensions["rivm_jsonld_context"], indent=1, ensure_ascii=False)
+    body = json.dumps(app_state().jsonld_context, indent=1, ensure_ascii=False)
     response = Response(body, content_type="application/ld+json")
     return conditional(response, "context")

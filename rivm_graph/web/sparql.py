@@ -6,19 +6,19 @@ import hashlib
 import time
 import urllib.parse
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, request
 
 from ..config import allowlist
-from ..executor import QueryExecutor, QueryTimeout, ServerStopping, WorkerLost, executor_for
+from ..executor import QueryTimeout, ServerStopping, WorkerLost
 from ..files import QUERIES_GRAPH
 from ..query_text import QueryTextError, inspect_query, syntax_error_message
 from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
 from ..service_description import service_description
 from .answers import error_response
-from .cache import LruCache
 from .negotiation import NotAcceptable, choose
 from .protocol import ProtocolError, ProtocolRequest, read_request
 from .query_page import render_query_page
+from .state import app_state, get_executor, get_store, request_record
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -31,19 +31,6 @@ DESCRIPTION_TYPES = [
     "application/n-triples",
 ]
 TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle")
-
-
-def init_app(app) -> None:
-    """Per-app state: the executor (its pool starts lazily in each server process) and the cache."""
-    store = app.extensions["rivm_store"]
-    app.extensions["rivm_executor"] = executor_for(
-        store,
-        workers=int(app.config["QUERY_WORKERS"]),
-        timeout=float(app.config["QUERY_TIMEOUT"]),
-        max_rows=int(app.config["MAX_ROWS"]) or None,
-    )
-    app.extensions["rivm_cache"] = LruCache(int(app.config["CACHE_ENTRIES"]))
-    app.extensions["rivm_page_cache"] = LruCache(int(app.config["CACHE_ENTRIES"]))
 
 
 def _content_type(media_type: str) -> str:
@@ -98,7 +85,7 @@ def _service_description(explicit: str | None) -> Response:
     media_type = choose(request, offered, explicit)
     if media_type == "text/html":
         return render_query_page()
-    store = current_app.extensions["rivm_store"]
+    store = get_store()
     graph = service_description(
         store, _endpoint_url(), federation=bool(allowlist(current_app.config["SERVICE_ALLOWLIST"]))
     )
@@ -121,7 +108,7 @@ def evaluate(
     Returns the answer and the response headers; the answer is None when the client's cached copy
     is current (304). Raises ProtocolError with the status and message for the client.
     """
-    store = current_app.extensions["rivm_store"]
+    store = get_store()
     query = parsed.query or ""
     if len(query.encode()) > int(current_app.config["MAX_QUERY_BYTES"]):
         raise ProtocolError(413, "The query is longer than this endpoint accepts.")
@@ -165,11 +152,13 @@ def evaluate(
     _note_unknown_graphs(headers, unknown)
     if conditional and request.if_none_match.contains(etag):
         return None, headers
-    cache = current_app.extensions["rivm_cache"]
+    cache = app_state().answers
     answer = cache.get(key)
-    g.rivm_cached = answer is not None
+    record = request_record()
+    record.asked_query = True
+    record.cached = answer is not None
     if answer is None:
-        executor: QueryExecutor = current_app.extensions["rivm_executor"]
+        executor = get_executor()
         started = time.monotonic()
         try:
             answer = executor.run(
@@ -180,12 +169,12 @@ def evaluate(
                 add_labels=info.form == "DESCRIBE",
             )
         except SyntaxError as error:
-            g.rivm_outcome = "syntax-error"
+            record.outcome = "syntax-error"
             raise ProtocolError(400, syntax_error_message(error)) from error
         except ValueError as error:
             raise ProtocolError(406, str(error)) from error
         except QueryTimeout as error:
-            g.rivm_outcome = "timeout"
+            record.outcome = "timeout"
             raise ProtocolError(
                 503,
                 f"The query was stopped: it ran longer than this endpoint's limit of "
@@ -197,12 +186,12 @@ def evaluate(
                 raise ProtocolError(502, f"A SERVICE endpoint failed: {error}") from error
             raise ProtocolError(503, f"The query engine could not answer: {error}") from error
         except ServerStopping as error:
-            g.rivm_outcome = "stopping"
+            record.outcome = "stopping"
             raise ProtocolError(
                 503, "The server is stopping; the query was cut. Send it again in a moment."
             ) from error
         except WorkerLost as error:
-            g.rivm_outcome = "worker-lost"
+            record.outcome = "worker-lost"
             raise ProtocolError(
                 503,
                 "The query worker stopped while evaluating this query "
@@ -211,7 +200,7 @@ def evaluate(
             ) from error
         finally:
             # What the query cost, even when it failed: the client's query-time budget pays it.
-            g.rivm_query_seconds = time.monotonic() - started
+            record.query_seconds = time.monotonic() - started
         cache.put(key, answer)
     if answer.truncated:
         limit = current_app.config["MAX_ROWS"]
@@ -262,7 +251,7 @@ blueprint.add_url_rule("/sparql/", "endpoint_slash", endpoint, methods=["GET", "
 @blueprint.get("/.well-known/sparql-examples")
 def examples():
     """The query catalogue as RDF (SIB serves its sparql-examples at this address)."""
-    store = current_app.extensions["rivm_store"]
+    store = get_store()
     try:
         media_type = choose(request, DESCRIPTION_TYPES, request.args.get("format"))
     except NotAcceptable as error:

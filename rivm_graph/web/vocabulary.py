@@ -17,6 +17,7 @@ from .answers import error_response
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
 from .negotiation import NotAcceptable, choose
+from .state import app_state, get_store
 
 blueprint = Blueprint("vocabulary", __name__)
 SHAPE_FILES = ("violations", "warnings", "ontology", "catalogue")
@@ -66,8 +67,8 @@ def ontology(ext: str | None = None):
 
     def html(language: str) -> str:
         doc = build_ontology_doc(
-            current_app.extensions["rivm_ontology"],
-            current_app.extensions["rivm_store"],
+            app_state().ontology,
+            get_store(),
             label_languages(language),
         )
         return render_template("ontology.html", doc=doc, formats=FORMATS, base_path="/ontology")

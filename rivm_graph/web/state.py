@@ -1,0 +1,95 @@
+"""What the application holds, built once in ``create_app`` and reached through typed accessors
+(as flaskr's ``get_db()``), and what a request records about itself for the log and budgets.
+
+Nothing else reads ``app.extensions`` or ``flask.g`` for the application's own state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app, g
+from rdflib import Graph
+
+from ..catalogue import ExampleQuery
+from ..executor import InProcessExecutor, QueryExecutor
+from ..publish.dataset_facts import DatasetFacts
+from ..publish.dumps import DumpSet
+from ..store import GraphStore
+from .budgets import Budgets
+from .cache import LruCache
+
+EXTENSION = "rivm"
+
+
+@dataclass
+class AppState:
+    store: GraphStore
+    catalogue: list[ExampleQuery]
+    ontology: Graph
+    jsonld_context: dict[str, Any]
+    dumps: DumpSet
+    executor: QueryExecutor | InProcessExecutor
+    answers: LruCache  # SPARQL answers by request (query, format, graphs, data version)
+    pages: LruCache  # rendered pages and documents
+    budgets: Budgets | None = None  # set by init_limits
+    dataset_facts: DatasetFacts | None = None  # gathered on first use, once per process
+
+
+def install(app: Flask, state: AppState) -> None:
+    app.extensions[EXTENSION] = state
+
+
+def app_state(app: Flask | None = None) -> AppState:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def get_store() -> GraphStore:
+    return app_state().store
+
+
+def get_executor() -> QueryExecutor | InProcessExecutor:
+    return app_state().executor
+
+
+def get_dumps() -> DumpSet:
+    return app_state().dumps
+
+
+def get_catalogue() -> list[ExampleQuery]:
+    return app_state().catalogue
+
+
+def rendered(key: Hashable, render: Callable[[], bytes | str]) -> bytes | str:
+    """A page body from the page cache, rendered once per process."""
+    pages = app_state().pages
+    body = pages.get(key)
+    if body is None:
+        body = render()
+        pages.put(key, body)
+    return body
+
+
+@dataclass
+class RequestRecord:
+    """What a request did, for the access log and the budgets."""
+
+    started: float = field(default_factory=time.monotonic)
+    #: whether the request asked for a query to be answered (endpoint, query page)
+    asked_query: bool = False
+    #: answered from the cache (or with 304): costs the client nothing
+    cached: bool = False
+    #: what evaluating the query cost, failures and timeouts included
+    query_seconds: float | None = None
+    #: how it ended, where that is more than the status says ("timeout", "syntax-error" …)
+    outcome: str | None = None
+
+
+def request_record() -> RequestRecord:
+    """This request's record (made at its start by the access log, or on first use)."""
+    if "rivm_record" not in g:
+        g.rivm_record = RequestRecord()
+    return g.rivm_record
