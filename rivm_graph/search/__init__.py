@@ -40,20 +40,54 @@ then score, then name and IRI (a stable order on every store).
 
 ``SearchIndex.describe(iri, lang) -> Hit | None``: the same fields without a query (previews).
 
+Reconciliation (W3C Entity Reconciliation CG, API 0.2, as OpenRefine speaks it)
+-------------------------------------------------------------------------------
+``Reconciler(store)`` (the index from ``index_for``, or ``Reconciler(store, index)``); every
+method takes the already decoded JSON and an optional ``lang``, and returns JSON-ready dicts in
+the shapes of the API's schemas (tests/vendor/reconciliation-api/0.2):
+
+- ``manifest(base_url)``: the service manifest, its URLs under the public base URL, at the paths
+  of ``reconcile.PATHS`` (``/reconcile``, ``/reconcile/view?id={{id}}`` — to redirect to the
+  resource's page —, ``/reconcile/preview?id={{id}}``, ``/reconcile/suggest/entity|type|property``,
+  ``/reconcile/extend/propose``); identifierSpace ``https://w3id.org/rivm/id/``, schemaSpace the
+  ontology, defaultTypes the ontology's main classes.
+- ``reconcile(queries)``: a batch ``{key: {query, type, limit, properties, type_strict}}`` →
+  ``{key: {"result": [{id, name, type: [{id, name}], score, match, description}]}}``. ``id`` is
+  the resource's IRI, ``score`` 0–100. ``match`` is true only for the first candidate when its
+  name is the query (folded), it has every property asked and the type, and its score stands
+  ``MATCH_MARGIN`` above the next. ``properties`` (``[{pid, v}]``; ``v`` text, number, ``{id}``
+  or a list) narrow it: a pid is one of the service's properties (``country``, ``coordinates``,
+  ``latitude``, ``longitude``, ``geonamesId``, ``wikidataId``, ``sites``, ``memberships``,
+  ``events``), an ontology term's IRI or ``rivm:…`` form, or another property of the data; a
+  value agrees by IRI, by any name or code of the entity (``FR``, ``fr``, ``France``,
+  ``Espagne``), or by folded text or number. A candidate keeps half its score for no agreeing
+  property. Types: ``type_strict`` ``any`` (default) or ``all`` filter, ``should`` only prefers.
+  At most ``MAX_BATCH`` (100) queries; an unknown type gives no candidates; empty text none.
+- ``suggest_entities(prefix, types=, cursor=, limit=)``, ``suggest_types(prefix, …)``,
+  ``suggest_properties(prefix, …)``: ``{"result": [...]}`` in the shapes of
+  suggest-*-response.json.
+- ``propose_properties(type_id, limit=None)``: the properties instances of a type have values
+  for; ``extend({"ids": [...], "properties": [{"id": pid}]})`` → ``{"meta", "rows"}`` with
+  entities as ``{id, name}``, numbers as ``{float}``, the rest ``{str}`` (coordinates as
+  ``"lat,long"``); ids the graph does not have get empty lists.
+- ``preview(iri)``: ``describe`` for the preview page.
+
 Errors
 ------
 Bad input raises ``SearchError`` (a ``ValueError``): ``.message`` says what to change, ``.status``
-is the HTTP status to send (400), and
+is the HTTP status to send (400, or 413 for a batch or an extension over its limits), and
 ``.to_dict()`` is ``{"status": "error", "message": …}``. Nothing else is raised for what a client
 sends.
 """
 
 from .errors import SearchError
 from .index import Hit, Kind, SearchIndex, SearchResults, index_for
+from .reconcile import Reconciler
 
 __all__ = [
     "Hit",
     "Kind",
+    "Reconciler",
     "SearchError",
     "SearchIndex",
     "SearchResults",
