@@ -500,3 +500,24 @@ def test_ids_never_reach_the_query_text(service):
     )
     assert answer["rows"][hostile] == {"country": []}
     assert answer["rows"][ID + "city/cuneo"]["country"][0]["id"] == ID + "country/it"
+
+
+@pytest.mark.virtuoso
+def test_virtuoso_answers_the_same(virtuoso, service):
+    """Reconciliation, proposals and extension read the store at request time: Virtuoso answers
+    their triple patterns and VALUES as Oxigraph does."""
+    from rivm_graph.remote_store import SparqlStore
+
+    remote = Reconciler(SparqlStore(virtuoso.query_url, timeout=30.0))
+    batch = {
+        f"q{i}": {"query": text, "type": CITY, "properties": [{"pid": "country", "v": "ES"}]}
+        for i, (text, _, _) in enumerate(COLUMN)
+    }
+    assert remote.reconcile(batch) == service.reconcile(batch)
+    for kind in (CITY, RIVM + "Person", RIVM + "Event"):
+        assert remote.propose_properties(kind) == service.propose_properties(kind)
+    query = {
+        "ids": [ID + "city/" + slug for _, slug, _ in COLUMN],
+        "properties": [{"id": p["id"]} for p in service.propose_properties(CITY)["properties"]],
+    }
+    assert remote.extend(query) == service.extend(query)
