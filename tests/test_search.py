@@ -6,7 +6,10 @@ person; none comes from the code under test.
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import given, settings
@@ -305,6 +308,33 @@ def test_fts5_indexes_the_words_fold_makes(index):
         if tokens.get(i + 1, []) != fold(name.text).split()
     ]
     assert not differ
+
+
+def test_threads_share_an_index(index):
+    texts = ["queretaro", "clermont", "vall", "Valadolid", "Regensburg, Germany", "michelin"] * 20
+    alone = [iris(index.search(text, prefix=True)) for text in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda text: iris(index.search(text, prefix=True)), texts))
+    assert together == alone
+
+
+def test_a_forked_process_opens_its_own_fts5_database(index):
+    """gunicorn forks its workers: SQLite must not be used through a connection opened in the
+    parent, so a child process opens its own copy of the index's database."""
+    assert first(index, "queretaro").iri == ID + "city/queretaro"  # the parent's connection
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            hit = index.search("queretaro").hits[0].iri
+            os.write(writer, json.dumps([hit, index._pid == os.getpid()]).encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as answer:
+        reported = json.loads(answer.read() or "null")
+    os.waitpid(child, 0)
+    assert reported == [ID + "city/queretaro", True]
 
 
 @pytest.mark.virtuoso

@@ -29,10 +29,6 @@ def fold(text: str) -> str:
     return " ".join(_SEPARATORS.sub(" ", text).split())
 
 
-def words(text: str) -> list[str]:
-    return fold(text).split()
-
-
 def phrase(word: str, *, prefix: bool = False) -> str:
     """One word as an FTS5 string: quoted (a ``"`` doubled), so ``AND``, ``NEAR``, ``*``, ``:``
     or ``^`` in a visitor's text are words, never operators."""
