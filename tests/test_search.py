@@ -248,6 +248,8 @@ def test_any_text_is_answered(index, text):
         (lambda ix: ix.search("x" * 2000), "at most 500"),
         (lambda ix: ix.search("clermont", types=[RIVM + "Town"]), "unknown type"),
         (lambda ix: ix.search("clermont", types=["not a class"]), "unknown type"),
+        (lambda ix: ix.search("clermont", types=[7]), "class IRIs"),
+        (lambda ix: ix.search("clermont", types=[CITY] * 21), "at most 20 types"),
         (lambda ix: ix.search("clermont", lang="fr;drop"), "language tag"),
         (lambda ix: ix.search("clermont", limit=0), "limit"),
         (lambda ix: ix.search("clermont", offset=-1), "offset"),

@@ -35,7 +35,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .. import class_hierarchy
-from ..i18n import DEFAULT_LANGUAGE, label_languages
+from ..i18n import DEFAULT_LANGUAGE, FALLBACK, label_languages
 from ..labels import best_label, compact
 from ..namespaces import ID_BASE, PREFIXES
 from ..store import LABEL_PREDICATES, GraphStore
@@ -199,7 +199,8 @@ class SearchResults:
 
 class SearchIndex:
     """Built by :meth:`build` from a store; read-only afterwards, and safe to share between
-    threads and across ``fork`` (each process reopens its own copy of the FTS5 database)."""
+    threads (one SQLite connection per process, behind a lock: a query takes well under a
+    millisecond) and across ``fork`` (each process opens its own copy of the FTS5 database)."""
 
     def __init__(
         self,
@@ -265,11 +266,11 @@ class SearchIndex:
                 iri=iri,
                 types=asserted,
                 kind=_most_specific(asserted, below),
-                tier=0 if not every.isdisjoint(MAIN_KINDS) else 2 if every & LAST_KINDS else 1,
+                tier=_tier(every),
                 labels=sorted((p, o) for p, o in labelled[iri] if p not in IDENTIFIER_PREDICATES),
                 facts=sorted(facts.get(iri, []), key=lambda pair: (pair[0], str(pair[1]))),
             )
-            entry.sort_name = fold(best_label(entry.labels, label_languages("en")) or iri)
+            entry.sort_name = fold(best_label(entry.labels, FALLBACK) or iri)
             names.extend(_names(len(entries), labelled[iri]))
             entries.append(entry)
         terms = {
@@ -395,6 +396,8 @@ class SearchIndex:
         """The classes a filter on ``types`` lets through (with subclasses); None: no filter."""
         if isinstance(types, str):
             types = [types]
+        if not isinstance(types, list | tuple) or not all(isinstance(t, str) for t in types):
+            raise SearchError("types must be class IRIs")
         if not types:
             return None
         if len(types) > MAX_TYPES:
@@ -527,6 +530,12 @@ def _names(entry: int, pairs: Iterable[tuple[str, Literal]]) -> list[Name]:
             seen.add(text)
             names.append(Name(entry, text, folded, literal.language, predicate))
     return names
+
+
+def _tier(classes: set[str]) -> int:
+    if not classes.isdisjoint(MAIN_KINDS):
+        return 0
+    return 2 if not classes.isdisjoint(LAST_KINDS) else 1
 
 
 def _superclasses(below: dict[str, frozenset[str]]) -> dict[str, set[str]]:
