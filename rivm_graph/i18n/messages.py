@@ -213,6 +213,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Utilisations dans les données",
         "es": "Usos en los datos",
     },
+    # Properties the reconciliation service adds to a table (data extension).
+    "reconcile_coordinates": {
+        "en": "coordinates (latitude,longitude)",
+        "fr": "coordonnées (latitude,longitude)",
+        "es": "coordenadas (latitud,longitud)",
+    },
+    "reconcile_sites": {"en": "Michelin sites", "fr": "sites Michelin", "es": "centros Michelin"},
+    "reconcile_memberships": {"en": "memberships", "fr": "adhésions", "es": "membresías"},
+    "reconcile_events": {
+        "en": "events attended",
+        "fr": "événements où elle était présente",
+        "es": "eventos a los que asistió",
+    },
 }
 
 
