@@ -16,7 +16,7 @@ from ..namespaces import ID_BASE, KINDS
 from .answers import error_response
 from .cache import rendered
 from .documents import conditional
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 from .resources import SLUG
 
 blueprint = Blueprint("descriptions", __name__)
@@ -98,7 +98,7 @@ def serialize(graph: Graph, media_type: str) -> bytes:
 
 def _rdf_answer(build, path: str) -> Response:
     try:
-        media_type = choose(request, list(RDF_FORMATS), request.args.get("format"))
+        media_type = choose(request, list(RDF_FORMATS), explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
     store, dumps, base, publisher = _arguments()

@@ -13,7 +13,7 @@ from flask import (
     send_file,
 )
 
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 
 blueprint = Blueprint("downloads", __name__)
 
@@ -22,7 +22,9 @@ blueprint = Blueprint("downloads", __name__)
 def index():
     dumps = current_app.extensions["rivm_dumps"]
     try:
-        media_type = choose(request, ["text/html", "application/json"], request.args.get("format"))
+        media_type = choose(
+            request, ["text/html", "application/json"], explicit_format(request.args)
+        )
     except NotAcceptable:
         media_type = "text/html"
     if media_type == "application/json":

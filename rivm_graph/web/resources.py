@@ -27,7 +27,7 @@ from .cache import rendered
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language, translator
 from .links import local_href
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 
 blueprint = Blueprint("resources", __name__)
 
@@ -102,7 +102,7 @@ def document(kind: str, name: str):
         return _not_found(iri)
     try:
         media_type = (
-            FORMATS[ext][0] if dot else choose(request, OFFERED, request.args.get("format"))
+            FORMATS[ext][0] if dot else choose(request, OFFERED, explicit_format(request.args))
         )
     except NotAcceptable as error:
         return error_response(
@@ -175,7 +175,7 @@ def listing(kind: str):
     if page_number > 1:
         links.append(f'<{url_for(".listing", kind=kind, page=page_number - 1)}>; rel="prev"')
     try:
-        media_type = choose(request, OFFERED, request.args.get("format"))
+        media_type = choose(request, OFFERED, explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
     if media_type == "text/html":

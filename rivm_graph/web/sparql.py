@@ -15,7 +15,7 @@ from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
 from ..service_description import service_description
 from .answers import error_response
 from .cache import LruCache
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 from .protocol import ProtocolError, ProtocolRequest, read_request
 from .query_page import render_query_page
 
@@ -233,7 +233,7 @@ def examples():
     """The query catalogue as RDF (SIB serves its sparql-examples at this address)."""
     store = current_app.extensions["rivm_store"]
     try:
-        media_type = choose(request, DESCRIPTION_TYPES, request.args.get("format"))
+        media_type = choose(request, DESCRIPTION_TYPES, explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
     answer = store.query_serialized(

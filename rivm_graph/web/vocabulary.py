@@ -15,7 +15,7 @@ from ..ontology_doc import build_ontology_doc
 from .answers import error_response
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 
 blueprint = Blueprint("vocabulary", __name__)
 SHAPE_FILES = ("violations", "warnings", "ontology", "catalogue")
@@ -35,7 +35,7 @@ def _negotiated(name: str, ext: str | None) -> str | Response:
             abort(404)
         return FORMATS[ext][0]
     try:
-        return choose(request, OFFERED, request.args.get("format"))
+        return choose(request, OFFERED, explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(
             request, 406, f"The {name} is offered as: " + ", ".join(error.offered)
