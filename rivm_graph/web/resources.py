@@ -128,10 +128,10 @@ def document(kind: str, name: str):
             mimetype="text/html",
         )
     else:
-        fmt = FORMATS[BY_MEDIA_TYPE[media_type]][1]
         response = Response(
             rendered(
-                (base_path, media_type), lambda: serialize(describe_resource(store, iri), fmt)
+                (base_path, media_type),
+                lambda: serialize(describe_resource(store, iri), media_type),
             ),
             content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""),
         )
@@ -191,10 +191,7 @@ def listing(kind: str):
         response = Response(body, mimetype="text/html")
     else:
         response = Response(
-            serialize(
-                _listing_graph(kind, items, page_number, last, total),
-                FORMATS[BY_MEDIA_TYPE[media_type]][1],
-            ),
+            serialize(_listing_graph(kind, items, page_number, last, total), media_type),
             content_type=media_type,
         )
     response.headers["Vary"] = "Accept, Accept-Language"

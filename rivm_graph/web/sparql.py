@@ -11,6 +11,7 @@ from ..config import allowlist
 from ..executor import QueryExecutor, QueryTimeout, WorkerLost, executor_for
 from ..files import QUERIES_GRAPH
 from ..query_text import QueryTextError, inspect_query, syntax_error_message
+from ..rdf_serialize import serialize
 from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
 from ..service_description import service_description
 from .answers import error_response
@@ -73,13 +74,7 @@ def _service_description(explicit: str | None) -> Response:
     graph = service_description(
         store, _endpoint_url(), federation=bool(allowlist(current_app.config["SERVICE_ALLOWLIST"]))
     )
-    fmt = {
-        "text/turtle": "turtle",
-        "application/ld+json": "json-ld",
-        "application/rdf+xml": "xml",
-        "application/n-triples": "nt",
-    }[media_type]
-    response = Response(graph.serialize(format=fmt), content_type=_content_type(media_type))
+    response = Response(serialize(graph, media_type), content_type=_content_type(media_type))
     response.headers["Vary"] = "Accept"
     return response
 
@@ -137,7 +132,9 @@ def evaluate(
     )
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": "public, max-age=3600"}
-    if conditional and request.if_none_match.contains(etag):
+    if conditional and request.if_none_match.contains_weak(etag):
+        if not request.if_none_match.contains(etag):
+            headers["ETag"] = f'W/"{etag}"'  # the client's copy was one of the weak answers
         return None, headers
     cache = current_app.extensions["rivm_cache"]
     answer = cache.get(key)
@@ -182,6 +179,8 @@ def evaluate(
             # What the query cost, even when it failed: the client's query-time budget pays it.
             g.rivm_query_seconds = time.monotonic() - started
         cache.put(key, answer)
+    if not answer.same_everywhere:
+        headers["ETag"] = f'W/"{etag}"'
     if answer.truncated:
         limit = current_app.config["MAX_ROWS"]
         headers["X-Result-Truncated"] = "true"
