@@ -49,37 +49,57 @@ def canonical_triples(graph: Graph) -> list[ox.Triple]:
 REFINEMENT_ROUNDS = 8
 
 
-def _seen_from(triple: ox.Triple, node: ox.BlankNode, colours: dict) -> str:
+def _seen_from(shape: tuple, node: ox.BlankNode, colours: dict) -> str:
     def term(t) -> str:
-        if t == node:
-            return "_:a"
-        if isinstance(t, ox.BlankNode):
-            return "_:z" + colours[t]
-        return str(t)
+        if isinstance(t, str):
+            return t
+        return "_:a" if t == node else "_:z" + colours[t]
 
-    return f"{term(triple.subject)} {triple.predicate} {term(triple.object)}"
+    subject, predicate, obj = shape
+    return f"{term(subject)} {predicate} {term(obj)}"
 
 
-def _colours(triples: list[ox.Triple], blanks: dict) -> dict:
+def _surroundings(triples: list[ox.Triple]) -> tuple[dict, list[int]]:
+    """Each blank node (in order of appearance) with its triples, the blank nodes left as terms
+    and the rest written out; and the positions of the triples that hold a blank node."""
+    around: dict = {}
+    holding = []
+    for position, triple in enumerate(triples):
+        subject, obj = triple.subject, triple.object
+        blank_subject, blank_object = (
+            isinstance(subject, ox.BlankNode),
+            isinstance(obj, ox.BlankNode),
+        )
+        if not (blank_subject or blank_object):
+            continue
+        holding.append(position)
+        shape = (
+            subject if blank_subject else str(subject),
+            str(triple.predicate),
+            obj if blank_object else str(obj),
+        )
+        if blank_subject:
+            around.setdefault(subject, []).append(shape)
+        if blank_object and obj != subject:
+            around.setdefault(obj, []).append(shape)
+    return around, holding
+
+
+def _colours(around: dict) -> dict:
     """A hash of each blank node's surroundings: its own triples (RDFC-1.0's first-degree hash),
     then again with the other blank nodes' hashes, until every node is told apart or no round
     tells more apart (colour refinement)."""
-    incident: dict = {node: [] for node in blanks}
-    for triple in triples:
-        for node in {triple.subject, triple.object}:
-            if node in incident:
-                incident[node].append(triple)
-    colours = dict.fromkeys(blanks, "")
+    colours = dict.fromkeys(around, "")
     distinct = 1
     for _ in range(REFINEMENT_ROUNDS):
         colours = {
             node: hashlib.sha256(
-                "\n".join(sorted(_seen_from(t, node, colours) for t in around)).encode()
+                "\n".join(sorted(_seen_from(shape, node, colours) for shape in shapes)).encode()
             ).hexdigest()
-            for node, around in incident.items()
+            for node, shapes in around.items()
         }
         count = len(set(colours.values()))
-        if count in (len(blanks), distinct):
+        if count in (len(around), distinct):
             break
         distinct = count
     return colours
@@ -90,23 +110,18 @@ def answer_triples(triples: Iterable[ox.Triple]) -> tuple[list[ox.Triple], bool]
     and whether that made the bytes certain: False when two blank nodes could not be told apart
     (then the engine's order named them)."""
     triples = list(triples)
-    blanks = {
-        term: None
-        for t in triples
-        for term in (t.subject, t.object)
-        if isinstance(term, ox.BlankNode)
-    }
-    if not blanks:
+    around, holding = _surroundings(triples)
+    if not around:
         return sorted(triples, key=str), True
-    colours = _colours(triples, blanks)
-    appearance = {node: i for i, node in enumerate(blanks)}
-    ordered = sorted(blanks, key=lambda node: (colours[node], appearance[node]))
+    colours = _colours(around)
+    appearance = {node: i for i, node in enumerate(around)}
+    ordered = sorted(around, key=lambda node: (colours[node], appearance[node]))
     names = {node: ox.BlankNode(f"b{i}") for i, node in enumerate(ordered)}
-    renamed = (
-        ox.Triple(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
-        for t in triples
-    )
-    return sorted(renamed, key=str), len(set(colours.values())) == len(blanks)
+    for position in holding:
+        t = triples[position]
+        subject, obj = names.get(t.subject, t.subject), names.get(t.object, t.object)
+        triples[position] = ox.Triple(subject, t.predicate, obj)
+    return sorted(triples, key=str), len(set(colours.values())) == len(around)
 
 
 def answer_rows(rows: Iterable[list]) -> list[list]:
