@@ -35,6 +35,7 @@ from SPARQLWrapper import (
     XML,
     SPARQLWrapper,
 )
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 CUNEO = "https://w3id.org/rivm/id/city/cuneo"
 QUERIES = {
@@ -205,3 +206,16 @@ def test_unknown_format_names_are_406(live_server, path):
     status, headers, body = fetch(f"{live_server}{path}?format=docx", "text/turtle")
     assert status == 406 and "Accept" in headers["Vary"]
     assert b"text/turtle" in body, "the answer lists what is offered"
+
+
+@pytest.mark.parametrize("fmt", [f for f, (results, _) in EXPECTED.items() if results])
+def test_a_syntax_error_is_a_400_whatever_format_was_asked(live_server, fmt):
+    """SPARQLWrapper sends its format= with every query, the wrong ones too: the answer is still
+    the syntax error (QueryBadFormed for SPARQLWrapper), never a server error. (A format no
+    SELECT answer has is refused first, with the 406 above.)"""
+    client = SPARQLWrapper(live_server + "/sparql")
+    client.setQuery("SELECT ?city WHERE { ?city a }")
+    client.setReturnFormat(fmt)
+    with pytest.raises(QueryBadFormed) as refused:
+        client.query()
+    assert "line 1, column" in str(refused.value)

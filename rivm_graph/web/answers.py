@@ -7,8 +7,11 @@ from flask import Request, Response, jsonify
 JSON_TYPES = ("application/json", "application/sparql-results+json", "application/ld+json")
 
 
+JSON_NAMES = {"json", "srj", "jsonld", "json-ld", *JSON_TYPES}
+
+
 def wants_json(request: Request, explicit: str | None = None) -> bool:
-    if explicit and explicit.lower() in ("json", "srj", "jsonld", "json-ld") | set(JSON_TYPES):
+    if explicit and explicit.split(";")[0].strip().lower() in JSON_NAMES:
         return True
     best = request.accept_mimetypes.best_match(["text/plain", *JSON_TYPES])
     return (
