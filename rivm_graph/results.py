@@ -3,6 +3,8 @@
 Oxigraph serialises a whole answer at once, so a runaway query would build gigabytes before any
 cap could apply. Rows are therefore read one at a time up to the cap, and the capped rows are
 written here (SPARQL 1.1 results JSON, XML, CSV and TSV); graphs go back to Oxigraph's writers.
+Blank nodes are renamed and graphs sorted (rdf_serialize), so an answer is the same bytes in every
+process, as its strong ETag says.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .namespaces import PREFIXES
+from .rdf_serialize import answer_rows, answer_triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -45,6 +48,9 @@ class SerializedAnswer:
     kind: str  # "select", "ask" or "graph"
     size: int  # rows, or triples
     truncated: bool
+    #: False when the bytes may differ between processes (blank nodes that could not be told
+    #: apart, a graph cut short): the answer then carries a weak ETag.
+    same_everywhere: bool = True
 
 
 def _json_term(term) -> dict:
@@ -176,7 +182,7 @@ def serialize_solutions(
     if fmt is None:
         raise ValueError(f"{media_type} cannot carry query solutions")
     kept, cut = _take(rows, max_rows)
-    body = write_solutions(variables, kept, fmt)
+    body = write_solutions(variables, answer_rows(kept), fmt)
     return SerializedAnswer(body, media_type, "select", len(kept), truncated or cut)
 
 
@@ -190,7 +196,8 @@ def serialize_triples(
     rdf_format = GRAPH_MEDIA_TYPES.get(media_type)
     if rdf_format is None:
         raise ValueError(f"{media_type} cannot carry an RDF graph")
-    kept, cut = _take(triples, max_rows)
+    taken, cut = _take(triples, max_rows)
+    kept, certain = answer_triples(taken)
     options = (
         {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
     )
@@ -199,4 +206,8 @@ def serialize_triples(
         body = ox.serialize(quads, format=rdf_format, **options)
     else:
         body = ox.serialize(kept, format=rdf_format, **options)
-    return SerializedAnswer(body or b"", media_type, "graph", len(kept), truncated or cut)
+    # A cut answer holds the first triples in the engine's order, which a remote engine may vary.
+    same = certain and not (truncated or cut)
+    return SerializedAnswer(
+        body or b"", media_type, "graph", len(kept), truncated or cut, same_everywhere=same
+    )

@@ -49,21 +49,23 @@ SERVER_PIDS: dict[str, int] = {}
 
 
 @contextlib.contextmanager
-def running_server(**settings: str):
+def running_server(env: dict[str, str] | None = None, **settings: str):
     """``rivm-graph serve`` for real (gunicorn) on a free loopback port; yields its base URL.
 
-    ``settings`` become RIVM_* environment variables of the server process.
+    ``settings`` become RIVM_* environment variables of the server process; ``env`` is added to
+    its environment as is (PYTHONHASHSEED, say).
     """
     port = free_port()
     # Every test talks from 127.0.0.1: budgets high enough for crawls and fuzzing, unless a
     # test sets its own.
-    env = {
+    environment = {
         **os.environ,
+        **(env or {}),
         "RIVM_WORKERS": "1",
         "RIVM_RATE_LIMIT": "1000000 per minute",
         "RIVM_QUERY_BUDGET": "1000000 per minute",
     }
-    env.update({f"RIVM_{key}": str(value) for key, value in settings.items()})
+    environment.update({f"RIVM_{key}": str(value) for key, value in settings.items()})
     # The server's log goes to a file (a pipe nobody reads would fill up and stall the server);
     # set RIVM_TEST_SERVER_LOG to keep it somewhere to read.
     keep = os.environ.get("RIVM_TEST_SERVER_LOG")
@@ -79,7 +81,7 @@ def running_server(**settings: str):
         str(port),
     ]
     with open(log, "ab") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, env=environment, stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     SERVER_PIDS[base] = process.pid
     try:

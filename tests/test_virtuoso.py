@@ -58,15 +58,22 @@ VIRTUOSO_DIFFERENCES: dict[str, str] = {
 }
 
 
+#: One public address for both servers, as behind one name: the descriptions contain it, and
+#: their blank nodes' canonical names (hence their order) depend on everything they contain.
+PUBLIC_URL = "http://rivm.example"
+
+
 @pytest.fixture(scope="module")
 def embedded():
-    with running_server() as base:
+    with running_server(PUBLIC_URL=PUBLIC_URL) as base:
         yield base
 
 
 @pytest.fixture(scope="module")
 def remote(virtuoso):
-    with running_server(STORE="sparql", SPARQL_QUERY_URL=virtuoso.query_url) as base:
+    with running_server(
+        STORE="sparql", SPARQL_QUERY_URL=virtuoso.query_url, PUBLIC_URL=PUBLIC_URL
+    ) as base:
         yield base
 
 

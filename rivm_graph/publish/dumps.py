@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
+from ..rdf_serialize import canonical_quads
 
 BASENAME = "rivm"
 CHECKSUMS = "SHA256SUMS"
@@ -71,12 +72,6 @@ class DumpSet:
         return next((f for f in self.files if f.name == name), None)
 
 
-def _canonical_quads(quads: list[ox.Quad]) -> list[ox.Quad]:
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=str)
-
-
 def _serialize(fmt: DumpFormat, triples: list[ox.Triple], quads: list[ox.Quad]) -> bytes:
     options = (
         {"prefixes": PREFIXES} if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
@@ -94,7 +89,7 @@ def _sha256(path: Path) -> str:
 
 def write_dumps(all_quads: list[ox.Quad], directory: Path) -> None:
     """Write every format and the checksum file into ``directory`` (which must exist)."""
-    quads = _canonical_quads(all_quads)
+    quads = canonical_quads(all_quads)
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
     written: dict[str, bytes] = {}
     for fmt in FORMATS:

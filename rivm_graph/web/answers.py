@@ -10,7 +10,7 @@ JSON_NAMES = frozenset({"json", "srj", "jsonld", "json-ld", *JSON_TYPES})
 
 
 def wants_json(request: Request, explicit: str | None = None) -> bool:
-    if explicit and explicit.lower().strip() in JSON_NAMES:
+    if explicit and explicit.split(";")[0].strip().lower() in JSON_NAMES:
         return True
     best = request.accept_mimetypes.best_match(["text/plain", *JSON_TYPES])
     return (

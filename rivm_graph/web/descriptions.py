@@ -5,29 +5,23 @@ from __future__ import annotations
 import json
 from xml.sax.saxutils import escape
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
-from rdflib import Graph, Literal, URIRef
 
 from ..namespaces import ID_BASE, KINDS
 from ..publish.dataset_facts import DatasetFacts, gather_facts
 from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
+from ..rdf_serialize import DOCUMENT_TYPES, serialize
 from .answers import error_response
 from .documents import conditional
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 from .resources import SLUG
 from .state import app_state, get_dumps, get_store, rendered
 
 blueprint = Blueprint("descriptions", __name__)
 
-#: media type → rdflib format; the first is the default (Turtle for clients that say nothing).
-RDF_FORMATS = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/n-triples": "nt",
-}
+#: The formats offered; the first is the default (Turtle for clients that say nothing).
+RDF_FORMATS = list(DOCUMENT_TYPES)
 #: Pages of the site besides the resource pages, for the sitemap.
 SITE_PAGES = ("/", "/query", "/ontology", "/shapes", "/dumps/")
 
@@ -57,47 +51,9 @@ def schema_org_markup() -> Markup:
     return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c"))
 
 
-def _used_prefixes(graph: Graph) -> dict[str, str]:
-    terms = [term for triple in graph for term in triple]
-    used = {str(t) for t in terms if isinstance(t, URIRef)}
-    used |= {str(t.datatype) for t in terms if isinstance(t, Literal) and t.datatype}
-    return {
-        prefix: str(namespace)
-        for prefix, namespace in sorted(graph.namespaces())
-        if prefix and any(iri.startswith(str(namespace)) for iri in used)
-    }
-
-
-def _sorted(value):
-    """A JSON-LD value with its node list and value arrays in a fixed order."""
-    if isinstance(value, list):
-        return sorted((_sorted(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
-    if isinstance(value, dict):
-        return {k: _sorted(v) for k, v in value.items()}
-    return value
-
-
-def serialize(graph: Graph, media_type: str) -> bytes:
-    """The graph in ``media_type``, the same bytes in every process (rdflib alone orders
-    statements by string hashes, which differ between processes)."""
-    fmt = RDF_FORMATS[media_type]
-    if fmt == "turtle":  # rdflib sorts Turtle itself
-        return graph.serialize(format="turtle", encoding="utf-8")
-    prefixes = _used_prefixes(graph)
-    if fmt == "json-ld":
-        data = json.loads(graph.serialize(format="json-ld", context=prefixes, auto_compact=True))
-        return json.dumps(_sorted(data), indent=2, sort_keys=True, ensure_ascii=False).encode()
-    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").splitlines()) - {b""})
-    ntriples = b"".join(line + b"\n" for line in lines)
-    if fmt == "nt":
-        return ntriples
-    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
-    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
-
-
 def _rdf_answer(build, path: str) -> Response:
     try:
-        media_type = choose(request, list(RDF_FORMATS), request.args.get("format"))
+        media_type = choose(request, RDF_FORMATS, explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
     store, dumps, base, publisher = _arguments()

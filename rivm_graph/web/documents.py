@@ -10,15 +10,16 @@ import hashlib
 from flask import Response, request
 from rdflib import Graph
 
+from .. import rdf_serialize
 from .state import app_state, get_store
 
-#: extension → (media type, rdflib serialisation format)
+#: extension → (media type, label)
 FORMATS = {
-    "html": ("text/html", None),
-    "ttl": ("text/turtle", "turtle"),
-    "jsonld": ("application/ld+json", "json-ld"),
-    "rdf": ("application/rdf+xml", "xml"),
-    "nt": ("application/n-triples", "nt"),
+    "html": ("text/html", "HTML"),
+    "ttl": ("text/turtle", "Turtle"),
+    "jsonld": ("application/ld+json", "JSON-LD"),
+    "rdf": ("application/rdf+xml", "RDF/XML"),
+    "nt": ("application/n-triples", "N-Triples"),
 }
 BY_MEDIA_TYPE = {media: ext for ext, (media, _) in FORMATS.items()}
 OFFERED = [media for media, _ in FORMATS.values()]
@@ -32,14 +33,11 @@ def alternates(path: str) -> str:
     return ", ".join(links)
 
 
-def serialize(graph: Graph, fmt: str) -> bytes:
-    """The graph in an rdflib format; JSON-LD compacted with the project's context."""
-    if fmt == "json-ld":
-        context = app_state().jsonld_context
-        return graph.serialize(
-            format="json-ld", context=context["@context"], auto_compact=True, encoding="utf-8"
-        )
-    return graph.serialize(format=fmt, encoding="utf-8")
+def serialize(graph: Graph, media_type: str) -> bytes:
+    """The graph in ``media_type``, the same bytes in every process; JSON-LD compacted with the
+    project's context."""
+    context = app_state().jsonld_context["@context"]
+    return rdf_serialize.serialize(graph, media_type, context=context)
 
 
 def conditional(response: Response, *parts: str) -> Response:

@@ -13,7 +13,7 @@ from flask import (
     send_file,
 )
 
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 from .state import get_dumps
 
 blueprint = Blueprint("downloads", __name__)
@@ -23,7 +23,9 @@ blueprint = Blueprint("downloads", __name__)
 def index():
     dumps = get_dumps()
     try:
-        media_type = choose(request, ["text/html", "application/json"], request.args.get("format"))
+        media_type = choose(
+            request, ["text/html", "application/json"], explicit_format(request.args)
+        )
     except NotAcceptable:
         media_type = "text/html"
     if media_type == "application/json":

@@ -1,40 +1,75 @@
-"""Choosing a media type: an explicit format parameter wins over Accept (q-values honoured)."""
+"""Choosing a media type: an explicit format parameter names a family of formats and wins over
+Accept, but a specific Accept choice inside that family is honoured (q-values too).
+
+SPARQLWrapper, for one, sends ``format=n3`` (and ``output=``, ``results=``) beside
+``Accept: application/n-triples`` when its caller asks for N-Triples: N-Triples is valid N3 and
+Turtle, so that client gets N-Triples.
+"""
 
 from __future__ import annotations
 
 from flask import Request
+from werkzeug.datastructures import MIMEAccept, MultiDict
 
-#: Short names accepted in ?format= (and output=, results=): the first of their media types that
-#: the answer can take is used, so ``xml`` is SPARQL results XML for SELECT and RDF/XML for a graph.
+SRJ = "application/sparql-results+json"
+SRX = "application/sparql-results+xml"
+TURTLE = "text/turtle"
+NTRIPLES = "application/n-triples"
+JSONLD = "application/ld+json"
+RDFXML = "application/rdf+xml"
+
+#: The parameters that name a format explicitly, as clients send them: ``format`` (Virtuoso's),
+#: ``output`` (Joseki's, Fuseki's), ``results``, ``_format`` and ``_mediatype`` (the Linked Data
+#: API's); SPARQLWrapper sends the first three at once.
+FORMAT_PARAMETERS = ("format", "output", "results", "_format", "_mediatype")
+
+#: Names accepted in those parameters, each with the media types it names in order of preference;
+#: the first one that the answer can take is the default. ``xml`` is SPARQL results XML for SELECT
+#: and RDF/XML for a graph, ``json`` SPARQL results JSON, JSON-LD or plain JSON. Every name
+#: SPARQLWrapper sends is here (json, xml, turtle, n3, rdf, rdf+xml, csv, tsv, json-ld).
 ALIASES: dict[str, tuple[str, ...]] = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "srj": ("application/sparql-results+json",),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "srx": ("application/sparql-results+xml",),
+    "json": (SRJ, JSONLD, "application/json"),
+    "srj": (SRJ,),
+    "xml": (SRX, RDFXML),
+    "srx": (SRX,),
     "csv": ("text/csv",),
     "tsv": ("text/tab-separated-values",),
-    "turtle": ("text/turtle",),
-    "ttl": ("text/turtle",),
-    "n3": ("text/turtle",),
-    "ntriples": ("application/n-triples",),
-    "nt": ("application/n-triples",),
-    "jsonld": ("application/ld+json",),
-    "json-ld": ("application/ld+json",),
-    "rdfxml": ("application/rdf+xml",),
-    "rdf": ("application/rdf+xml",),
+    "turtle": (TURTLE,),
+    "ttl": (TURTLE,),
+    "n3": (TURTLE,),
+    "ntriples": (NTRIPLES,),
+    "nt": (NTRIPLES,),
+    "jsonld": (JSONLD,),
+    "json-ld": (JSONLD,),
+    "rdfxml": (RDFXML,),
+    "rdf+xml": (RDFXML,),
+    "rdf": (RDFXML,),
     "nquads": ("application/n-quads",),
     "nq": ("application/n-quads",),
     "trig": ("application/trig",),
     "html": ("text/html",),
 }
 
+#: Formats whose documents are documents of another format too, so a client naming the latter
+#: can read them: N-Triples is Turtle and N-Quads, Turtle is TriG.
+SUBSETS: dict[str, tuple[str, ...]] = {
+    TURTLE: (NTRIPLES,),
+    "application/n-quads": (NTRIPLES,),
+    "application/trig": (TURTLE, NTRIPLES),
+}
+
 #: Media types older clients send for the same thing.
 SYNONYMS: dict[str, str] = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
+    "application/json": SRJ,
+    "application/xml": SRX,
+    "text/xml": SRX,
+    "application/x-turtle": TURTLE,
+    "application/turtle": TURTLE,
+    "text/n3": TURTLE,
+    "text/rdf+n3": TURTLE,
+    "application/n3": TURTLE,
+    "application/x-json+ld": JSONLD,
+    "text/plain": NTRIPLES,
 }
 
 
@@ -44,15 +79,49 @@ class NotAcceptable(Exception):
         self.offered, self.asked = offered, asked
 
 
+def explicit_format(args: MultiDict) -> str | None:
+    """The first non-empty format parameter of a request's query string, if any."""
+    return next((v for k, v in args.items(multi=True) if k in FORMAT_PARAMETERS and v), None)
+
+
+def _canonical(media_type: str) -> str:
+    bare = media_type.split(";")[0].strip().lower()
+    return SYNONYMS.get(bare, bare)
+
+
+def family(name: str, offered: list[str]) -> list[str]:
+    """The media types of ``offered`` that a format name (or media type) covers, best first."""
+    named = ALIASES.get(name.strip().lower()) or (_canonical(name),)
+    members: list[str] = []
+    for media_type in named:
+        for member in (media_type, *SUBSETS.get(media_type, ())):
+            if member in offered and member not in members:
+                members.append(member)
+    return members
+
+
+def _named_by_accept(accept: MIMEAccept, candidates: list[str]) -> str | None:
+    """The candidate that Accept names itself (not through a wildcard) with the highest q; ties go
+    to the earlier candidate."""
+    best, best_quality = None, 0.0
+    for candidate in candidates:
+        quality = max((q for value, q in accept if _canonical(value) == candidate), default=0.0)
+        if quality > best_quality:
+            best, best_quality = candidate, quality
+    return best
+
+
 def choose(request: Request, offered: list[str], explicit: str | None) -> str:
-    """The media type to answer in, from ``offered`` (first = default); NotAcceptable if none."""
-    if explicit:
-        name = explicit.lower().strip()
-        for wanted in (*ALIASES.get(name, ()), name, SYNONYMS.get(name, name)):
-            if wanted in offered:
-                return wanted
-        raise NotAcceptable(offered, f"format={explicit}")
+    """The media type to answer in, from ``offered`` (first = default); NotAcceptable if none.
+
+    ``explicit`` (a format parameter) wins over Accept, which may still pick inside its family.
+    """
     accept = request.accept_mimetypes
+    if explicit:
+        members = family(explicit, offered)
+        if not members:
+            raise NotAcceptable(offered, f"format={explicit}")
+        return _named_by_accept(accept, members) or members[0]
     if not accept:
         return offered[0]
     candidates = offered + [s for s, target in SYNONYMS.items() if target in offered]

@@ -11,10 +11,11 @@ from urllib.parse import parse_qsl
 
 from flask import Request
 
+from .negotiation import FORMAT_PARAMETERS
+
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-FORMAT_PARAMETERS = ("format", "output", "results")
 
 
 class ProtocolError(Exception):

@@ -27,7 +27,7 @@ from .answers import error_response
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
 from .links import local_href
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 from .state import app_state, get_store, rendered
 
 blueprint = Blueprint("resources", __name__)
@@ -103,7 +103,7 @@ def document(kind: str, name: str):
         return _not_found(iri)
     try:
         media_type = (
-            FORMATS[ext][0] if dot else choose(request, OFFERED, request.args.get("format"))
+            FORMATS[ext][0] if dot else choose(request, OFFERED, explicit_format(request.args))
         )
     except NotAcceptable as error:
         return error_response(
@@ -129,10 +129,10 @@ def document(kind: str, name: str):
             mimetype="text/html",
         )
     else:
-        fmt = FORMATS[BY_MEDIA_TYPE[media_type]][1]
         response = Response(
             rendered(
-                (base_path, media_type), lambda: serialize(describe_resource(store, iri), fmt)
+                (base_path, media_type),
+                lambda: serialize(describe_resource(store, iri), media_type),
             ),
             content_type=media_type + ("; charset=utf-8" if media_type.startswith("text/") else ""),
         )
@@ -176,7 +176,7 @@ def listing(kind: str):
     if page_number > 1:
         links.append(f'<{url_for(".listing", kind=kind, page=page_number - 1)}>; rel="prev"')
     try:
-        media_type = choose(request, OFFERED, request.args.get("format"))
+        media_type = choose(request, OFFERED, explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
     if media_type == "text/html":
@@ -192,10 +192,7 @@ def listing(kind: str):
         response = Response(body, mimetype="text/html")
     else:
         response = Response(
-            serialize(
-                _listing_graph(kind, items, page_number, last, total),
-                FORMATS[BY_MEDIA_TYPE[media_type]][1],
-            ),
+            serialize(_listing_graph(kind, items, page_number, last, total), media_type),
             content_type=media_type,
         )
     response.headers["Vary"] = "Accept, Accept-Language"

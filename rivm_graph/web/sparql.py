@@ -12,10 +12,11 @@ from ..config import allowlist
 from ..executor import QueryTimeout, ServerStopping, WorkerLost
 from ..files import QUERIES_GRAPH
 from ..query_text import QueryTextError, inspect_query, syntax_error_message
+from ..rdf_serialize import serialize
 from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
 from ..service_description import service_description
 from .answers import error_response
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 from .protocol import ProtocolError, ProtocolRequest, read_request
 from .query_page import render_query_page
 from .state import app_state, get_executor, get_store, request_record
@@ -89,13 +90,7 @@ def _service_description(explicit: str | None) -> Response:
     graph = service_description(
         store, _endpoint_url(), federation=bool(allowlist(current_app.config["SERVICE_ALLOWLIST"]))
     )
-    fmt = {
-        "text/turtle": "turtle",
-        "application/ld+json": "json-ld",
-        "application/rdf+xml": "xml",
-        "application/n-triples": "nt",
-    }[media_type]
-    response = Response(graph.serialize(format=fmt), content_type=_content_type(media_type))
+    response = Response(serialize(graph, media_type), content_type=_content_type(media_type))
     response.headers["Vary"] = "Accept"
     return response
 
@@ -150,7 +145,9 @@ def evaluate(
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": "public, max-age=3600"}
     _note_unknown_graphs(headers, unknown)
-    if conditional and request.if_none_match.contains(etag):
+    if conditional and request.if_none_match.contains_weak(etag):
+        if not request.if_none_match.contains(etag):
+            headers["ETag"] = f'W/"{etag}"'  # the client's copy was one of the weak answers
         return None, headers
     cache = app_state().answers
     answer = cache.get(key)
@@ -202,6 +199,8 @@ def evaluate(
             # What the query cost, even when it failed: the client's query-time budget pays it.
             record.query_seconds = time.monotonic() - started
         cache.put(key, answer)
+    if not answer.same_everywhere:
+        headers["ETag"] = f'W/"{etag}"'
     if answer.truncated:
         limit = current_app.config["MAX_ROWS"]
         headers["X-Result-Truncated"] = "true"
@@ -253,7 +252,7 @@ def examples():
     """The query catalogue as RDF (SIB serves its sparql-examples at this address)."""
     store = get_store()
     try:
-        media_type = choose(request, DESCRIPTION_TYPES, request.args.get("format"))
+        media_type = choose(request, DESCRIPTION_TYPES, explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
     answer = store.query_serialized(

@@ -14,9 +14,10 @@ from ..labels import best_label
 from ..namespaces import bind_all
 from ..pages.ontology_doc import build_ontology_doc
 from .answers import error_response
+from .cache import rendered
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
-from .negotiation import NotAcceptable, choose
+from .negotiation import NotAcceptable, choose, explicit_format
 from .state import app_state, get_store
 
 blueprint = Blueprint("vocabulary", __name__)
@@ -37,7 +38,7 @@ def _negotiated(name: str, ext: str | None) -> str | Response:
             abort(404)
         return FORMATS[ext][0]
     try:
-        return choose(request, OFFERED, request.args.get("format"))
+        return choose(request, OFFERED, explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(
             request, 406, f"The {name} is offered as: " + ", ".join(error.offered)
@@ -49,8 +50,8 @@ def _answer(path: str, media_type: str, html, graph_factory) -> Response:
     if media_type == "text/html":
         response = Response(html(language), mimetype="text/html")
     else:
-        fmt = FORMATS[BY_MEDIA_TYPE[media_type]][1]
-        response = Response(serialize(graph_factory(), fmt), content_type=media_type)
+        body = rendered((path, media_type), lambda: serialize(graph_factory(), media_type))
+        response = Response(body, content_type=media_type)
     response.headers["Vary"] = "Accept, Accept-Language"
     response.headers["Link"] = alternates(path)
     response.headers["Content-Location"] = f"{path}.{BY_MEDIA_TYPE[media_type]}"
