@@ -14,11 +14,10 @@ from ..labels import best_label
 from ..namespaces import bind_all
 from ..pages.ontology_doc import build_ontology_doc
 from .answers import error_response
-from .cache import rendered
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
 from .negotiation import NotAcceptable, choose, explicit_format
-from .state import app_state, get_store
+from .state import app_state, get_store, rendered
 
 blueprint = Blueprint("vocabulary", __name__)
 SHAPE_FILES = ("violations", "warnings", "ontology", "catalogue")
