@@ -100,6 +100,7 @@ def _spread(
     out = []
     for cluster in clusters:
         _, cx, cy = cluster[0]
+        middle: int | None
         if len(cluster) == 1:
             middle = 0
         else:  # the first city stays in the middle; with no city, all go round
