@@ -138,7 +138,8 @@ def world_map_svg(
     plus the legend; another value only changes the displayed size, not the drawing.
     """
     points = list(points)
-    bounds = tuple(float(v) for v in bounds)  # type: ignore[assignment]
+    west, south, east, north = bounds
+    bounds = (float(west), float(south), float(east), float(north))
     view, map_height, layer = _map_layer(int(width), bounds)
     full_height = map_height + _LEGEND_HEIGHT
     prefix = id_prefix("map", title, description, width, bounds, [p.iri for p in points])
