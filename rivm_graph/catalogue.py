@@ -9,6 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from .files import query_files
+from .literals import literal
 from .namespaces import QUERY_BASE, RIVMQ, SCHEMA, SH
 
 #: The SHACL property holding the query text, and the kind of query it is.
@@ -21,12 +22,13 @@ TEXT_PROPERTIES: dict[URIRef, str] = {
 
 
 def _by_language(graph: Graph, subject: URIRef, predicate: URIRef) -> dict[str, str]:
-    return {(o.language or ""): str(o) for o in graph.objects(subject, predicate)}
+    texts = map(literal, graph.objects(subject, predicate))
+    return {(text.language or ""): str(text) for text in texts}
 
 
 def _optional_int(graph: Graph, subject: URIRef, predicate: URIRef) -> int | None:
     value = graph.value(subject, predicate)
-    return None if value is None else int(value)
+    return None if value is None else int(literal(value))
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def read_query_file(path: Path) -> ExampleQuery:
         keywords=tuple(sorted(str(k) for k in graph.objects(iri, SCHEMA.keywords))),
         min_rows=_optional_int(graph, iri, RIVMQ.minRows),
         max_rows=_optional_int(graph, iri, RIVMQ.maxRows),
-        expected_boolean=None if expected is None else bool(expected.toPython()),
+        expected_boolean=None if expected is None else bool(literal(expected).toPython()),
     )
 
 

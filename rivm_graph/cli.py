@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from .catalogue import find_query, load_catalogue
@@ -75,10 +76,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table(header: list[str], rows: list[tuple[str, ...]], indent: str = "") -> str:
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "") -> str:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
 
-    def line(cells) -> str:
+    def line(cells: Sequence[str]) -> str:
         return (
             indent
             + "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
@@ -134,7 +135,7 @@ def cmd_query_run(args: argparse.Namespace) -> int:
         return 2
     if result.kind == "ask":
         print("true" if result.boolean else "false")
-    elif result.kind == "graph":
+    elif result.graph is not None:  # a graph answer
         print(result.graph.serialize(format="turtle"))
     else:
         iris = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -118,13 +119,13 @@ def dump_base(settings: dict[str, Any]) -> Path:
 RESERVED_PREFIX = PREFIX + "TEST_"
 
 
-def unknown_settings(environ: dict[str, str] | None = None) -> list[str]:
+def unknown_settings(environ: Mapping[str, str] | None = None) -> list[str]:
     """``RIVM_*`` variables that name no setting (a typo, or one a later version removed): they
     change nothing, so the command line says so instead of ignoring them silently."""
-    environ = os.environ if environ is None else environ
+    variables = os.environ if environ is None else environ
     return sorted(
         key
-        for key in environ
+        for key in variables
         if key.startswith(PREFIX)
         and not key.startswith(RESERVED_PREFIX)
         and key[len(PREFIX) :] not in DEFAULTS

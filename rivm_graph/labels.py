@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from rdflib.term import Literal, Node, URIRef
 
 from .i18n import FALLBACK
+from .literals import literal
 from .namespaces import PREFIXES
 from .store import LABEL_PREDICATES, GraphStore
 
@@ -58,7 +59,7 @@ def fetch_labels(
     )
     found: dict[str, list[tuple[str, Literal]]] = {}
     for row in result.rows:
-        found.setdefault(str(row["s"]), []).append((str(row["p"]), row["label"]))
+        found.setdefault(str(row["s"]), []).append((str(row["p"]), literal(row["label"])))
     return {
         iri: label
         for iri, pairs in found.items()

@@ -171,6 +171,8 @@ class Loader:
     def load(self, store: GraphStore, *, force: bool = False) -> LoadReport:
         by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
         for quad in store.quads():
+            if not isinstance(quad.graph_name, ox.NamedNode):  # a store keeps files in graphs
+                raise LoadError(f"a triple outside the named graphs: {quad}")
             by_graph[quad.graph_name.value].append(
                 ox.Triple(quad.subject, quad.predicate, quad.object)
             )

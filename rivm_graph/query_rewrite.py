@@ -70,7 +70,7 @@ def _tokens(text: str) -> list[_Token] | None:
     found: list[_Token] = []
     braces = parens = 0
     for match in _TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
+        kind, token = match.lastgroup or "other", match.group()
         if kind == "comment":
             continue
         if token == "}":
@@ -149,27 +149,33 @@ def _plain_tokens(text: str) -> Iterator[_Token]:
 
 @dataclass(frozen=True)
 class _Layout:
-    """Where the parts of a query with a trailing VALUES clause are (token indices)."""
+    """Where the parts of a query with a trailing VALUES clause are (token indices); a query
+    without a WHERE clause is a DESCRIBE."""
 
     text: str
     toks: list[_Token]
     top: list[int]  # the tokens outside any braces and parentheses
     values: int  # the VALUES keyword
-    opening: int | None  # the WHERE clause's braces (None: a DESCRIBE without WHERE)
-    closing: int | None
 
     def span(self, first: int, last: int) -> str:
         """The text from token ``first`` up to (not including) token ``last``."""
         return self.text[self.toks[first].start : self.toks[last].start]
 
     @property
-    def pattern(self) -> str:
-        assert self.opening is not None and self.closing is not None
-        return self.text[self.toks[self.opening].start : self.toks[self.closing].end]
-
-    @property
     def block(self) -> str:
         return self.text[self.toks[self.values].start :].rstrip()
+
+
+@dataclass(frozen=True)
+class _WhereLayout(_Layout):
+    """The layout of a query with a WHERE clause."""
+
+    opening: int  # the WHERE clause's braces
+    closing: int
+
+    @property
+    def pattern(self) -> str:
+        return self.text[self.toks[self.opening].start : self.toks[self.closing].end]
 
 
 def _layout(text: str) -> _Layout | None:
@@ -182,9 +188,9 @@ def _layout(text: str) -> _Layout | None:
         return None
     groups = [i for i in top if i < values and toks[i].text == "{"]
     if not groups:
-        return _Layout(text, toks, top, values, None, None)
+        return _Layout(text, toks, top, values)
     closing = next(i for i in top if i > groups[-1] and toks[i].text == "}")
-    return _Layout(text, toks, top, values, groups[-1], closing)
+    return _WhereLayout(text, toks, top, values, groups[-1], closing)
 
 
 def with_values_inside(text: str) -> str:
@@ -194,13 +200,13 @@ def with_values_inside(text: str) -> str:
     query = _layout(text)
     if query is None:
         return text
-    if query.opening is None:  # DESCRIBE without WHERE: the VALUES block is the whole pattern
+    if not isinstance(query, _WhereLayout):  # DESCRIBE without WHERE: VALUES is the pattern
         at = next((i for i in query.top if query.toks[i].word in CLAUSES), query.values)
         head = text[: query.toks[at].start]
         return f"{head}WHERE {{\n{query.block}\n}}\n{query.span(at, query.values)}"
     if _short_construct(query):
         query = _layout(_long_construct(query))
-        assert query is not None and query.opening is not None
+        assert isinstance(query, _WhereLayout)
     if _grouped(query):
         return _grouped_rewrite(query) or text
     start, end = query.toks[query.opening].start, query.toks[query.closing].end
@@ -208,7 +214,7 @@ def with_values_inside(text: str) -> str:
     return f"{query.text[:start]}{{ {query.pattern}\n{query.block}\n}}{modifiers}"
 
 
-def _short_construct(query: _Layout) -> bool:
+def _short_construct(query: _WhereLayout) -> bool:
     """``CONSTRUCT WHERE { … }``: one group before VALUES, both template and pattern."""
     toks = query.toks
     form = next((toks[i].word for i in query.top if toks[i].word in FORMS), None)
@@ -216,7 +222,7 @@ def _short_construct(query: _Layout) -> bool:
     return form == "CONSTRUCT" and len(groups) == 1
 
 
-def _long_construct(query: _Layout) -> str:
+def _long_construct(query: _WhereLayout) -> str:
     """``CONSTRUCT WHERE { triples }`` written out as ``CONSTRUCT { triples } WHERE { triples }``,
     so that its pattern can change while its template stays."""
     at = next(t.end for t in query.toks if t.top and t.word == "CONSTRUCT")
@@ -245,7 +251,7 @@ def _aggregates(toks: list[_Token], indices) -> list[tuple[int, int]]:
     return calls
 
 
-def _grouped(query: _Layout) -> bool:
+def _grouped(query: _WhereLayout) -> bool:
     """Whether the query groups its solutions: GROUP BY, HAVING, or an aggregate in the
     projection or ORDER BY (a sub-query's grouping is inside braces and does not count)."""
     toks, closing = query.toks, query.closing
@@ -255,13 +261,13 @@ def _grouped(query: _Layout) -> bool:
     return bool(_aggregates(toks, outside))
 
 
-def _clauses(query: _Layout) -> dict[str, tuple[int, int]]:
+def _clauses(query: _WhereLayout) -> dict[str, tuple[int, int]]:
     """The solution modifiers present: GROUP, HAVING, ORDER and LIMIT (with OFFSET), each as
     (first token, token after its last)."""
     starts: dict[str, int] = {}
     for i in query.top:
-        if query.closing < i < query.values and query.toks[i].word in CLAUSES:
-            word = query.toks[i].word
+        word = query.toks[i].word
+        if query.closing < i < query.values and word in CLAUSES:
             starts.setdefault("LIMIT" if word in ("LIMIT", "OFFSET") else word, i)
     bounds = sorted([*starts.values(), query.values])
     return {key: (i, next(b for b in bounds if b > i)) for key, i in starts.items()}
@@ -310,7 +316,7 @@ def _replaced(query: _Layout, first: int, last: int, calls, names) -> str:
     return "".join(parts)
 
 
-def _grouped_rewrite(query: _Layout) -> str | None:
+def _grouped_rewrite(query: _WhereLayout) -> str | None:
     """``SELECT proj WHERE { { SELECT keys (agg AS ?a)… WHERE {…} GROUP BY… HAVING… }
     VALUES… } ORDER BY… LIMIT…``: the grouping happens before the VALUES join, as in the
     original, and the projection and ORDER BY read its aggregates as ?a…"""

@@ -56,7 +56,7 @@ class RequestReader:
         self.buffer += data
         if self._framer is None:
             return self._read_head()
-        return self._frame(data)
+        return self._frame(self._framer, data)
 
     def split(self) -> tuple[bytes, bytes]:
         """After WHOLE: the request's own bytes, and what the client sent after them (the next
@@ -83,10 +83,9 @@ class RequestReader:
             self._length = head_length
             return Verdict.WHOLE
         self._framer = h11.Connection(h11.SERVER, max_incomplete_event_size=self.head_limit)
-        return self._frame(bytes(self.buffer))
+        return self._frame(self._framer, bytes(self.buffer))
 
-    def _frame(self, data: bytes) -> Verdict:
-        framer = self._framer
+    def _frame(self, framer: h11.Connection, data: bytes) -> Verdict:
         framer.receive_data(data)
         while True:
             try:

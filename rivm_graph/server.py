@@ -34,6 +34,7 @@ import resource
 import selectors
 import socket
 import struct
+import threading
 import time
 from collections import deque
 from concurrent import futures
@@ -173,11 +174,19 @@ class _Connection(TConn):
         #: Bytes that came after the request handed over (a pipelining client's next request).
         self.pending = b""
         self.close_after = False
+        #: The request handed over, read from memory by the thread that takes the connection.
+        self.arrived = b""
 
     def init(self) -> None:
         if self.parser is None:
             self.parser = _Parser(self, self.cfg, self.sock, self.client)
         super().init()
+        self.parser.unreader.unread(self.arrived)
+        self.arrived = b""
+
+    def idle_past(self, now: float) -> bool:
+        """Whether its keepalive time, set when it went idle between two requests, is over."""
+        return self.timeout is not None and self.timeout <= now
 
 
 class Worker(ThreadWorker):
@@ -185,10 +194,21 @@ class Worker(ThreadWorker):
     stopping within a bound (see the module's docstring); it also answers an over-long request
     line with 414 and a message that says what to do (gunicorn's own answer is a 400 page)."""
 
+    # gthread's own state, which types-gunicorn leaves out (private); every connection is ours.
+    _lock: threading.RLock
+    _keep: deque[_Connection]
+
+    @property
+    def server(self) -> RivmServer:
+        """The application this worker serves: its settings, and the app and its state."""
+        if not isinstance(self.app, RivmServer):
+            raise RuntimeError("rivm_graph.server.Worker serves the application of RivmServer")
+        return self.app
+
     def init_process(self) -> None:
         if self.cfg.is_ssl:
             raise RuntimeError("rivm-graph serves plain HTTP; terminate TLS in front of it")
-        settings = self.app.settings
+        settings = self.server.settings
         self.read_timeout = float(settings.get("REQUEST_READ_TIMEOUT", 10))
         self.grace = float(settings.get("GRACEFUL_TIMEOUT", 5))
         self.body_limit = int(settings.get("MAX_QUERY_BYTES", 262144))
@@ -269,9 +289,7 @@ class Worker(ThreadWorker):
             self.nr_conns += 1
         self._start_reading(conn)
         with self._lock:
-            self.poller.register(
-                sock, selectors.EVENT_READ, partial(self.on_client_socket_readable, conn)
-            )
+            self.poller.register(sock, selectors.EVENT_READ, partial(self._readable, conn))
 
     def _refuse(self, sock: socket.socket) -> None:
         self._warn_now_and_then(
@@ -301,7 +319,7 @@ class Worker(ThreadWorker):
         conn.deadline = time.monotonic() + self.read_timeout
         self._reading.append((conn.deadline, conn))
 
-    def on_client_socket_readable(self, conn: _Connection, sock: socket.socket) -> None:
+    def _readable(self, conn: _Connection, sock: socket.socket) -> None:
         if conn.deadline is None:  # idle between two requests until now
             with self._lock:
                 try:
@@ -344,9 +362,8 @@ class Worker(ThreadWorker):
         conn.reader = conn.new_reader()
         with self._lock:
             self.poller.unregister(conn.sock)
-        conn.init()
-        conn.parser.unreader.unread(request)
-        self._wrap_future(self.tpool.submit(self.handle, conn), conn)
+        conn.arrived = request
+        self.enqueue_req(conn)
 
     def _answer_late_requests(self) -> None:
         now = time.monotonic()
@@ -392,17 +409,13 @@ class Worker(ThreadWorker):
                 return
             conn.set_timeout()
             self._keep.append(conn)
-            self.poller.register(
-                conn.sock, selectors.EVENT_READ, partial(self.on_client_socket_readable, conn)
-            )
+            self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._readable, conn))
 
     def _read_pending(self, conn: _Connection, sock: socket.socket) -> None:
         data, conn.pending = conn.pending, b""
         self._start_reading(conn)
         with self._lock:
-            self.poller.modify(
-                sock, selectors.EVENT_READ, partial(self.on_client_socket_readable, conn)
-            )
+            self.poller.modify(sock, selectors.EVENT_READ, partial(self._readable, conn))
         self._take(conn, data)
 
     def murder_keepalived(self) -> None:
@@ -410,7 +423,7 @@ class Worker(ThreadWorker):
         now = time.time()
         while True:
             with self._lock:
-                if not self._keep or self._keep[0].timeout > now:
+                if not self._keep or not self._keep[0].idle_past(now):
                     return
                 conn = self._keep.popleft()
             self._close(conn)
@@ -458,13 +471,13 @@ class Worker(ThreadWorker):
         left = self._wait_for(self.futures, grace)
         if left:
             self.log.warning("cutting %d requests still running after %g s", len(left), grace)
-            executor = app_state(self.wsgi).executor
+            executor = app_state(self.server.application).executor
             if hasattr(executor, "stop"):
                 executor.stop()
             self.tpool.shutdown(wait=False, cancel_futures=True)  # the queued ones: 503
             running = [future for future in left if not future.cancelled()]
             left = self._wait_for(running, CUT_WAIT)
-        executor = app_state(self.wsgi).executor
+        executor = app_state(self.server.application).executor
         if hasattr(executor, "close"):
             executor.close()
         with self._lock:
@@ -505,11 +518,11 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-def start_query_workers(worker) -> None:
+def start_query_workers(worker: Worker) -> None:
     """gunicorn's post_worker_init hook: a server process starts its query workers before its
     request threads exist (so none of its client connections is inherited by them)."""
     freeze_heap()
-    executor = app_state(worker.wsgi).executor
+    executor = app_state(worker.server.application).executor
     if hasattr(executor, "start"):
         executor.start()
 

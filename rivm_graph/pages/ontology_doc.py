@@ -9,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ..labels import best_label, compact
+from ..literals import literal
 from ..namespaces import ONTOLOGY_IRI, PREFIXES
 from ..store import GraphStore
 
@@ -68,16 +69,16 @@ def _usage(store: GraphStore) -> dict[str, int]:
     """How often each term is used in the data: as a predicate, or as a class of instances."""
     used: dict[str, int] = {}
     for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p").rows:
-        used[str(row["p"])] = int(row["n"])
+        used[str(row["p"])] = int(literal(row["n"]))
     for row in store.query(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
     ).rows:
-        used[str(row["c"])] = used.get(str(row["c"]), 0) + int(row["n"])
+        used[str(row["c"])] = used.get(str(row["c"]), 0) + int(literal(row["n"]))
     for row in store.query(
         "SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?o) && "
         f'STRSTARTS(STR(?o), "{PREFIXES["rivm"]}")) }} GROUP BY ?o'
     ).rows:
-        used[str(row["o"])] = used.get(str(row["o"]), 0) + int(row["n"])
+        used[str(row["o"])] = used.get(str(row["o"]), 0) + int(literal(row["n"]))
     return used
 
 
@@ -104,8 +105,9 @@ def build_ontology_doc(ontology: Graph, store: GraphStore, languages: Sequence[s
     seen: set[URIRef] = set()
     for kind, name in KIND_ORDER:
         terms = []
-        for subject in sorted(ontology.subjects(RDF.type, kind)):
-            if not isinstance(subject, URIRef) or not str(subject).startswith(own):
+        named = (s for s in ontology.subjects(RDF.type, kind) if isinstance(s, URIRef))
+        for subject in sorted(named):
+            if not str(subject).startswith(own):
                 continue
             if subject in seen:
                 continue

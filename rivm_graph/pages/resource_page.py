@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ..labels import best_label, compact
+from ..literals import literal
 from ..namespaces import ID_BASE, PREFIXES
 from ..store import LABEL_PREDICATES, GraphStore
 from .resource_description import add_names, describe_resource, document_iri
@@ -183,7 +184,11 @@ class PageBuilder:
     def predicate_label(self, iri: str) -> str:
         if iri not in self._predicate_labels:
             result = self.store.query(f"SELECT ?l WHERE {{ <{iri}> <{P['rdfs']}label> ?l }}")
-            pairs = [(P["rdfs"] + "label", r["l"]) for r in result.rows]
+            pairs = [
+                (P["rdfs"] + "label", label)
+                for r in result.rows
+                if isinstance(label := r["l"], Literal)
+            ]
             self._predicate_labels[iri] = best_label(pairs, self.languages) or compact(iri)
         return self._predicate_labels[iri]
 
@@ -291,12 +296,13 @@ class PageBuilder:
                 continue
             kinds = {str(t) for t in graph.objects(s, RDF.type)}
             kind = next((QUALIFIED[k] for k in kinds if k in QUALIFIED), None)
-            if kind:
+            if kind and isinstance(s, URIRef):  # fetched by IRI (statements)
                 qualified[kind].append(s)
             else:
                 plain[str(p)].append(s)
         for status in graph.objects(subject, URIRef(RIVM + "statusReport")):
-            qualified["statuses"].append(status)
+            if isinstance(status, URIRef):
+                qualified["statuses"].append(status)
         rows = [
             Row(
                 p,
@@ -351,7 +357,7 @@ class PageBuilder:
             quantity = graph.value(node, URIRef(RIVM + "quantity"))
             forecast = graph.value(node, URIRef(RIVM + "isForecast"))
             name = self.label(str(quantity), graph) if quantity is not None else "?"
-            if forecast is not None and forecast.toPython() is True:
+            if isinstance(forecast, Literal) and forecast.toPython() is True:
                 name += " *"
             groups[name].append(figure)
             values[name].add(str(graph.value(node, URIRef(RIVM + "value"))))
@@ -367,7 +373,8 @@ class PageBuilder:
         )
         if not result.rows:
             return None
-        return float(result.rows[0]["lat"]), float(result.rows[0]["long"])
+        row = result.rows[0]
+        return float(literal(row["lat"])), float(literal(row["long"]))
 
 
 def _first(graph: Graph, subject, predicate):

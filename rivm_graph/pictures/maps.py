@@ -100,6 +100,7 @@ def _spread(
     out = []
     for cluster in clusters:
         _, cx, cy = cluster[0]
+        middle: int | None
         if len(cluster) == 1:
             middle = 0
         else:  # the first city stays in the middle; with no city, all go round
@@ -137,7 +138,8 @@ def world_map_svg(
     plus the legend; another value only changes the displayed size, not the drawing.
     """
     points = list(points)
-    bounds = tuple(float(v) for v in bounds)  # type: ignore[assignment]
+    west, south, east, north = bounds
+    bounds = (float(west), float(south), float(east), float(north))
     view, map_height, layer = _map_layer(int(width), bounds)
     full_height = map_height + _LEGEND_HEIGHT
     prefix = id_prefix("map", title, description, width, bounds, [p.iri for p in points])

@@ -6,12 +6,13 @@ many rows as needed so that none overlaps another.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, SupportsFloat, SupportsIndex
 from xml.sax.saxutils import escape
 
 from .svg import id_prefix, link, num, svg_open, title_desc
@@ -53,10 +54,10 @@ def _format_value(value: object) -> str:
 
 
 def _sort_key(value: object) -> tuple[int, float, str]:
-    try:
-        return (0, float(value), "")  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return (1, 0.0, str(value))
+    if isinstance(value, str | SupportsFloat | SupportsIndex):
+        with contextlib.suppress(TypeError, ValueError):
+            return (0, float(value), "")
+    return (1, 0.0, str(value))
 
 
 def _figure_groups(figures: Sequence[tuple[object, str, str]]) -> list[list[Attendance]]:

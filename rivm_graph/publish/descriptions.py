@@ -417,7 +417,9 @@ def dcat_catalog(
     graph.add((catalog, DCAT.service, service))
     graph.add((catalog, DCAT.themeTaxonomy, taxonomy))
     for lang in LANGUAGES:
-        graph.add((catalog, DCT.language, _language(graph, lang)))
+        language = _language(graph, lang)
+        if language is not None:
+            graph.add((catalog, DCT.language, language))
     for place in places:
         graph.add((catalog, DCT.spatial, place))
     for subject in (catalog, dataset):
@@ -473,8 +475,8 @@ def dcat_catalog(
     graph.add((service, DCAT.contactPoint, contact))
     for theme in themes:
         graph.add((service, DCAT.theme, theme))
-    for lang, words in KEYWORDS.items():
-        for word in (*words, "SPARQL"):
+    for lang, own in KEYWORDS.items():
+        for word in (*own, "SPARQL"):
             graph.add((service, DCAT.keyword, Literal(word, lang=lang)))
     return graph
 

@@ -6,7 +6,7 @@ in the ontology.
 
 from __future__ import annotations
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from ..namespaces import ID_BASE, PREFIXES
@@ -77,7 +77,8 @@ def build_context(ontology: Graph) -> dict:
         (OWL.ObjectProperty, "@id"),
         (OWL.NamedIndividual, None),
     ):
-        for subject in sorted(ontology.subjects(RDF.type, kind)):
+        named = (s for s in ontology.subjects(RDF.type, kind) if isinstance(s, URIRef))
+        for subject in sorted(named):
             iri = str(subject)
             if not iri.startswith(rivm):
                 continue

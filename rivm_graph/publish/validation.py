@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -119,7 +119,7 @@ def _label(node: Node, graph: Graph) -> str | None:
         (p, o)
         for p in LABEL_PREDICATES
         for o in graph.objects(node, URIRef(p))
-        if hasattr(o, "language")
+        if isinstance(o, Literal)
     ]
     return best_label(pairs, label_languages(DEFAULT_LANGUAGE))
 

@@ -404,11 +404,15 @@ class SearchIndex:
             raise SearchError(f"at most {MAX_TYPES} types in one filter")
         allowed: set[str] = set()
         for given in types:
-            iri = expand(given)
-            if iri not in self.below:
-                raise SearchError(f"unknown type: {str(given)[:200]}")
-            allowed |= self.below[iri]
+            allowed |= self.class_and_below(given)
         return frozenset(allowed)
+
+    def class_and_below(self, given: str) -> frozenset[str]:
+        """One class (IRI or ``prefix:local``) and its subclasses; SearchError if unknown."""
+        iri = expand(given)
+        if iri not in self.below:
+            raise SearchError(f"unknown type: {str(given)[:200]}")
+        return self.below[iri]
 
     def is_a(self, match: Match | int, classes: frozenset[str]) -> bool:
         number = match if isinstance(match, int) else match.entry

@@ -14,6 +14,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -403,7 +404,7 @@ class Reconciler:
     def _known_classes(self, types: Iterable[str]) -> Iterable[frozenset[str]]:
         for given in types:
             try:
-                yield self.index.classes(given)
+                yield self.index.class_and_below(given)
             except SearchError:
                 continue  # a type this graph does not have: nothing is of it
 
@@ -477,7 +478,7 @@ class Reconciler:
         return self.index.label(prop.term or prop.id, reader)
 
     def _meta(self, pid: str, prop: Property, reader: str) -> dict:
-        meta = {"id": pid, "name": self._property_name(prop, reader)}
+        meta: dict[str, Any] = {"id": pid, "name": self._property_name(prop, reader)}
         if prop.range:
             meta["type"] = self._type(prop.range, reader)
         return meta

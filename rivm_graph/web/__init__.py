@@ -94,7 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         language = negotiate_language(request)
 
         def lang_url(code: str) -> str:
-            args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
+            args: dict[str, Any] = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
             return url_for(
                 request.endpoint or "home.home", **(request.view_args or {}), **args, lang=code
             )

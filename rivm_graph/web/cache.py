@@ -12,7 +12,8 @@ class LruCache:
     """A bounded least-recently-used map, safe to share between a process's threads."""
 
     def __init__(self, entries: int):
-        self.entries, self._items, self._lock = entries, OrderedDict(), Lock()
+        self.entries, self._lock = entries, Lock()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
 
     def get(self, key: Hashable) -> Any:
         with self._lock:

@@ -12,13 +12,13 @@ LIMITED_ENDPOINTS = frozenset({"sparql.endpoint", "sparql.endpoint_slash", "quer
 
 
 def init_limits(app: Flask) -> None:
-    app_state(app).budgets = Budgets(app.config)
+    budgets = app_state(app).budgets = Budgets(app.config)
 
     @app.before_request
     def check_budgets() -> Response | None:
         if request.endpoint not in LIMITED_ENDPOINTS:
             return None
-        refusal = app_state().budgets.refusal(request.remote_addr or "?")
+        refusal = budgets.refusal(request.remote_addr or "?")
         if refusal is None:
             return None
         return Response(
@@ -37,5 +37,5 @@ def init_limits(app: Flask) -> None:
             and not record.cached
             and response.status_code != 304
         ):
-            app_state().budgets.charge(request.remote_addr or "?", record.query_seconds)
+            budgets.charge(request.remote_addr or "?", record.query_seconds)
         return response

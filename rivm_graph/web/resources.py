@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -19,6 +20,7 @@ from rdflib import Graph
 
 from ..i18n import label_languages
 from ..i18n.messages import translator
+from ..literals import literal
 from ..namespaces import ID_BASE, KINDS, bind_all
 from ..pages.resource_description import describe_resource, document_iri, resource_exists
 from ..pages.resource_page import build_page
@@ -86,7 +88,8 @@ def thing(kind: str, slug: str):
     iri = _iri(kind, slug)
     if not resource_exists(get_store(), iri):
         return _not_found(iri)
-    target = url_for("resources.document", kind=kind, name=slug, **request.args)
+    query: dict[str, Any] = request.args.to_dict()
+    target = url_for("resources.document", kind=kind, name=slug, **query)
     response = redirect(target, code=303)
     response.headers["Vary"] = "Accept"
     return response
@@ -153,12 +156,11 @@ def listing(kind: str):
         return error_response(request, 400, "page must be a positive whole number")
     language = negotiate_language(request)
     prefix = f"{ID_BASE}{kind}/"
-    total = int(
-        store.query(
-            "SELECT (COUNT(DISTINCT ?s) AS ?n) "
-            f'WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}'
-        ).rows[0]["n"]
+    counted = store.query(
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) "
+        f'WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}'
     )
+    total = int(literal(counted.rows[0]["n"]))
     rows = store.query(
         f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{
               ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}"))

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
+from rdflib.term import IdentifiedNode
 
 from ..files import shape_file
 from ..i18n import label_languages
@@ -91,7 +92,10 @@ def shapes(ext: str | None = None):
         for name, path in zip(SHAPE_FILES, paths, strict=False):
             part = _graph([path])
             items = []
-            for shape in sorted(set(part.subjects(RDF.type, SH.NodeShape))):
+            node_shapes = {
+                s for s in part.subjects(RDF.type, SH.NodeShape) if isinstance(s, IdentifiedNode)
+            }
+            for shape in sorted(node_shapes):
                 names = [
                     (str(SH.name), o)
                     for o in graph.objects(shape, SH.name)
