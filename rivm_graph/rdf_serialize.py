@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .terms import from_rdflib, to_rdflib
+from .terms import from_rdflib, predicate_from_rdflib, subject_from_rdflib, to_rdflib
 
 TURTLE = "text/turtle"
 NTRIPLES = "application/n-triples"
@@ -41,7 +41,10 @@ def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 
 def canonical_triples(graph: Graph) -> list[ox.Triple]:
-    quads = (ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph)
+    quads = (
+        ox.Quad(subject_from_rdflib(s), predicate_from_rdflib(p), from_rdflib(o))
+        for s, p, o in graph
+    )
     return [quad.triple for quad in canonical_quads(quads)]
 
 

@@ -198,14 +198,12 @@ def serialize_triples(
         raise ValueError(f"{media_type} cannot carry an RDF graph")
     taken, cut = _take(triples, max_rows)
     kept, certain = answer_triples(taken)
-    options = (
-        {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-    )
+    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     if rdf_format.supports_datasets:
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in kept]
-        body = ox.serialize(quads, format=rdf_format, **options)
+        body = ox.serialize(quads, format=rdf_format, prefixes=prefixes)
     else:
-        body = ox.serialize(kept, format=rdf_format, **options)
+        body = ox.serialize(kept, format=rdf_format, prefixes=prefixes)
     # A cut answer holds the first triples in the engine's order, which a remote engine may vary.
     same = certain and not (truncated or cut)
     return SerializedAnswer(

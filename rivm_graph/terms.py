@@ -10,7 +10,7 @@ from rdflib.term import Node
 _XSD_STRING = str(XSD.string)
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -37,3 +37,18 @@ def from_rdflib(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def subject_from_rdflib(term: Node) -> ox.NamedNode | ox.BlankNode:
+    """An rdflib subject as Oxigraph's (a literal cannot be one)."""
+    node = from_rdflib(term)
+    if isinstance(node, ox.Literal):
+        raise TypeError(f"a literal cannot be a subject: {term!r}")
+    return node
+
+
+def predicate_from_rdflib(term: Node) -> ox.NamedNode:
+    node = from_rdflib(term)
+    if not isinstance(node, ox.NamedNode):
+        raise TypeError(f"a predicate is an IRI: {term!r}")
+    return node

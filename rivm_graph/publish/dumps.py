@@ -73,10 +73,10 @@ class DumpSet:
 
 
 def _serialize(fmt: DumpFormat, triples: list[ox.Triple], quads: list[ox.Quad]) -> bytes:
-    options = (
-        {"prefixes": PREFIXES} if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-    )
-    return ox.serialize(quads if fmt.quads else triples, format=fmt.rdf_format, **options) or b""
+    turtle_like = fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+    prefixes = PREFIXES if turtle_like else None
+    data = quads if fmt.quads else triples
+    return ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes) or b""
 
 
 def _sha256(path: Path) -> str:
@@ -111,7 +111,10 @@ def _read(directory: Path, version: str) -> DumpSet | None:
     sums = directory / CHECKSUMS
     if not sums.exists():
         return None
-    expected = dict(reversed(line.split("  ", 1)) for line in sums.read_text().split("\n") if line)
+    expected: dict[str, str] = {}
+    for line in filter(None, sums.read_text().split("\n")):
+        digest, name = line.split("  ", 1)
+        expected[name] = digest
     files = []
     for fmt in FORMATS:
         name = f"{BASENAME}.{fmt.extension}"

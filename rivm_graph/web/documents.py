@@ -46,4 +46,5 @@ def conditional(response: Response, *parts: str) -> Response:
     tag = hashlib.sha256("\x00".join((store.data_version, *parts)).encode()).hexdigest()[:32]
     response.set_etag(tag)
     response.headers["Cache-Control"] = "public, max-age=3600"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: 304, or a range of the body
+    return response
