@@ -7,7 +7,7 @@ from flask import Request
 #: Short names accepted in ?format= (and output=, results=): the first of their media types that
 #: the answer can take is used, so ``xml`` is SPARQL results XML for SELECT and RDF/XML for a graph.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
+    "json": ("application/sparql-results+json", "application/ld+json", "application/json"),
     "srj": ("application/sparql-results+json",),
     "xml": ("application/sparql-results+xml", "application/rdf+xml"),
     "srx": ("application/sparql-results+xml",),
