@@ -341,7 +341,8 @@ def test_searches_count_against_the_request_budget_and_cached_answers_are_free()
         assert [status("/search?q=braga&limit=1", **{"If-None-Match": etag})] * 3 == [304] * 3
         assert status("/search?q=") == 200  # nothing asked, nothing charged
         assert status("/search?q=cuneo") == 200  # the fourth search
-        assert status("/search?q=cuneo&type=rivm:City") == 200  # the fifth
+        assert status("/reconcile") == 200  # the manifest costs nothing
+        assert status("/reconcile/suggest/entity?prefix=cun") == 200  # the fifth
         status_code, headers, body = fetch(base + "/search?q=karlsruhe")
         assert status_code == 429 and int(headers["Retry-After"]) > 0
         assert b"Too many requests" in body

@@ -28,6 +28,7 @@ from .home import blueprint as home
 from .i18n import negotiate_language
 from .limits import init_limits
 from .query_page import blueprint as query_page
+from .reconcile import blueprint as reconcile
 from .resources import blueprint as resources
 from .search import blueprint as search
 from .security import register_security_headers
@@ -83,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(downloads)
     app.register_blueprint(descriptions)
     app.register_blueprint(search)
+    app.register_blueprint(reconcile)
     register_error_pages(app)
     register_security_headers(app)
     init_limits(app)

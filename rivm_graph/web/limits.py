@@ -1,5 +1,5 @@
-"""The budgets (budgets.py) applied to the endpoints that evaluate queries, search (and
-reconciliation): a client past either budget gets 429 with Retry-After; cached answers and 304
+"""The budgets (budgets.py) applied to the endpoints that evaluate queries, search and
+reconcile: a client past either budget gets 429 with Retry-After; cached answers and 304
 revalidations cost nothing."""
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ LIMITED_ENDPOINTS = frozenset(
         "query_page.page",
         # search and reconciliation: each answer is a lookup in the index (and the store)
         "search.search",
+        "reconcile.service",
+        "reconcile.suggest_entity",
+        "reconcile.suggest_type",
+        "reconcile.suggest_property",
+        "reconcile.propose_properties",
     }
 )
 
