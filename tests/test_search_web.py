@@ -167,6 +167,17 @@ def test_a_kind_chosen_in_the_form(client):
     assert '<option value="rivm:MichelinSite" selected>' in html
 
 
+def test_the_language_switch_keeps_every_parameter(client):
+    html = search(client, q="valladolid", type=["rivm:City", "rivm:MichelinSite"]).get_data(
+        as_text=True
+    )
+    switch = html[html.index('<nav class="languages"') :]
+    assert (
+        'href="/search?q=valladolid&amp;type=rivm:City&amp;type=rivm:MichelinSite&amp;lang=fr"'
+        in switch
+    )
+
+
 def test_text_is_never_markup(client):
     html = search(client, q='<script>alert("x")</script>').get_data(as_text=True)
     assert "<script>alert" not in html
