@@ -16,6 +16,8 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import running_server
 from tests.test_reconcile import CITY, COLUMN, ID, RIVM, check_column, valid
@@ -276,6 +278,57 @@ def test_a_post_without_queries_or_with_both(client):
 def test_a_form_over_the_servers_size_limit(client):
     response = client.post("/reconcile", data={"queries": "x" * 300_000})
     assert response.status_code == 413
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=12,
+)
+QUERY = st.fixed_dictionaries(
+    {"query": st.one_of(st.text(max_size=80), JSON)},
+    optional={
+        "type": st.sampled_from([CITY, "rivm:City", RIVM + "Town", ""]) | JSON,
+        "type_strict": st.sampled_from(["any", "all", "should", "no"]),
+        "limit": st.integers(-2, 1000) | JSON,
+        "properties": st.lists(
+            st.fixed_dictionaries(
+                {"pid": st.sampled_from(["country", "latitude", "x", "rivm:country"]) | JSON},
+                optional={"v": JSON},
+            ),
+            max_size=3,
+        ),
+    },
+)
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@FUZZ
+@given(batch=st.dictionaries(st.text(max_size=8), QUERY | JSON, max_size=5) | JSON)
+def test_any_batch_is_answered_or_refused_clearly(client, batch):
+    response = client.post("/reconcile", data={"queries": json.dumps(batch)})
+    assert response.status_code in (200, 400, 413), response.get_data(as_text=True)[:300]
+    if response.status_code == 200:
+        valid("reconciliation-result-batch.json", response.get_json())
+    else:
+        assert response.get_json()["message"]
+
+
+@FUZZ
+@given(
+    prefix=st.text(max_size=600),
+    cursor=st.sampled_from(["", "0", "3", "-1", "x", "1e9", "999999999999"]),
+    kind=st.sampled_from(["entity", "type", "property"]),
+)
+def test_any_suggest_prefix_is_answered_or_refused_clearly(client, prefix, cursor, kind):
+    query = urllib.parse.urlencode({"prefix": prefix, "cursor": cursor})
+    response = client.get(f"/reconcile/suggest/{kind}?{query}")
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    if response.status_code == 200:
+        plural = {"entity": "entities", "type": "types", "property": "properties"}[kind]
+        valid(f"suggest-{plural}-response.json", response.get_json())
 
 
 # ---- suggest, proposals, extension

@@ -13,6 +13,8 @@ import urllib.parse
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import running_server
 from tests.test_query_page import Page
@@ -326,6 +328,25 @@ def test_revalidation(client):
     assert again.status_code == 304
     other = client.get("/search?q=cuneo&format=json&lang=fr", headers={"If-None-Match": etag})
     assert other.status_code == 200
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    q=st.text(max_size=600),
+    kind=st.sampled_from(["", "rivm:City", "rivm:Town", "<x>", "rivm:", "http://x"]),
+    lang=st.sampled_from(["", "fr", "pt-BR", "zz", "?", "\u00e9"]),
+    number=st.sampled_from(["", "0", "1", "-1", "100000", "1e3", "x", "99999999999999999999"]),
+    prefix=st.sampled_from(["", "true", "false", "2"]),
+    fmt=st.sampled_from(["json", "html", ""]),
+)
+def test_any_input_is_answered_or_refused_clearly(client, q, kind, lang, number, prefix, fmt):
+    params = {"q": q, "type": kind, "lang": lang, "limit": number, "offset": number}
+    response = search(client, prefix=prefix, format=fmt, **params)
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    if response.status_code == 400 and fmt == "json":
+        assert response.get_json()["error"]["message"]
 
 
 # ---- over HTTP
