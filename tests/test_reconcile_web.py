@@ -169,6 +169,13 @@ def test_the_manifest_in_the_readers_language(client):
     assert spanish["defaultTypes"][0] == {"id": CITY, "name": "Ciudad"}
 
 
+def test_the_service_address_with_a_trailing_slash(client):
+    assert client.get("/reconcile/").get_json() == client.get("/reconcile").get_json()
+    batch = json.dumps({"q0": {"query": "Cuneo"}})
+    answer = client.post("/reconcile/", data={"queries": batch}).get_json()
+    assert answer["q0"]["result"][0]["id"] == ID + "city/cuneo"
+
+
 def test_a_batch_by_get_is_answered_as_by_post(client):
     batch = batches([openrefine_job(t, CITY) for t, _, _ in COLUMN])[0]
     by_get = client.get("/reconcile?" + urllib.parse.urlencode({"queries": json.dumps(batch)}))
@@ -460,7 +467,7 @@ def test_the_preview_is_a_small_card_other_sites_may_frame(client):
 def test_reconciliation_counts_against_the_request_budget_and_cached_answers_are_free():
     with running_server(RATE_LIMIT="4 per minute") as base:
         batch = json.dumps({"q0": {"query": "Braga"}})
-        assert post_form(base + "/reconcile", queries=batch)[0] == 200
+        assert post_form(base + "/reconcile/", queries=batch)[0] == 200
         assert [post_form(base + "/reconcile", queries=batch)[0] for _ in range(5)] == [200] * 5
         assert fetch(base + "/reconcile")[0] == 200  # the manifest costs nothing
         assert fetch(base + "/reconcile/preview?id=" + ID + "city/braga")[0] == 200  # nor this

@@ -17,6 +17,7 @@ LIMITED_ENDPOINTS = frozenset(
         # search and reconciliation: each answer is a lookup in the index (and the store)
         "search.search",
         "reconcile.service",
+        "reconcile.service_slash",
         "reconcile.suggest_entity",
         "reconcile.suggest_type",
         "reconcile.suggest_property",

@@ -126,6 +126,10 @@ def service():
     return response
 
 
+# The address as people type it into OpenRefine, with a slash or without.
+blueprint.add_url_rule(_path("service") + "/", "service_slash", service, methods=["GET", "POST"])
+
+
 def _types() -> list[str]:
     return [t for t in request.args.getlist("type") if t.strip()]
 

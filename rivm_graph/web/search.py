@@ -110,7 +110,6 @@ def _html(asked: Asked, results: SearchResults | None, links: dict, error: str =
         "search.html",
         search_query=asked.text,
         types=asked.types,
-        prefix=asked.prefix,
         kinds=kinds,
         results=results,
         links=links,
