@@ -154,7 +154,10 @@ def app():
     description and endpoint logic; real servers are for the process model."""
     from rivm_graph.web import create_app
 
-    return create_app({"TESTING": True})
+    # Every in-process request comes from 127.0.0.1: budgets as high as running_server's.
+    return create_app(
+        {"TESTING": True, "RATE_LIMIT": "1000000 per minute", "QUERY_BUDGET": "1000000 per minute"}
+    )
 
 
 @pytest.fixture

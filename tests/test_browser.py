@@ -91,3 +91,23 @@ def test_the_query_page_runs_an_example(page, live_server):
     page.get_by_role("link", name="Signatories of the Querétaro Declaration").first.click()
     page.wait_for_load_state()
     assert page.locator("table tbody tr").count() == 13
+
+
+def test_the_search_box_works_without_javascript(browser, live_server):
+    """From the header of the home page to a city's page, with JavaScript turned off."""
+    context = browser.new_context(locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    box = page.get_by_role("search").get_by_label("Name to search for")
+    box.fill("queretaro")
+    box.press("Enter")
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/search"
+    assert page.locator("h1").inner_text() == "Search"
+    first = page.locator("ol.search-results li").first
+    assert first.locator(".kind").inner_text().lower() == "city"
+    first.get_by_role("link", name="Santiago de Querétaro").click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/doc/city/queretaro"
+    assert page.locator("h1").inner_text() == "Santiago de Querétaro"
+    context.close()

@@ -92,6 +92,11 @@ ROUTES = [
     "/context.jsonld",
     "/.well-known/sparql-examples",
     "/healthz",
+    "/search?q=cuneo",
+    "/reconcile",
+    "/reconcile/suggest/entity?prefix=cu",
+    "/reconcile/preview?id=https%3A%2F%2Fw3id.org%2Frivm%2Fid%2Fcity%2Fcuneo",
+    "/reconcile/view?id=https%3A%2F%2Fw3id.org%2Frivm%2Fid%2Fcity%2Fcuneo",
 ]
 HEADER_VALUES = st.one_of(
     st.sampled_from(

@@ -213,6 +213,55 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Utilisations dans les données",
         "es": "Usos en los datos",
     },
+    # Search (/search, and the box in every page's header).
+    "search": {"en": "Search", "fr": "Rechercher", "es": "Buscar"},
+    "search_title": {"en": "Search", "fr": "Recherche", "es": "Búsqueda"},
+    "search_label": {
+        "en": "Name to search for",
+        "fr": "Nom à rechercher",
+        "es": "Nombre que buscar",
+    },
+    "search_placeholder": {
+        "en": "A city, an event, a person…",
+        "fr": "Une ville, un événement, une personne…",
+        "es": "Una ciudad, un evento, una persona…",
+    },
+    "search_kind": {"en": "Kind", "fr": "Type", "es": "Tipo"},
+    "search_any_kind": {"en": "Any kind", "fr": "Tous les types", "es": "Todos los tipos"},
+    "search_prompt": {
+        "en": "Type a name to search for: a city, an event, a person, a Michelin site… in any "
+        "language, with or without accents.",
+        "fr": "Tapez un nom à rechercher : une ville, un événement, une personne, un site "
+        "Michelin… dans n'importe quelle langue, avec ou sans accents.",
+        "es": "Escriba un nombre que buscar: una ciudad, un evento, una persona, un centro "
+        "Michelin… en cualquier idioma, con o sin acentos.",
+    },
+    "search_found": {
+        "en": "{n} found for “{query}”",
+        "fr": "{n} résultat(s) pour « {query} »",
+        "es": "{n} resultado(s) para «{query}»",
+    },
+    "search_nothing": {
+        "en": "Nothing was found for “{query}”.",
+        "fr": "Rien n'a été trouvé pour « {query} ».",
+        "es": "No se encontró nada para «{query}».",
+    },
+    "search_matched": {"en": "Found as", "fr": "Trouvé sous le nom", "es": "Encontrado como"},
+    "search_error": {
+        "en": "The search could not be run",
+        "fr": "La recherche n'a pas pu être faite",
+        "es": "No se pudo hacer la búsqueda",
+    },
+    "search_pages": {
+        "en": "Result pages",
+        "fr": "Pages de résultats",
+        "es": "Páginas de resultados",
+    },
+    "search_api": {
+        "en": "The same results for programs:",
+        "fr": "Les mêmes résultats pour les programmes :",
+        "es": "Los mismos resultados para programas:",
+    },
     # Properties the reconciliation service adds to a table (data extension).
     "reconcile_coordinates": {
         "en": "coordinates (latitude,longitude)",

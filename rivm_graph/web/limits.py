@@ -1,5 +1,6 @@
-"""The budgets (budgets.py) applied to the endpoints that evaluate queries: a client past either
-budget gets 429 with Retry-After; cached answers and 304 revalidations cost nothing."""
+"""The budgets (budgets.py) applied to the endpoints that evaluate queries, search and
+reconcile: a client past either budget gets 429 with Retry-After; cached answers and 304
+revalidations cost nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,21 @@ from flask import Flask, Response, request
 from .budgets import Budgets
 from .state import app_state, request_record
 
-LIMITED_ENDPOINTS = frozenset({"sparql.endpoint", "sparql.endpoint_slash", "query_page.page"})
+LIMITED_ENDPOINTS = frozenset(
+    {
+        "sparql.endpoint",
+        "sparql.endpoint_slash",
+        "query_page.page",
+        # search and reconciliation: each answer is a lookup in the index (and the store)
+        "search.search",
+        "reconcile.service",
+        "reconcile.service_slash",
+        "reconcile.suggest_entity",
+        "reconcile.suggest_type",
+        "reconcile.suggest_property",
+        "reconcile.propose_properties",
+    }
+)
 
 
 def init_limits(app: Flask) -> None:

@@ -18,6 +18,7 @@ from ..catalogue import ExampleQuery
 from ..executor import InProcessExecutor, QueryExecutor
 from ..publish.dataset_facts import DatasetFacts
 from ..publish.dumps import DumpSet
+from ..search import Reconciler, SearchIndex
 from ..store import GraphStore
 from .budgets import Budgets
 from .cache import LruCache
@@ -35,6 +36,9 @@ class AppState:
     executor: QueryExecutor | InProcessExecutor
     answers: LruCache  # SPARQL answers by request (query, format, graphs, data version)
     pages: LruCache  # rendered pages and documents
+    #: built before gunicorn forks, shared by its processes (each opens its own FTS5 database)
+    search: SearchIndex
+    reconciler: Reconciler
     budgets: Budgets | None = None  # set by init_limits
     dataset_facts: DatasetFacts | None = None  # gathered on first use, once per process
 
@@ -61,6 +65,14 @@ def get_dumps() -> DumpSet:
 
 def get_catalogue() -> list[ExampleQuery]:
     return app_state().catalogue
+
+
+def get_search_index() -> SearchIndex:
+    return app_state().search
+
+
+def get_reconciler() -> Reconciler:
+    return app_state().reconciler
 
 
 def rendered(key: Hashable, render: Callable[[], bytes | str]) -> bytes | str:
