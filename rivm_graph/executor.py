@@ -37,6 +37,17 @@ class WorkerLost(Exception):
     """The worker evaluating the query died (killed, or out of memory)."""
 
 
+class TooManySlowQueries(Exception):
+    """A query turned slow while its server process already runs as many slow queries as allowed:
+    it is stopped at once, so that no client waits for it and the request threads stay free."""
+
+    def __init__(self, running: int, retry_after: float):
+        super().__init__(
+            f"this server process is already running {running} long queries (RIVM_SLOW_QUERIES)"
+        )
+        self.running, self.retry_after = running, retry_after
+
+
 def _name_process(name: str) -> None:
     """The name `ps`, `top` and /proc show for this process (Linux; elsewhere nothing changes)."""
     with contextlib.suppress(OSError), open("/proc/self/comm", "w") as comm:
@@ -116,6 +127,10 @@ class _Worker:
         #: Processor seconds the worker had used when it sent its last answer (a forked process
         #: starts from zero), so a query's own time needs no look at /proc unless it is slow.
         self.cpu_seconds = 0.0
+        #: Running a slow query, outside the pool (a fresh worker has taken its place there).
+        self.slow = False
+        #: To be replaced: stopped in the middle of a query, or lost.
+        self.spent = False
 
     def kill(self) -> None:
         """Stop the worker and wait until it is gone (its memory freed). The pidfd names this
@@ -162,10 +177,6 @@ class _Spawner:
 #: (Time spent waiting for a processor does not count: on a saturated machine a quick query may
 #: wait longer than this, and it is not slow for that.) Every example query takes under 15 ms.
 SLOW_AFTER = 0.1
-#: A query's deadline counts the processor time its worker is given, so a busy server does not
-#: stop a query it would answer when quiet (a lowered-priority worker may get little CPU); this
-#: many times the limit in wall-clock time is the most a client ever waits.
-WALL_CLOCK_FACTOR = 3
 #: How long a query may take before the server starts to look at its worker's processor time.
 _FIRST_LOOK = 0.05
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -192,8 +203,29 @@ def _lower_priority(worker: _Worker) -> None:
 
 
 class QueryExecutor:
-    def __init__(self, store: GraphStore, *, workers: int, timeout: float, max_rows: int | None):
+    """Queries in worker processes, each answered or stopped by a deadline.
+
+    Two limits stop a query: ``timeout``, the processor time its worker may use (a busy server
+    does not stop a query for time it was not given), and ``deadline``, the wall-clock seconds its
+    client waits at most, waiting for a free worker included. A slow query (past SLOW_AFTER of
+    processor time) leaves the pool: a fresh worker takes its place, so quick queries never wait
+    behind it; at most ``slow_queries`` run at once, and one more is stopped as soon as it turns
+    slow (:class:`TooManySlowQueries`), so slow queries can never hold every request thread.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        workers: int,
+        timeout: float,
+        max_rows: int | None,
+        deadline: float,
+        slow_queries: int,
+    ):
         self.store, self.workers, self.timeout, self.max_rows = store, workers, timeout, max_rows
+        self.deadline, self.slow_queries = deadline, slow_queries
+        self._slow = threading.BoundedSemaphore(slow_queries)
         self._idle: queue.Queue[_Worker] | None = None
         self._all: list[_Worker] = []
         self._spawner: _Spawner | None = None
@@ -215,14 +247,14 @@ class QueryExecutor:
                 _STORE = self.store
                 self._spawner = _Spawner()
                 self._all = [self._spawner.spawn() for _ in range(self.workers)]
+                self._slow = threading.BoundedSemaphore(self.slow_queries)
                 self._idle = queue.Queue()
                 for worker in self._all:
                     self._idle.put(worker)
                 self._pid = os.getpid()
             return self._idle
 
-    def _replace(self, worker: _Worker) -> _Worker:
-        worker.kill()
+    def _spawn(self) -> _Worker:
         spawner = self._spawner
         try:
             fresh = spawner.spawn()
@@ -234,8 +266,26 @@ class QueryExecutor:
                 spawner = self._spawner
             fresh = spawner.spawn()
         with self._lock:
-            self._all = [fresh if w is worker else w for w in self._all]
+            self._all.append(fresh)
         return fresh
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all = [w for w in self._all if w is not worker]
+
+    def _release(self, worker: _Worker, idle: queue.Queue[_Worker]) -> None:
+        """After a query: the worker back into the pool, or replaced. A slow query's worker is
+        replaced in any case (its priority cannot be raised back without privileges); its place
+        in the pool was filled when it turned slow."""
+        if worker.slow:
+            self._retire(worker)
+            self._slow.release()
+        elif worker.spent:
+            self._retire(worker)
+            idle.put(self._spawn())
+        else:
+            idle.put(worker)
 
     def run(
         self,
@@ -245,12 +295,19 @@ class QueryExecutor:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
+        until: float | None = None,
     ) -> SerializedAnswer:
+        """Evaluate in a worker; ``until`` is the ``time.monotonic()`` by which the caller must
+        have an answer (default: ``deadline`` seconds from now)."""
+        until = time.monotonic() + self.deadline if until is None else until
         idle = self._pool()
         try:
-            worker = idle.get(timeout=self.timeout)
+            worker = idle.get(timeout=max(0.0, until - time.monotonic()))
         except queue.Empty:
-            raise QueryTimeout(f"no query worker was free for {self.timeout:g} s") from None
+            raise QueryTimeout(
+                f"no query worker was free within {self.deadline:g} s, this endpoint's limit "
+                "(RIVM_QUERY_DEADLINE)"
+            ) from None
         options = {
             "max_rows": self.max_rows,
             "default_graphs": default_graphs,
@@ -260,51 +317,60 @@ class QueryExecutor:
         try:
             try:
                 worker.connection.send((text, media_type, options))
-                if worker.connection.poll(min(_FIRST_LOOK, self.timeout)):
-                    status, value, worker.cpu_seconds = worker.connection.recv()
-                else:
-                    slow = self._wait(worker)
-                    if slow is None:
-                        worker = self._replace(worker)
-                        raise QueryTimeout(f"stopped after {self.timeout:g} s")
-                    status, value, worker.cpu_seconds = worker.connection.recv()
-                    if slow:
-                        # Its priority cannot be raised back without privileges.
-                        worker = self._replace(worker)
+                first_look = min(_FIRST_LOOK, max(0.0, until - time.monotonic()))
+                if not worker.connection.poll(first_look):
+                    self._wait(worker, until, idle)
+                status, value, worker.cpu_seconds = worker.connection.recv()
             except (EOFError, OSError, BrokenPipeError) as error:
-                worker = self._replace(worker)
+                worker.spent = True
                 raise WorkerLost(str(error) or "the worker exited") from error
         finally:
-            idle.put(worker)
+            self._release(worker, idle)
         if status == "error":
             raise value
         return value
 
-    def _wait(self, worker: _Worker) -> bool | None:
-        """Wait for the answer of a query that did not come at once, and say whether the query
-        was slow; None once it has used up its time.
+    def _wait(self, worker: _Worker, until: float, idle: queue.Queue[_Worker]) -> None:
+        """Wait for the answer of a query that did not come at once; raise QueryTimeout (or
+        TooManySlowQueries) if it must be stopped, marking its worker spent.
 
-        The query's time is the processor time its worker is given (from /proc; the time since it
-        was sent where /proc is missing). Past SLOW_AFTER of it, the worker gets the lowest
-        priority; past the limit, or after WALL_CLOCK_FACTOR times the limit of waiting, the
-        query is stopped.
+        The query's processor time is read from /proc (the time since it was sent where /proc
+        is missing). Past SLOW_AFTER of it, the query is slow (see :meth:`_set_aside`).
         """
         started = time.monotonic() - _FIRST_LOOK
-        hard_stop = started + self.timeout * WALL_CLOCK_FACTOR
-        slow = False
         while True:
             now = time.monotonic()
             cpu_now = _cpu_seconds(worker.pid)
             used = now - started if cpu_now is None else cpu_now - worker.cpu_seconds
-            if used >= SLOW_AFTER and not slow:
-                _lower_priority(worker)
-                slow = True
-            remaining = min(self.timeout - used, hard_stop - now)
-            if remaining <= 0:
-                return None
+            if used >= SLOW_AFTER and not worker.slow:
+                self._set_aside(worker, idle)
+            if used >= self.timeout:
+                worker.spent = True
+                raise QueryTimeout(
+                    f"it used {self.timeout:g} s of processor time, this endpoint's limit "
+                    "(RIVM_QUERY_TIMEOUT)"
+                )
+            if now >= until:
+                worker.spent = True
+                raise QueryTimeout(
+                    f"it had no answer within {self.deadline:g} s, this endpoint's limit "
+                    "(RIVM_QUERY_DEADLINE)"
+                )
+            remaining = min(self.timeout - used, until - now)
             # Looked at often until the query is known to be slow, then four times a second.
-            if worker.connection.poll(min(remaining, 0.25 if slow else 0.02)):
-                return slow
+            if worker.connection.poll(min(remaining, 0.25 if worker.slow else 0.02)):
+                return
+
+    def _set_aside(self, worker: _Worker, idle: queue.Queue[_Worker]) -> None:
+        """A query has turned slow: its worker drops to the lowest priority and leaves the pool,
+        a fresh worker taking its place; or, with the slow queries allowed already running, it
+        is stopped."""
+        if not self._slow.acquire(blocking=False):
+            worker.spent = True
+            raise TooManySlowQueries(self.slow_queries, retry_after=self.deadline)
+        worker.slow = True
+        _lower_priority(worker)
+        idle.put(self._spawn())
 
     def close(self) -> None:
         with self._lock:
@@ -319,8 +385,9 @@ class InProcessExecutor:
     """For a store whose engine runs elsewhere and enforces the deadline itself (a remote SPARQL
     engine): the query is sent from the request's own thread, no worker process is needed."""
 
-    def __init__(self, store: GraphStore, *, timeout: float, max_rows: int | None):
+    def __init__(self, store: GraphStore, *, timeout: float, max_rows: int | None, deadline: float):
         self.store, self.timeout, self.max_rows = store, timeout, max_rows
+        self.deadline = deadline
 
     def run(
         self,
@@ -330,6 +397,7 @@ class InProcessExecutor:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
+        until: float | None = None,
     ) -> SerializedAnswer:
         return self.store.query_serialized(
             text,
@@ -338,14 +406,30 @@ class InProcessExecutor:
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             add_labels=add_labels,
+            until=time.monotonic() + self.deadline if until is None else until,
         )
 
     def close(self) -> None:
         pass
 
 
-def executor_for(store: GraphStore, *, workers: int, timeout: float, max_rows: int | None):
+def executor_for(
+    store: GraphStore,
+    *,
+    workers: int,
+    timeout: float,
+    max_rows: int | None,
+    deadline: float,
+    slow_queries: int,
+):
     """Worker processes for an engine that cannot stop itself; direct calls otherwise."""
     if store.needs_query_workers:
-        return QueryExecutor(store, workers=workers, timeout=timeout, max_rows=max_rows)
-    return InProcessExecutor(store, timeout=timeout, max_rows=max_rows)
+        return QueryExecutor(
+            store,
+            workers=workers,
+            timeout=timeout,
+            max_rows=max_rows,
+            deadline=deadline,
+            slow_queries=slow_queries,
+        )
+    return InProcessExecutor(store, timeout=timeout, max_rows=max_rows, deadline=deadline)

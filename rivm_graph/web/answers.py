@@ -8,7 +8,7 @@ JSON_TYPES = ("application/json", "application/sparql-results+json", "applicatio
 
 
 def wants_json(request: Request, explicit: str | None = None) -> bool:
-    if explicit and explicit.lower() in ("json", "srj", "jsonld", "json-ld") | set(JSON_TYPES):
+    if explicit and explicit.lower() in {"json", "srj", "jsonld", "json-ld", *JSON_TYPES}:
         return True
     best = request.accept_mimetypes.best_match(["text/plain", *JSON_TYPES])
     return (
