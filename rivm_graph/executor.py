@@ -381,13 +381,33 @@ class QueryExecutor:
             self._all, self._idle, self._spawner, self._pid = [], None, None, None
 
 
+#: Seconds a query sent to a remote engine has when the long-query places are taken: plenty for
+#: what the engine answers at once (a lookup on Virtuoso: 3-30 ms), not enough to hold a thread.
+QUICK_WHEN_BUSY = 2.0
+
+
 class InProcessExecutor:
     """For a store whose engine runs elsewhere and enforces the deadline itself (a remote SPARQL
-    engine): the query is sent from the request's own thread, no worker process is needed."""
+    engine): the query is sent from the request's own thread, no worker process is needed.
 
-    def __init__(self, store: GraphStore, *, timeout: float, max_rows: int | None, deadline: float):
+    A query cannot be told slow while the engine works on it, so the places are given out when
+    it is sent: up to ``slow_queries`` queries at once may take the whole ``deadline``; one sent
+    while they are all taken has QUICK_WHEN_BUSY seconds, and past them it is stopped
+    (:class:`TooManySlowQueries`), so long queries can never hold every request thread.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        timeout: float,
+        max_rows: int | None,
+        deadline: float,
+        slow_queries: int,
+    ):
         self.store, self.timeout, self.max_rows = store, timeout, max_rows
-        self.deadline = deadline
+        self.deadline, self.slow_queries = deadline, slow_queries
+        self._long = threading.BoundedSemaphore(slow_queries)
 
     def run(
         self,
@@ -399,15 +419,26 @@ class InProcessExecutor:
         add_labels: bool = False,
         until: float | None = None,
     ) -> SerializedAnswer:
-        return self.store.query_serialized(
-            text,
-            media_type,
-            max_rows=self.max_rows,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            add_labels=add_labels,
-            until=time.monotonic() + self.deadline if until is None else until,
-        )
+        now = time.monotonic()
+        until = now + self.deadline if until is None else until
+        long = self._long.acquire(blocking=False)
+        try:
+            return self.store.query_serialized(
+                text,
+                media_type,
+                max_rows=self.max_rows,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                add_labels=add_labels,
+                until=until if long else min(until, now + QUICK_WHEN_BUSY),
+            )
+        except QueryTimeout as error:
+            if long or until <= now + QUICK_WHEN_BUSY:
+                raise
+            raise TooManySlowQueries(self.slow_queries, retry_after=self.deadline) from error
+        finally:
+            if long:
+                self._long.release()
 
     def close(self) -> None:
         pass
@@ -432,4 +463,6 @@ def executor_for(
             deadline=deadline,
             slow_queries=slow_queries,
         )
-    return InProcessExecutor(store, timeout=timeout, max_rows=max_rows, deadline=deadline)
+    return InProcessExecutor(
+        store, timeout=timeout, max_rows=max_rows, deadline=deadline, slow_queries=slow_queries
+    )

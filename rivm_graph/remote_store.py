@@ -83,7 +83,8 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 READ_MARGIN = 5.0
 #: Seconds kept between the engine's deadline and the client's (at most half of the time left):
 #: the engine's own answer at its deadline (partial, or a refusal) has that long to come back.
-ENGINE_MARGIN = 1.0
+#: Measured: Virtuoso 7.2 sent its partial answer 1.02-1.04 s after its timeout.
+ENGINE_MARGIN = 2.0
 #: Seconds allowed for whole-graph reads (dumps), which have no query deadline.
 EXPORT_TIMEOUT = 600.0
 #: Most triples asked for in one answer when a graph is exported (dumps).
@@ -311,7 +312,7 @@ class SparqlStore(GraphStore):
             raise RemoteStoreError(f"{self.query_url}: {error}") from error
         if response.headers.get("X-SQL-State") == "S1TAT":
             raise QueryTimeout(
-                f"the engine stopped it after {deadline:g} s (its answer was partial)"
+                f"the engine stopped it after {round(deadline, 1):g} s (its answer was partial)"
             )
         if response.status_code >= 400:
             message = content.decode("utf-8", "replace").strip()
