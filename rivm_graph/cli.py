@@ -15,7 +15,7 @@ from .config import load_settings, unknown_settings
 from .i18n import label_languages
 from .labels import compact, display, fetch_labels
 from .namespaces import sparql_prologue
-from .query_text import syntax_error_message
+from .query_text import QueryLimits, inspect_query, size_refusal, syntax_error_message
 from .store import DataFileError, GraphStore, OxigraphStore, StoreError
 
 RESULT_MEDIA_TYPES = {
@@ -119,6 +119,11 @@ def cmd_query_run(args: argparse.Namespace) -> int:
     if found is None:
         return 2
     name, text = found
+    limits = QueryLimits.from_settings(load_settings())
+    refusal = size_refusal(inspect_query(text, most_tokens=limits.tokens).size, limits)
+    if refusal:
+        print(f"error: {name}: {refusal}", file=sys.stderr)
+        return 2
     store = _open_store(args)
     try:
         if args.format in RESULT_MEDIA_TYPES or args.format in GRAPH_MEDIA_TYPES:

@@ -42,12 +42,22 @@ DEFAULTS: dict[str, Any] = {
     "GRACEFUL_TIMEOUT": 5,
     # Public URL of this server (for the service description); empty: taken from each request.
     "PUBLIC_URL": "",
-    # SPARQL: deadline per query in seconds, worker processes per server process, result cap.
+    # SPARQL: the processor seconds a query may use, the wall-clock seconds a client waits at
+    # most for its answer (a result or 503), worker processes per server process, the long
+    # queries (past 0.1 s of processor time) a server process runs at once, result cap.
     "QUERY_TIMEOUT": 10,
+    "QUERY_DEADLINE": 10,
     "QUERY_WORKERS": 2,
+    "SLOW_QUERIES": 2,
     "MAX_ROWS": 10000,
     # Largest query text or request body accepted, in bytes (larger: 413).
     "MAX_QUERY_BYTES": 262144,
+    # The largest query given to an engine (larger: 400, before any parser sees it): tokens,
+    # nesting of { ( [ and triple patterns. Oxigraph's parser recurses, and its planning time grows
+    # with the cube of the patterns (see query_text.QuerySize and the README).
+    "MAX_QUERY_TOKENS": 3000,
+    "MAX_QUERY_DEPTH": 64,
+    "MAX_QUERY_PATTERNS": 64,
     # SERVICE endpoints a query may call (none: federation is disabled). JSON list or
     # comma-separated IRIs.
     "SERVICE_ALLOWLIST": [],

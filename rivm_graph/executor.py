@@ -44,6 +44,17 @@ class ServerStopping(Exception):
         super().__init__("the server is stopping")
 
 
+class TooManySlowQueries(Exception):
+    """A query turned slow while its server process already runs as many slow queries as allowed:
+    it is stopped at once, so that no client waits for it and the request threads stay free."""
+
+    def __init__(self, running: int, retry_after: float):
+        super().__init__(
+            f"this server process is already running {running} long queries (RIVM_SLOW_QUERIES)"
+        )
+        self.running, self.retry_after = running, retry_after
+
+
 def _name_process(name: str) -> None:
     """The name `ps`, `top` and /proc show for this process (Linux; elsewhere nothing changes)."""
     with contextlib.suppress(OSError), open("/proc/self/comm", "w") as comm:
@@ -123,6 +134,10 @@ class _Worker:
         #: Processor seconds the worker had used when it sent its last answer (a forked process
         #: starts from zero), so a query's own time needs no look at /proc unless it is slow.
         self.cpu_seconds = 0.0
+        #: Running a slow query, outside the pool (a fresh worker has taken its place there).
+        self.slow = False
+        #: To be replaced: stopped in the middle of a query, or lost.
+        self.spent = False
         self._lock = threading.Lock()
         self._gone = False
 
@@ -184,10 +199,6 @@ class _Spawner:
 #: (Time spent waiting for a processor does not count: on a saturated machine a quick query may
 #: wait longer than this, and it is not slow for that.) Every example query takes under 15 ms.
 SLOW_AFTER = 0.1
-#: A query's deadline counts the processor time its worker is given, so a busy server does not
-#: stop a query it would answer when quiet (a lowered-priority worker may get little CPU); this
-#: many times the limit in wall-clock time is the most a client ever waits.
-WALL_CLOCK_FACTOR = 3
 #: How long a query may take before the server starts to look at its worker's processor time.
 _FIRST_LOOK = 0.05
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -214,9 +225,31 @@ def _lower_priority(worker: _Worker) -> None:
 
 
 class QueryExecutor:
-    def __init__(self, store: GraphStore, *, workers: int, timeout: float, max_rows: int | None):
+    """Queries in worker processes, each answered or stopped by a deadline.
+
+    Two limits stop a query: ``timeout``, the processor time its worker may use (a busy server
+    does not stop a query for time it was not given), and ``deadline``, the wall-clock seconds its
+    client waits at most, waiting for a free worker included. A slow query (past SLOW_AFTER of
+    processor time) leaves the pool: a fresh worker takes its place, so quick queries never wait
+    behind it; at most ``slow_queries`` run at once, and one more is stopped as soon as it turns
+    slow (:class:`TooManySlowQueries`), so slow queries can never hold every request thread.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        workers: int,
+        timeout: float,
+        max_rows: int | None,
+        deadline: float,
+        slow_queries: int,
+    ):
         self.store, self.workers, self.timeout, self.max_rows = store, workers, timeout, max_rows
-        self._idle: queue.Queue[_Worker] | None = None
+        self.deadline, self.slow_queries = deadline, slow_queries
+        self._slow = threading.BoundedSemaphore(slow_queries)
+        #: Idle workers; None is stop()'s token, passed on to every caller waiting for one.
+        self._idle: queue.Queue[_Worker | None] | None = None
         self._all: list[_Worker] = []
         self._spawner: _Spawner | None = None
         self._pid: int | None = None
@@ -228,7 +261,7 @@ class QueryExecutor:
         before its threads start); otherwise the first query does."""
         self._pool()
 
-    def _pool(self) -> queue.Queue[_Worker]:
+    def _pool(self) -> queue.Queue[_Worker | None]:
         """One pool per process: workers inherited through fork (gunicorn workers) are not ours."""
         global _STORE
         if self._idle is not None and self._pid == os.getpid():
@@ -238,19 +271,14 @@ class QueryExecutor:
                 _STORE = self.store
                 self._spawner = _Spawner()
                 self._all = [self._spawner.spawn() for _ in range(self.workers)]
+                self._slow = threading.BoundedSemaphore(self.slow_queries)
                 self._idle = queue.Queue()
                 for worker in self._all:
                     self._idle.put(worker)
                 self._pid = os.getpid()
             return self._idle
 
-    def _replace(self, worker: _Worker) -> _Worker:
-        if self._stopping:
-            # Killed already: its teardown is not waited for (at idle priority, on a busy
-            # machine, it took seconds).
-            worker.kill(wait=False)
-            raise ServerStopping
-        worker.kill()
+    def _spawn(self) -> _Worker:
         spawner = self._spawner
         try:
             fresh = spawner.spawn()
@@ -262,8 +290,32 @@ class QueryExecutor:
                 spawner = self._spawner
             fresh = spawner.spawn()
         with self._lock:
-            self._all = [fresh if w is worker else w for w in self._all]
+            self._all.append(fresh)
         return fresh
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all = [w for w in self._all if w is not worker]
+
+    def _release(self, worker: _Worker, idle: queue.Queue[_Worker | None]) -> None:
+        """After a query: the worker back into the pool, or replaced. A slow query's worker is
+        replaced in any case (its priority cannot be raised back without privileges); its place
+        in the pool was filled when it turned slow. While the server stops, no worker is started
+        and none is waited for (at idle priority, on a busy machine, a teardown took seconds)."""
+        if self._stopping:
+            worker.kill(wait=False)
+            if worker.slow:
+                self._slow.release()
+            return
+        if worker.slow:
+            self._retire(worker)
+            self._slow.release()
+        elif worker.spent:
+            self._retire(worker)
+            idle.put(self._spawn())
+        else:
+            idle.put(worker)
 
     def run(
         self,
@@ -273,14 +325,21 @@ class QueryExecutor:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
+        until: float | None = None,
     ) -> SerializedAnswer:
+        """Evaluate in a worker; ``until`` is the ``time.monotonic()`` by which the caller must
+        have an answer (default: ``deadline`` seconds from now)."""
+        until = time.monotonic() + self.deadline if until is None else until
         if self._stopping:
             raise ServerStopping
         idle = self._pool()
         try:
-            worker = idle.get(timeout=self.timeout)
+            worker = idle.get(timeout=max(0.0, until - time.monotonic()))
         except queue.Empty:
-            raise QueryTimeout(f"no query worker was free for {self.timeout:g} s") from None
+            raise QueryTimeout(
+                f"no query worker was free within {self.deadline:g} s, this endpoint's limit "
+                "(RIVM_QUERY_DEADLINE)"
+            ) from None
         if worker is None:  # stop()'s token: pass it on to the next one waiting
             idle.put(None)
             raise ServerStopping
@@ -293,51 +352,63 @@ class QueryExecutor:
         try:
             try:
                 worker.connection.send((text, media_type, options))
-                if worker.connection.poll(min(_FIRST_LOOK, self.timeout)):
-                    status, value, worker.cpu_seconds = worker.connection.recv()
-                else:
-                    slow = self._wait(worker)
-                    if slow is None:
-                        worker = self._replace(worker)
-                        raise QueryTimeout(f"stopped after {self.timeout:g} s")
-                    status, value, worker.cpu_seconds = worker.connection.recv()
-                    if slow:
-                        # Its priority cannot be raised back without privileges.
-                        worker = self._replace(worker)
+                first_look = min(_FIRST_LOOK, max(0.0, until - time.monotonic()))
+                if not worker.connection.poll(first_look):
+                    self._wait(worker, until, idle)
+                status, value, worker.cpu_seconds = worker.connection.recv()
             except (EOFError, OSError, BrokenPipeError) as error:
-                worker = self._replace(worker)
+                worker.spent = True
+                if self._stopping:  # stop() killed it
+                    raise ServerStopping from error
                 raise WorkerLost(str(error) or "the worker exited") from error
         finally:
-            idle.put(worker)
+            self._release(worker, idle)
         if status == "error":
             raise value
         return value
 
-    def _wait(self, worker: _Worker) -> bool | None:
-        """Wait for the answer of a query that did not come at once, and say whether the query
-        was slow; None once it has used up its time.
+    def _wait(self, worker: _Worker, until: float, idle: queue.Queue[_Worker | None]) -> None:
+        """Wait for the answer of a query that did not come at once; raise QueryTimeout (or
+        TooManySlowQueries) if it must be stopped, marking its worker spent.
 
-        The query's time is the processor time its worker is given (from /proc; the time since it
-        was sent where /proc is missing). Past SLOW_AFTER of it, the worker gets the lowest
-        priority; past the limit, or after WALL_CLOCK_FACTOR times the limit of waiting, the
-        query is stopped.
+        The query's processor time is read from /proc (the time since it was sent where /proc
+        is missing). Past SLOW_AFTER of it, the query is slow (see :meth:`_set_aside`).
         """
         started = time.monotonic() - _FIRST_LOOK
-        hard_stop = started + self.timeout * WALL_CLOCK_FACTOR
-        slow = False
         while True:
             now = time.monotonic()
             cpu_now = _cpu_seconds(worker.pid)
             used = now - started if cpu_now is None else cpu_now - worker.cpu_seconds
-            if used >= SLOW_AFTER and not slow:
-                _lower_priority(worker)
-                slow = True
-            remaining = min(self.timeout - used, hard_stop - now)
-            if remaining <= 0:
-                return None
+            if used >= SLOW_AFTER and not worker.slow:
+                self._set_aside(worker, idle)
+            if used >= self.timeout:
+                worker.spent = True
+                raise QueryTimeout(
+                    f"it used {self.timeout:g} s of processor time, this endpoint's limit "
+                    "(RIVM_QUERY_TIMEOUT)"
+                )
+            if now >= until:
+                worker.spent = True
+                raise QueryTimeout(
+                    f"it had no answer within {self.deadline:g} s, this endpoint's limit "
+                    "(RIVM_QUERY_DEADLINE)"
+                )
+            remaining = min(self.timeout - used, until - now)
             # Looked at often until the query is known to be slow, then four times a second.
-            if worker.connection.poll(min(remaining, 0.25 if slow else 0.02)):
-                return slow
+            if worker.connection.poll(min(remaining, 0.25 if worker.slow else 0.02)):
+                return
+
+    def _set_aside(self, worker: _Worker, idle: queue.Queue[_Worker | None]) -> None:
+        """A query has turned slow: its worker drops to the lowest priority and leaves the pool,
+        a fresh worker taking its place; or, with the slow queries allowed already running, it
+        is stopped."""
+        if not self._slow.acquire(blocking=False):
+            worker.spent = True
+            raise TooManySlowQueries(self.slow_queries, retry_after=self.deadline)
+        worker.slow = True
+        _lower_priority(worker)
+        if not self._stopping:
+            idle.put(self._spawn())
 
     def stop(self) -> None:
         """Cut every query in progress, now (the server process is stopping): their workers are
@@ -355,19 +426,40 @@ class QueryExecutor:
     def close(self) -> None:
         """Kill this process's workers (not waiting for their teardown) and its spawner."""
         with self._lock:
-            if self._pid == os.getpid():
+            if self._pid == os.getpid() and self._spawner is not None:
                 for worker in self._all:
                     worker.kill(wait=False)
                 self._spawner.close()
             self._all, self._idle, self._spawner, self._pid = [], None, None, None
 
 
+#: Seconds a query sent to a remote engine has when the long-query places are taken: plenty for
+#: what the engine answers at once (a lookup on Virtuoso: 3-30 ms), not enough to hold a thread.
+QUICK_WHEN_BUSY = 2.0
+
+
 class InProcessExecutor:
     """For a store whose engine runs elsewhere and enforces the deadline itself (a remote SPARQL
-    engine): the query is sent from the request's own thread, no worker process is needed."""
+    engine): the query is sent from the request's own thread, no worker process is needed.
 
-    def __init__(self, store: GraphStore, *, timeout: float, max_rows: int | None):
+    A query cannot be told slow while the engine works on it, so the places are given out when
+    it is sent: up to ``slow_queries`` queries at once may take the whole ``deadline``; one sent
+    while they are all taken has QUICK_WHEN_BUSY seconds, and past them it is stopped
+    (:class:`TooManySlowQueries`), so long queries can never hold every request thread.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        timeout: float,
+        max_rows: int | None,
+        deadline: float,
+        slow_queries: int,
+    ):
         self.store, self.timeout, self.max_rows = store, timeout, max_rows
+        self.deadline, self.slow_queries = deadline, slow_queries
+        self._long = threading.BoundedSemaphore(slow_queries)
         self._stopping = False
 
     def run(
@@ -378,17 +470,30 @@ class InProcessExecutor:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
+        until: float | None = None,
     ) -> SerializedAnswer:
         if self._stopping:
             raise ServerStopping
-        return self.store.query_serialized(
-            text,
-            media_type,
-            max_rows=self.max_rows,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            add_labels=add_labels,
-        )
+        now = time.monotonic()
+        until = now + self.deadline if until is None else until
+        long = self._long.acquire(blocking=False)
+        try:
+            return self.store.query_serialized(
+                text,
+                media_type,
+                max_rows=self.max_rows,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                add_labels=add_labels,
+                until=until if long else min(until, now + QUICK_WHEN_BUSY),
+            )
+        except QueryTimeout as error:
+            if long or until <= now + QUICK_WHEN_BUSY:
+                raise
+            raise TooManySlowQueries(self.slow_queries, retry_after=self.deadline) from error
+        finally:
+            if long:
+                self._long.release()
 
     def stop(self) -> None:
         """No new query is sent (the server process is stopping). One already sent cannot be
@@ -399,8 +504,25 @@ class InProcessExecutor:
         pass
 
 
-def executor_for(store: GraphStore, *, workers: int, timeout: float, max_rows: int | None):
+def executor_for(
+    store: GraphStore,
+    *,
+    workers: int,
+    timeout: float,
+    max_rows: int | None,
+    deadline: float,
+    slow_queries: int,
+):
     """Worker processes for an engine that cannot stop itself; direct calls otherwise."""
     if store.needs_query_workers:
-        return QueryExecutor(store, workers=workers, timeout=timeout, max_rows=max_rows)
-    return InProcessExecutor(store, timeout=timeout, max_rows=max_rows)
+        return QueryExecutor(
+            store,
+            workers=workers,
+            timeout=timeout,
+            max_rows=max_rows,
+            deadline=deadline,
+            slow_queries=slow_queries,
+        )
+    return InProcessExecutor(
+        store, timeout=timeout, max_rows=max_rows, deadline=deadline, slow_queries=slow_queries
+    )

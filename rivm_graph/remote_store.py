@@ -11,8 +11,9 @@ embedded store, over the SPARQL 1.1 Protocol, so every page, description and dum
   the same ETags and cache keys);
 - **the same language**: a query is parsed by Oxigraph first, so a syntax error reads the same in
   both modes and an engine's private extensions are not accepted by one mode only;
-- **deadlines**: the query deadline is passed on (Virtuoso's ``timeout`` parameter, in ms) and the
-  HTTP read times out a little later; an engine's partial answer at its deadline (Virtuoso's
+- **deadlines**: the query deadline is passed on (Virtuoso's ``timeout`` parameter, in ms), within
+  the time the client still waits, and the HTTP exchange is bounded by that time (see
+  :meth:`SparqlStore._post`); an engine's partial answer at its deadline (Virtuoso's
   ``X-SQL-State: S1TAT``) or its refusal of a query estimated too long is a :class:`QueryTimeout`,
   never served as if complete;
 - **normalised answers**: results are read as SPARQL JSON and N-Triples and rewritten by this
@@ -33,6 +34,7 @@ import os
 import re
 import struct
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -79,8 +81,13 @@ XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 ASK_COLUMN = "__ask_retval"
 _BOOLEANS = {"1": "true", "0": "false"}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
-#: Seconds the HTTP read may take beyond the query deadline before the engine counts as hung.
+#: Seconds the HTTP read may take beyond the query deadline before the engine counts as hung
+#: (for the service's own queries; a client's query has a time by which its client is answered).
 READ_MARGIN = 5.0
+#: Seconds kept between the engine's deadline and the client's (at most half of the time left):
+#: the engine's own answer at its deadline (partial, or a refusal) has that long to come back.
+#: Measured: Virtuoso 7.2 sent its partial answer 1.02-1.04 s after its timeout.
+ENGINE_MARGIN = 2.0
 #: Seconds allowed for whole-graph reads (dumps), which have no query deadline.
 EXPORT_TIMEOUT = 600.0
 #: Most triples asked for in one answer when a graph is exported (dumps).
@@ -100,10 +107,23 @@ class _Reply:
     cut: bool  # rows or triples were left out (by the engine's cap, or unread here)
 
 
-def _first_lines(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+def _in_time(chunks: Iterator, until: float | None) -> Iterator:
+    """The parts of a streamed answer, as long as the client still waits for it."""
+    for chunk in chunks:
+        if until is not None and time.monotonic() > until:
+            raise QueryTimeout(_LATE)
+        yield chunk
+
+
+_LATE = "the engine's answer did not come within this endpoint's limit (RIVM_QUERY_DEADLINE)"
+
+
+def _first_lines(
+    response: httpx.Response, limit: int, until: float | None = None
+) -> tuple[bytes, bool]:
     """The first ``limit`` triples of a streamed N-Triples answer, and whether more followed."""
     lines: list[str] = []
-    for line in response.iter_lines():
+    for line in _in_time(response.iter_lines(), until):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if len(lines) == limit:
@@ -251,15 +271,27 @@ class SparqlStore(GraphStore):
         named_graphs: Sequence[str] | None = None,
         deadline: float | None = None,
         max_rows: int | None = None,
+        until: float | None = None,
     ) -> _Reply:
         """Send a query; with ``max_rows``, read at most that many rows (Virtuoso's ``maxrows``)
-        or N-Triples lines (the rest of the answer is never read, whatever the engine's cap)."""
+        or N-Triples lines (the rest of the answer is never read, whatever the engine's cap).
+
+        ``deadline`` is the engine's, in seconds; ``until``, the ``time.monotonic()`` by which
+        the client must have its answer: the engine's deadline then ends ENGINE_MARGIN earlier,
+        and waiting for the engine and reading its answer both stop there.
+        """
         deadline = self.timeout if deadline is None else deadline
+        wait = deadline + READ_MARGIN
+        if until is not None:
+            wait = until - time.monotonic()
+            if wait <= 0:
+                raise QueryTimeout(_LATE)
+            deadline = min(deadline, max(wait - ENGINE_MARGIN, wait / 2))
         form: list[tuple[str, str]] = [("query", text)]
         form += [("default-graph-uri", g) for g in self._within(default_graphs, default=True)]
         form += [("named-graph-uri", g) for g in self._within(named_graphs, default=False)]
         # Virtuoso's own deadline (ms) and row cap; other engines ignore the parameters.
-        form.append(("timeout", str(int(deadline * 1000))))
+        form.append(("timeout", str(max(1, int(deadline * 1000)))))
         if max_rows is not None:
             form.append(("maxrows", str(max_rows)))
         client = self._client()
@@ -268,23 +300,27 @@ class SparqlStore(GraphStore):
             self.query_url,
             content=urllib.parse.urlencode(form),
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-            timeout=httpx.Timeout(deadline + READ_MARGIN, connect=5.0),
+            timeout=httpx.Timeout(wait, connect=min(wait, 5.0)),
         )
         try:
             response = client.send(request, stream=True)
             try:
                 if response.status_code < 400 and max_rows is not None and accept == N_TRIPLES:
-                    content, cut = _first_lines(response, max_rows)
+                    content, cut = _first_lines(response, max_rows, until)
                 else:
-                    content, cut = response.read(), False
+                    content, cut = b"".join(_in_time(response.iter_bytes(), until)), False
             finally:
                 response.close()
         except httpx.TimeoutException as error:
+            if until is not None:
+                raise QueryTimeout(_LATE) from error
             raise QueryTimeout(f"the engine did not answer within {deadline:g} s") from error
         except httpx.HTTPError as error:
             raise RemoteStoreError(f"{self.query_url}: {error}") from error
         if response.headers.get("X-SQL-State") == "S1TAT":
-            raise QueryTimeout(f"stopped after {deadline:g} s (the engine's answer was partial)")
+            raise QueryTimeout(
+                f"the engine stopped it after {round(deadline, 1):g} s (its answer was partial)"
+            )
         if response.status_code >= 400:
             message = content.decode("utf-8", "replace").strip()
             if "estimated execution time" in message:
@@ -420,7 +456,14 @@ class SparqlStore(GraphStore):
                 moved = plain
         return with_base(moved, BASE_IRI)
 
-    def _answer(self, text: str, default_graphs, named_graphs, max_rows: int | None = None):
+    def _answer(
+        self,
+        text: str,
+        default_graphs,
+        named_graphs,
+        max_rows: int | None = None,
+        until: float | None = None,
+    ):
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with
         ``max_rows``, at most one more than that is read."""
         info = self._check(text)
@@ -437,6 +480,7 @@ class SparqlStore(GraphStore):
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             max_rows=None if max_rows is None else max_rows + 1,
+            until=until,
         )
         truncated = response.cut
         if graph_form:
@@ -457,8 +501,9 @@ class SparqlStore(GraphStore):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
+        until: float | None = None,
     ) -> SerializedAnswer:
-        kind, payload, truncated = self._answer(text, default_graphs, named_graphs, max_rows)
+        kind, payload, truncated = self._answer(text, default_graphs, named_graphs, max_rows, until)
         if kind == "ask":
             return serialize_boolean(payload, media_type)
         if kind == "select":
@@ -468,7 +513,7 @@ class SparqlStore(GraphStore):
             )
         triples = list(payload)
         if add_labels:
-            triples = self._with_labels(triples, max_rows)
+            triples = self._with_labels(triples, max_rows, until)
         return serialize_triples(iter(triples), media_type, max_rows, truncated=truncated)
 
     def query(
@@ -496,21 +541,23 @@ class SparqlStore(GraphStore):
             graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
         return QueryResult(kind="graph", graph=graph)
 
-    def _labels(self, iris: Iterable[str]) -> list[ox.Triple]:
+    def _labels(self, iris: Iterable[str], until: float | None = None) -> list[ox.Triple]:
         iris = sorted(set(iris))
         found: list[ox.Triple] = []
         for start in range(0, len(iris), 200):
             values = pairs(iris[start : start + 200], LABEL_PREDICATES, "?x ?p")
             text = f"CONSTRUCT {{ ?x ?p ?label }} WHERE {{ {values} ?x ?p ?label }}"
-            found += _triples(self._post(text, N_TRIPLES).content)
+            found += _triples(self._post(text, N_TRIPLES, until=until).content)
         return found
 
-    def _with_labels(self, triples: list[ox.Triple], max_rows: int | None) -> list[ox.Triple]:
+    def _with_labels(
+        self, triples: list[ox.Triple], max_rows: int | None, until: float | None = None
+    ) -> list[ox.Triple]:
         kept = triples[: None if max_rows is None else max_rows + 1]
         seen = set(kept)
         linked = {t.object.value for t in kept if isinstance(t.object, ox.NamedNode)}
         linked -= {t.subject.value for t in kept if isinstance(t.subject, ox.NamedNode)}
-        for triple in self._labels(linked):
+        for triple in self._labels(linked, until):
             if triple not in seen:
                 seen.add(triple)
                 kept.append(triple)

@@ -139,11 +139,15 @@ class GraphStore(abc.ABC):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
+        until: float | None = None,
     ) -> SerializedAnswer:
         """Evaluate a query and write its answer in ``media_type`` (a SPARQL results format for
         SELECT/ASK, an RDF format for CONSTRUCT/DESCRIBE), reading at most ``max_rows`` rows or
         triples; ``add_labels`` appends the labels of the IRIs a graph answer points to (DESCRIBE).
-        ValueError if the format does not fit the answer, SyntaxError for bad SPARQL."""
+        ``until`` is the ``time.monotonic()`` past which the caller no longer waits (a store that
+        cannot stop itself ignores it: its caller runs it in a worker process that is killed).
+        ValueError if the format does not fit the answer, SyntaxError for bad SPARQL; QueryTimeout
+        past ``until``."""
 
     @abc.abstractmethod
     def quads(self) -> Iterable[ox.Quad]:
@@ -291,6 +295,7 @@ class OxigraphStore(GraphStore):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
+        until: float | None = None,
     ) -> SerializedAnswer:
         answer = self._run(text, default_graphs, named_graphs)
         if add_labels and isinstance(answer, ox.QueryTriples):

@@ -169,7 +169,8 @@ def test_a_slow_query_yields_the_cpu_to_quick_ones(server):
         runaway = pool.submit(get, server, query=RUNAWAY_PRODUCT)
         time.sleep(1.5)
         niceness = {pid: nice(pid) for pid in query_workers(gunicorn_worker)}
-        assert sorted(niceness.values()) == [0, 19], "the busy worker runs at the lowest priority"
+        # The busy worker runs at the lowest priority; two fresh ones keep the pool's place.
+        assert sorted(niceness.values()) == [0, 0, 19], niceness
         busy = next(pid for pid, nice in niceness.items() if nice == 19)
         assert os.sched_getscheduler(busy) == os.SCHED_IDLE, "it runs only on idle CPU"
         os.kill(busy, signal.SIGKILL)
@@ -189,7 +190,9 @@ def test_a_slow_query_starved_of_cpu_is_not_stopped_for_time_it_did_not_get():
     The worker is frozen (SIGSTOP) for longer than the whole limit, as a saturated machine would
     starve it; once thawed it finishes well inside its CPU allowance and the client gets the answer.
     """
-    with running_server(QUERY_TIMEOUT=3, QUERY_WORKERS=2) as base:
+    # (The wall-clock limit, 10 s by default, is raised: on a machine busy with other work, a
+    # query at idle priority gets little processor time.)
+    with running_server(QUERY_TIMEOUT=3, QUERY_DEADLINE=30, QUERY_WORKERS=2) as base:
         (gunicorn_worker,) = children(SERVER_PIDS[base])
         with ThreadPoolExecutor(max_workers=1) as pool:
             started = time.monotonic()

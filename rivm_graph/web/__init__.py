@@ -17,6 +17,7 @@ from ..i18n import LANGUAGES
 from ..i18n.messages import translator
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
+from ..query_text import QueryLimits
 from ..search import Reconciler, index_for
 from ..store import open_store
 from .access_log import init_access_log
@@ -69,7 +70,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 workers=int(app.config["QUERY_WORKERS"]),
                 timeout=float(app.config["QUERY_TIMEOUT"]),
                 max_rows=int(app.config["MAX_ROWS"]) or None,
+                deadline=float(app.config["QUERY_DEADLINE"]),
+                slow_queries=int(app.config["SLOW_QUERIES"]),
             ),
+            query_limits=QueryLimits.from_settings(app.config),
             answers=LruCache(entries),
             pages=LruCache(entries),
             search=index,

@@ -19,9 +19,9 @@ SPARQL_UPDATE = "application/sparql-update"
 
 
 class ProtocolError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.headers = status, message, headers or {}
 
 
 @dataclass

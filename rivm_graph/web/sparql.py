@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 import urllib.parse
 
 from flask import Blueprint, Response, current_app, request
 
 from ..config import allowlist
-from ..executor import QueryTimeout, ServerStopping, WorkerLost
+from ..executor import QueryTimeout, ServerStopping, TooManySlowQueries, WorkerLost
 from ..files import QUERIES_GRAPH
-from ..query_text import QueryTextError, inspect_query, syntax_error_message
+from ..query_text import (
+    QueryLimits,
+    QueryTextError,
+    inspect_query,
+    size_refusal,
+    syntax_error_message,
+)
 from ..rdf_serialize import serialize
 from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
 from ..service_description import service_description
@@ -104,13 +111,23 @@ def evaluate(
     is current (304). Raises ProtocolError with the status and message for the client.
     """
     store = get_store()
+    # Everything from here on counts against the wall-clock limit (RIVM_QUERY_DEADLINE).
+    until = time.monotonic() + float(current_app.config["QUERY_DEADLINE"])
     query = parsed.query or ""
     if len(query.encode()) > int(current_app.config["MAX_QUERY_BYTES"]):
         raise ProtocolError(413, "The query is longer than this endpoint accepts.")
+    limits: QueryLimits = app_state().query_limits
     try:
-        info = inspect_query(query)
+        info = inspect_query(query, most_tokens=limits.tokens)
     except QueryTextError as error:
         raise ProtocolError(400, f"The query cannot be read: {error}") from error
+    # Before any parser: Oxigraph's recurses (a deep query overflows the stack of the process that
+    # parses it, the serving process itself on a remote store) and its planner is slow on many
+    # patterns.
+    refusal = size_refusal(info.size, limits)
+    if refusal:
+        request_record().outcome = "too-big"
+        raise ProtocolError(400, refusal)
     if info.is_update:
         raise ProtocolError(
             403,
@@ -164,6 +181,7 @@ def evaluate(
                 default_graphs=default_graphs,
                 named_graphs=named_graphs,
                 add_labels=info.form == "DESCRIBE",
+                until=until,
             )
         except SyntaxError as error:
             record.outcome = "syntax-error"
@@ -174,9 +192,16 @@ def evaluate(
             record.outcome = "timeout"
             raise ProtocolError(
                 503,
-                f"The query was stopped: it ran longer than this endpoint's limit of "
-                f"{executor.timeout:g} s. Narrow it down (a LIMIT, a more selective pattern) and "
-                "try again.",
+                f"The query was stopped: {error}. Narrow it down (a LIMIT, a more selective "
+                "pattern) and try again.",
+            ) from error
+        except TooManySlowQueries as error:
+            record.outcome = "busy"
+            raise ProtocolError(
+                503,
+                f"The query was stopped as soon as it turned out to be long: {error}, and "
+                "quick queries keep the rest. Try again later, or narrow it down.",
+                {"Retry-After": str(math.ceil(error.retry_after))},
             ) from error
         except (OSError, RuntimeError) as error:
             if info.services:
@@ -232,7 +257,9 @@ def endpoint():
             return Response(status=304, headers=headers)
         return Response(answer.body, content_type=_content_type(answer.media_type), headers=headers)
     except ProtocolError as error:
-        return error_response(request, error.status, error.message, explicit=explicit)
+        return error_response(
+            request, error.status, error.message, explicit=explicit, **error.headers
+        )
     except NotAcceptable as error:
         return error_response(
             request,

@@ -18,6 +18,7 @@ from ..catalogue import ExampleQuery
 from ..executor import InProcessExecutor, QueryExecutor
 from ..publish.dataset_facts import DatasetFacts
 from ..publish.dumps import DumpSet
+from ..query_text import QueryLimits
 from ..search import Reconciler, SearchIndex
 from ..store import GraphStore
 from .budgets import Budgets
@@ -34,6 +35,7 @@ class AppState:
     jsonld_context: dict[str, Any]
     dumps: DumpSet
     executor: QueryExecutor | InProcessExecutor
+    query_limits: QueryLimits  # the size pre-check's limits (RIVM_MAX_QUERY_*)
     answers: LruCache  # SPARQL answers by request (query, format, graphs, data version)
     pages: LruCache  # rendered pages and documents
     #: built before gunicorn forks, shared by its processes (each opens its own FTS5 database)
