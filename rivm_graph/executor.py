@@ -71,7 +71,10 @@ def _serve(connection: Connection) -> None:
             return
         try:
             assert _STORE is not None, "worker forked without a store"
-            reply = ("ok", _STORE.query_serialized(text, media_type, **options))
+            reply: tuple[str, SerializedAnswer | Exception] = (
+                "ok",
+                _STORE.query_serialized(text, media_type, **options),
+            )
         except Exception as error:
             reply = ("error", error)
         # With the processor time used so far: where the next query's time starts.
@@ -280,6 +283,7 @@ class QueryExecutor:
 
     def _spawn(self) -> _Worker:
         spawner = self._spawner
+        assert spawner is not None, "the pool is started before a worker is spawned"
         try:
             fresh = spawner.spawn()
         except OSError:  # the spawner was killed: a new one (unless another thread made it)
@@ -288,6 +292,7 @@ class QueryExecutor:
                     spawner.close()
                     self._spawner = _Spawner()
                 spawner = self._spawner
+            assert spawner is not None
             fresh = spawner.spawn()
         with self._lock:
             self._all.append(fresh)

@@ -90,7 +90,7 @@ def tokens(text: str, most: int | None = None) -> list[Token]:
     found = []
     for match in _TOKEN.finditer(expand_escapes(text)):
         kind = match.lastgroup
-        if kind == "comment":
+        if kind is None or kind == "comment":  # (every alternative of _TOKEN is a named group)
             continue
         found.append(Token(kind, match.group()))
         if most is not None and len(found) > most:
@@ -140,12 +140,13 @@ def _opened(text: str, level: list | None, after_keyword: str | None, values: bo
         return ["blank", 1]  # the blank node is the subject of what follows
     if level is not None and level[0] == "path":
         return ["path", 1]
-    in_triples = level is not None and level[0] in ("group", "blank", "collection")
-    if in_triples and not after_keyword and level[0] != "collection" and level[1] == 1:
+    if level is None or level[0] not in ("group", "blank", "collection") or after_keyword:
+        return ["expression", 0]
+    if level[0] != "collection" and level[1] == 1:
         return ["path", 1]  # in a predicate's place
     # Otherwise a "(" in triples is a collection, unless a keyword or function name comes
     # before it (FILTER(…), BIND(…), VALUES (…)).
-    if in_triples and not after_keyword and (level[0] == "collection" or level[1] in (0, 2)):
+    if level[0] == "collection" or level[1] in (0, 2):
         return ["collection", 0]
     return ["expression", 0]
 

@@ -44,6 +44,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .labels import pairs
+from .literals import literal
 from .namespaces import BASE_IRI, GRAPH_BASE, bind_all
 from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
 from .query_text import inspect_query
@@ -376,6 +377,8 @@ class SparqlStore(GraphStore):
     def _check_answers(self) -> None:
         """Refuse an engine whose answers this service would misread, before serving anything:
         resource pages and /readyz rest on ASK, so an ASK read wrongly serves nothing (404s)."""
+        found: bool | str | None
+        nothing: bool | str | None
         try:
             found = self.query("ASK { ?s ?p ?o }").boolean
             nothing = self.query("ASK { FILTER(false) }").boolean
@@ -429,7 +432,7 @@ class SparqlStore(GraphStore):
         return StoreCounts(
             triples=self.record.triples,
             graphs=dict(self.record.graphs),
-            classes={str(r["c"]): int(r["n"]) for r in per_class.rows},
+            classes={str(r["c"]): int(literal(r["n"])) for r in per_class.rows},
         )
 
     def _check(self, text: str):

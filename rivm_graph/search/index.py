@@ -377,8 +377,8 @@ class SearchIndex:
         *,
         types: Sequence[str] = (),
         lang: str | None = None,
-        limit: int = DEFAULT_LIMIT,
-        offset: int = 0,
+        limit: int | str = DEFAULT_LIMIT,
+        offset: int | str = 0,
         prefix: bool = False,
     ) -> SearchResults:
         """A page of the resources matching ``text``, of any of ``types`` (class IRIs or

@@ -310,7 +310,9 @@ class Reconciler:
 
     # ---- data extension
 
-    def propose_properties(self, type_id: str, *, limit: int | None = None, lang=None) -> dict:
+    def propose_properties(
+        self, type_id: str, *, limit: int | str | None = None, lang=None
+    ) -> dict:
         """The properties instances of a type (or its subclasses) have values for."""
         reader = language(lang, DEFAULT_LANGUAGE)
         if not isinstance(type_id, str):

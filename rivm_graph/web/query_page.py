@@ -71,6 +71,7 @@ def render_query_page():
 
         try:
             answer, headers = evaluate(ProtocolRequest(query=query), pick, conditional=False)
+            assert answer is not None  # not conditional: never a 304
             outcome["unknown_graphs"] = headers.get(UNKNOWN_GRAPHS_HEADER)
             if chosen["graph"]:
                 graph = Graph().parse(data=answer.body, format="turtle")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
@@ -73,7 +74,7 @@ def _search(asked: Asked) -> SearchResults:
 
 def _url(**changed: str) -> str:
     """This search's address with some parameters changed."""
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     args.update({name: [value] for name, value in changed.items()})
     return url_for("search.search", **args)
 
