@@ -13,7 +13,7 @@ import pytest
 
 from rivm_graph.catalogue import load_catalogue
 from rivm_graph.store import OxigraphStore
-from tests.processes import free_port, stop, wait_until_up
+from tests.processes import SERVER_LOGS, free_port, stop, wait_until_up
 from tests.system_programs import find, missing_program_summary, require
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +84,7 @@ def running_server(env: dict[str, str] | None = None, **settings: str):
         process = subprocess.Popen(command, env=environment, stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     SERVER_PIDS[base] = process.pid
+    SERVER_LOGS[base] = log
     try:
         wait_until_up(base + "/healthz", process, log)
         yield base

@@ -9,6 +9,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+#: base URL → the log of a server the tests started (gunicorn's messages and the access log),
+#: while it runs. Kept here, not in conftest: pytest imports conftest under another name than
+#: the tests do, and this module is the one both see.
+SERVER_LOGS: dict[str, Path] = {}
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -99,7 +99,7 @@ def render_query_page():
         outcome=outcome,
         ran=run,
         share=url_for("query_page.page", query=query, lang=language, _external=False),
-        timeout=current_app.config["QUERY_TIMEOUT"],
+        timeout=current_app.config["QUERY_DEADLINE"],
         max_rows=current_app.config["MAX_ROWS"],
     )
 
