@@ -36,6 +36,7 @@ serve: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Without root or sudo nothing is installed: the tests that need a missing program skip, and
 # pytest's summary says so in one line.
