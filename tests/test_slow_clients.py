@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from rivm_graph.server import HEAD_LIMIT
-from tests.conftest import SERVER_PIDS, running_server
+from tests.conftest import SERVER_PIDS, STORES, running_server
 from tests.test_sparql_safety import CHEAP, SLUGS
 
 #: How each kind of slow client starts, and what it adds every TRICKLE seconds (never enough).
@@ -117,11 +117,16 @@ def read_all(sock: socket.socket) -> bytes:
     return received
 
 
-def test_hundreds_of_slow_clients_do_not_stop_others_from_being_answered():
-    """The server's defaults (one process of 4 threads, as running_server starts it); before
-    the worker read requests whole, 64 such clients held every thread and /healthz went
-    unanswered for as long as they stayed."""
-    with running_server() as base:
+@pytest.mark.parametrize("store", STORES)
+def test_hundreds_of_slow_clients_do_not_stop_others_from_being_answered(store, request):
+    """The server's defaults (one process of 4 threads, as running_server starts it), on either
+    store; before the worker read requests whole, 64 such clients held every thread and /healthz
+    went unanswered for as long as they stayed."""
+    settings = {}
+    if store == "virtuoso":
+        engine = request.getfixturevalue("virtuoso")
+        settings = {"STORE": "sparql", "SPARQL_QUERY_URL": engine.query_url}
+    with running_server(**settings) as base:
         assert timed_get(lookup_url(base, "cuneo"))[0] == 200  # the pool is up
         with slow_clients(base, SLOW_CLIENTS) as sockets:
             time.sleep(2 * TRICKLE)
