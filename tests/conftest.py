@@ -105,6 +105,17 @@ def rivm_graph(*args: str, env: dict | None = None) -> subprocess.CompletedProce
     )
 
 
+def load_graph_into(server) -> None:
+    """``rivm-graph load --into`` a throw-away Virtuoso, as an operator would."""
+    loaded = rivm_graph(
+        "load",
+        "--into",
+        server.query_url,
+        env={"RIVM_SPARQL_USER": server.user, "RIVM_SPARQL_PASSWORD": server.password},
+    )
+    assert loaded.returncode == 0, loaded.stderr
+
+
 @pytest.fixture(scope="session")
 def virtuoso():
     """A throw-away Virtuoso holding the graph, loaded by ``rivm-graph load`` (CI: required)."""
@@ -112,13 +123,7 @@ def virtuoso():
 
     require("virtuoso-t")
     with running_virtuoso() as server:
-        loaded = rivm_graph(
-            "load",
-            "--into",
-            server.query_url,
-            env={"RIVM_SPARQL_USER": server.user, "RIVM_SPARQL_PASSWORD": server.password},
-        )
-        assert loaded.returncode == 0, loaded.stderr
+        load_graph_into(server)
         yield server
 
 

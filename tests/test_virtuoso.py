@@ -17,7 +17,7 @@ import pytest
 
 from rivm_graph.files import graph_files
 from rivm_graph.store import OxigraphStore
-from tests.conftest import ROOT, rivm_graph, running_server
+from tests.conftest import ROOT, load_graph_into, rivm_graph, running_server
 from tests.system_programs import require
 from tests.test_sparql_protocol import fetch
 from tests.test_sparql_safety import RUNAWAY_PRODUCT
@@ -415,13 +415,7 @@ def test_an_engine_with_another_case_mode_is_served_all_the_same():
         assert (server.directory / "virtuoso.ini").read_text().count("CaseMode = 1") == 1
         table = engine(server, "ASK {}")
         assert [list(row) for row in table] == [["__ASK_RETVAL"]], "a table, not a boolean"
-        loaded = rivm_graph(
-            "load",
-            "--into",
-            server.query_url,
-            env={"RIVM_SPARQL_USER": server.user, "RIVM_SPARQL_PASSWORD": server.password},
-        )
-        assert loaded.returncode == 0, loaded.stderr
+        load_graph_into(server)
         with running_server(STORE="sparql", SPARQL_QUERY_URL=server.query_url) as base:
             assert fetch(base + "/readyz")[0] == 200
             for path in ("/doc/city/cuneo", "/doc/city/cuneo.ttl", "/id/city/"):
