@@ -17,8 +17,8 @@ from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
 from ..rdf.query_text import QueryLimits
 from ..search import Reconciler, index_for
-from ..stores.base import open_store
 from ..stores.executor import executor_for
+from ..stores.factory import open_store
 from ..stores.files import ontology_files
 from .access_log import init_access_log
 from .cache import LruCache
