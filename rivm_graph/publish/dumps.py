@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import __version__
+from ..config import dump_base
 from ..rdf.namespaces import PREFIXES
 from ..rdf.serialize import canonical_quads
 
@@ -161,8 +163,5 @@ def ensure_dumps(quads_source, version: str, base: Path) -> DumpSet:
 
 def dumps_for(store, settings: dict) -> DumpSet:
     """The dump set of what ``store`` holds, built if needed under the configured folder."""
-    from .. import __version__
-    from ..config import dump_base
-
     version = f"{__version__}-{store.data_version}"
     return ensure_dumps(store.quads, version, dump_base(settings))
