@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..config import allowlist
+from ..rdf.formats import GRAPH_FORMATS, RESULT_FORMATS, media_types
 from ..rdf.query_text import (
     QueryInfo,
     QueryLimits,
@@ -30,7 +31,7 @@ from ..rdf.query_text import (
     size_refusal,
     syntax_error_message,
 )
-from ..rdf.results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
+from ..rdf.results import SerializedAnswer
 from ..stores.base import GraphStore
 from ..stores.executor import (
     InProcessExecutor,
@@ -43,8 +44,8 @@ from ..stores.executor import (
 
 #: The formats of each kind of answer, the default first: JSON for SELECT and ASK, Turtle for
 #: CONSTRUCT and DESCRIBE.
-RESULT_TYPES = list(RESULTS_MEDIA_TYPES)
-GRAPH_TYPES = list(GRAPH_MEDIA_TYPES)
+RESULT_TYPES = media_types(RESULT_FORMATS)
+GRAPH_TYPES = media_types(GRAPH_FORMATS)
 
 
 class QueryRefused(Exception):

@@ -9,6 +9,7 @@ from rdflib import Graph
 
 from ..endpoint.service import RESULT_TYPES, QueryRefused
 from ..i18n import label_languages
+from ..rdf.formats import DOCUMENT_FORMATS, RESULT_FORMATS
 from ..rdf.labels import compact
 from . import querying
 from .i18n import negotiate_language
@@ -17,13 +18,9 @@ from .state import get_catalogue, get_query_service, get_store
 
 blueprint = Blueprint("query_page", __name__)
 
-RESULT_DOWNLOADS = [("JSON", "json"), ("XML", "xml"), ("CSV", "csv"), ("TSV", "tsv")]
-GRAPH_DOWNLOADS = [
-    ("Turtle", "ttl"),
-    ("N-Triples", "nt"),
-    ("JSON-LD", "jsonld"),
-    ("RDF/XML", "rdf"),
-]
+#: (label, format parameter) of each download link under an answer
+RESULT_DOWNLOADS = [(f.label, f.name) for f in RESULT_FORMATS]
+GRAPH_DOWNLOADS = [(f.label, f.extension) for f in DOCUMENT_FORMATS]
 DEFAULT_EXAMPLE = "cities-by-country"
 
 

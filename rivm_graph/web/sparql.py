@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, request
 
 from ..endpoint.service import QueryRefused, etag
 from ..endpoint.service_description import service_description
+from ..rdf.formats import DOCUMENT_FORMATS, content_type, media_types
 from ..rdf.serialize import serialize
 from ..stores.files import QUERIES_GRAPH
 from . import querying
@@ -19,17 +20,7 @@ from .state import get_query_service, get_store
 
 blueprint = Blueprint("sparql", __name__)
 
-DESCRIPTION_TYPES = [
-    "text/turtle",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/n-triples",
-]
-TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle")
-
-
-def _content_type(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8" if media_type in TEXT_TYPES else media_type
+DESCRIPTION_TYPES = media_types(DOCUMENT_FORMATS)
 
 
 def _endpoint_url() -> str:
@@ -72,7 +63,7 @@ def _service_description(explicit: str | None) -> Response:
         _endpoint_url(),
         federation=bool(get_query_service().policy.allowed_services),
     )
-    response = Response(serialize(graph, media_type), content_type=_content_type(media_type))
+    response = Response(serialize(graph, media_type), content_type=content_type(media_type))
     response.headers["Vary"] = "Accept"
     return response
 
@@ -100,7 +91,7 @@ def evaluate(parsed: ProtocolRequest, explicit: str | None) -> Response:
         headers["X-Result-Truncated"] = "true"
         headers["X-Result-Limit"] = str(limit)
         _warn(headers, f"answer cut at {limit} rows (RIVM_MAX_ROWS)")
-    return Response(answer.body, content_type=_content_type(answer.media_type), headers=headers)
+    return Response(answer.body, content_type=content_type(answer.media_type), headers=headers)
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -151,6 +142,6 @@ def examples():
     answer = store.query_serialized(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{QUERIES_GRAPH}> {{ ?s ?p ?o }} }}", media_type
     )
-    response = Response(answer.body, content_type=_content_type(media_type))
+    response = Response(answer.body, content_type=content_type(media_type))
     response.headers["Vary"] = "Accept"
     return response
