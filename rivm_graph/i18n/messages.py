@@ -275,6 +275,90 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "événements où elle était présente",
         "es": "eventos a los que asistió",
     },
+    # Views of a query's answer (endpoint/views.py) and the code to run it elsewhere.
+    "views": {"en": "View", "fr": "Vue", "es": "Vista"},
+    "view_table": {"en": "Table", "fr": "Tableau", "es": "Tabla"},
+    "view_map": {"en": "Map", "fr": "Carte", "es": "Mapa"},
+    "view_timeline": {"en": "Timeline", "fr": "Chronologie", "es": "Cronología"},
+    "view_bar": {"en": "Bar chart", "fr": "Diagramme en barres", "es": "Gráfico de barras"},
+    "view_map_title": {
+        "en": "The answer on a map",
+        "fr": "La réponse sur une carte",
+        "es": "La respuesta en un mapa",
+    },
+    "view_timeline_title": {
+        "en": "The answer on a timeline",
+        "fr": "La réponse sur une chronologie",
+        "es": "La respuesta en una cronología",
+    },
+    "view_bar_title": {
+        "en": "The answer as a bar chart",
+        "fr": "La réponse en diagramme en barres",
+        "es": "La respuesta como gráfico de barras",
+    },
+    "view_map_legend": {"en": "Result", "fr": "Résultat", "es": "Resultado"},
+    "view_map_description": {
+        "en": "Map of {n} places from the column(s) {columns}: {names}.",
+        "fr": "Carte de {n} lieux d'après la ou les colonnes {columns} : {names}.",
+        "es": "Mapa de {n} lugares según la(s) columna(s) {columns}: {names}.",
+    },
+    "view_timeline_description": {
+        "en": "Timeline of {n} items by the column {column}, from {first} to {last}: {names}.",
+        "fr": "Chronologie de {n} éléments d'après la colonne {column}, du {first} au {last} "
+        ": {names}.",
+        "es": "Cronología de {n} elementos según la columna {column}, del {first} al {last}: "
+        "{names}.",
+    },
+    "view_bar_description": {
+        "en": "Bar chart of the column {column} for {n} rows named by {label}: {items}.",
+        "fr": "Diagramme de la colonne {column} pour {n} lignes nommées par {label} : {items}.",
+        "es": "Gráfico de la columna {column} para {n} filas nombradas por {label}: {items}.",
+    },
+    "view_capped": {
+        "en": "Only the first {drawn} of {total} items are drawn (a view draws at most {cap}); "
+        "the table has them all.",
+        "fr": "Seuls les {drawn} premiers des {total} éléments sont dessinés (une vue en dessine "
+        "au plus {cap}) ; le tableau les contient tous.",
+        "es": "Solo se dibujan los {drawn} primeros de {total} elementos (una vista dibuja "
+        "{cap} como máximo); la tabla los contiene todos.",
+    },
+    "view_unknown": {
+        "en": "Unknown view “{view}”: the views are {views}.",
+        "fr": "Vue inconnue « {view} » : les vues sont {views}.",
+        "es": "Vista desconocida «{view}»: las vistas son {views}.",
+    },
+    "view_does_not_fit": {
+        "en": "The view “{view}” does not fit the columns of this answer.",
+        "fr": "La vue « {view} » ne convient pas aux colonnes de cette réponse.",
+        "es": "La vista «{view}» no corresponde a las columnas de esta respuesta.",
+    },
+    "view_no_query": {
+        "en": "No query: give one in the parameter query, or name an example in example.",
+        "fr": "Aucune requête : donnez-la dans le paramètre query, ou nommez un exemple dans "
+        "example.",
+        "es": "Ninguna consulta: dela en el parámetro query o nombre un ejemplo en example.",
+    },
+    "view_svg": {"en": "SVG of this view", "fr": "SVG de cette vue", "es": "SVG de esta vista"},
+    "view_embed": {
+        "en": "Embed this view in another page",
+        "fr": "Intégrer cette vue dans une autre page",
+        "es": "Insertar esta vista en otra página",
+    },
+    "view_link": {
+        "en": "Link to this view",
+        "fr": "Lien vers cette vue",
+        "es": "Enlace a esta vista",
+    },
+    "snippets": {
+        "en": "Run this query from a program",
+        "fr": "Exécuter cette requête depuis un programme",
+        "es": "Ejecutar esta consulta desde un programa",
+    },
+    "snippets_intro": {
+        "en": "Each snippet runs as copied against this server.",
+        "fr": "Chaque extrait s'exécute tel quel sur ce serveur.",
+        "es": "Cada fragmento se ejecuta tal cual contra este servidor.",
+    },
 }
 
 
