@@ -11,8 +11,8 @@ BIN := $(VENV)/bin
 
 .PHONY: serve test test-virtuoso lint system-packages validate stats bench loadtest clean
 
-# program=Debian package: what the browser tests and the tests on Virtuoso need.
-TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource
+# program=Debian package: what the browser tests, the tests on Virtuoso and the snippet tests need.
+TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource curl=curl node=nodejs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
