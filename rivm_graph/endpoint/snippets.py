@@ -92,8 +92,9 @@ def snippets(endpoint: str, query: str, *, graph: bool = False) -> list[Snippet]
         )
         js_use = (
             "const results = await response.json();\n"
-            "console.log(results.boolean ?? results.results.bindings.map(\n"
-            "  (row) => Object.fromEntries(Object.entries(row).map(([k, t]) => [k, t.value]))));\n"
+            "const rows = results.results?.bindings.map(\n"
+            "  (row) => Object.fromEntries(Object.entries(row).map(([k, t]) => [k, t.value])));\n"
+            "console.log(JSON.stringify(results.boolean ?? rows, null, 2));\n"
         )
 
     wrapper = (
