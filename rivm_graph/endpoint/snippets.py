@@ -86,6 +86,7 @@ def snippets(endpoint: str, query: str, *, graph: bool = False) -> list[Snippet]
         )
         r_use = (
             "results <- resp_body_json(response)\n"
+            "if (!is.null(results$boolean)) print(results$boolean)\n"
             "for (row in results$results$bindings) {\n"
             "  print(vapply(row, function(term) term$value, character(1)))\n"
             "}\n"
