@@ -111,3 +111,75 @@ def test_the_search_box_works_without_javascript(browser, live_server):
     assert urlsplit(page.url).path == "/doc/city/queretaro"
     assert page.locator("h1").inner_text() == "Santiago de Querétaro"
     context.close()
+
+
+COORDINATES = """PREFIX rivm: <https://w3id.org/rivm/ontology#>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+SELECT ?city ?wkt WHERE { ?city a rivm:City ; geo:hasGeometry/geo:asWKT ?wkt }"""
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_pasted_query_with_coordinates_is_shown_on_a_map(browser, live_server, javascript):
+    """A researcher pastes a query, runs it, picks the map, and follows its link to share it."""
+    context = browser.new_context(locale="en-GB", java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server + "/query")
+    page.get_by_label("Query", exact=True).fill(COORDINATES)
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_load_state()
+    assert page.locator("table tbody tr").count() >= 35
+    page.get_by_role("navigation", name="View").get_by_role("link", name="Map").click()
+    page.wait_for_load_state()
+    figure = page.locator("figure.result-view-map")
+    markers = figure.locator("svg a.rivm-map-city")
+    assert markers.count() >= 35
+    box = figure.locator("svg").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 150
+    title_id = figure.locator("svg").get_attribute("aria-labelledby").split()[1]
+    assert "Map of" in page.locator(f"[id='{title_id}']").text_content()
+    shared = figure.get_by_role("link", name="Link to this view").get_attribute("href")
+    page.goto(live_server + shared)
+    assert page.locator("figure.result-view-map svg a.rivm-map-city").count() == markers.count()
+    context.close()
+
+
+def test_a_catalogue_query_opens_on_its_timeline(page, live_server):
+    page.goto(live_server + "/query?example=conference-timeline")
+    events = page.locator("figure.result-view-timeline svg a.rivm-timeline-event")
+    assert events.count() == 5
+    assert page.get_by_role("link", name="Table").count() == 1
+
+
+def test_an_embedded_view_shows_in_another_sites_frame(page, live_server, tmp_path):
+    """Another site (another origin: another port) frames the embed route; the query page
+    itself refuses to be framed."""
+    import functools
+    import http.server
+    import threading
+
+    embed = live_server + "/query/embed?example=cities-map&view=map"
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><title>other</title><iframe id="ok" src="{embed}" width="960"'
+        f' height="600"></iframe><iframe id="no" src="{live_server}/query?example=cities-map">'
+        "</iframe>"
+    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{other.server_address[1]}/index.html")
+        framed = page.frame_locator("#ok")
+        assert framed.locator("svg a.rivm-map-city").count() >= 35
+        assert "Map of 39 places" in framed.locator("figcaption").inner_text()
+        no = page.locator("#no").element_handle().content_frame()
+        for _ in range(100):  # until the browser has answered the second frame, one way or other
+            if no.url not in ("", "about:blank"):
+                break
+            page.wait_for_timeout(100)
+        urls = [f.url for f in page.frames]
+        assert no.url.startswith("chrome-error:"), urls  # Chromium's page for a refused frame
+        assert embed in urls
+        assert not any(u.startswith(live_server + "/query?") for u in urls), urls  # refused
+    finally:
+        other.shutdown()
+        other.server_close()
