@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS, ROOT
 from tests.system_programs import require
 
 
@@ -124,7 +124,7 @@ def test_a_pasted_query_with_coordinates_is_shown_on_a_map(browser, live_server,
     context = browser.new_context(locale="en-GB", java_script_enabled=javascript)
     page = context.new_page()
     page.goto(live_server + "/query")
-    page.get_by_label("Query", exact=True).fill(COORDINATES)
+    page.get_by_role("textbox", name="Query").fill(COORDINATES)  # the editor, or the textarea
     page.get_by_role("button", name="Run").click()
     page.wait_for_load_state()
     assert page.locator("table tbody tr").count() >= 35
@@ -183,3 +183,105 @@ def test_an_embedded_view_shows_in_another_sites_frame(page, live_server, tmp_pa
     finally:
         other.shutdown()
         other.server_close()
+
+
+EDITOR_BUNDLE = ROOT / "rivm_graph" / "web" / "static" / "editor" / "query-editor.js"
+
+
+@pytest.fixture
+def editor(page, live_server):
+    """The query page with its editor (CodeMirror, built by `make editor`), watching for any
+    breach of the page's CSP."""
+    if not EDITOR_BUNDLE.exists():
+        pytest.skip("the query editor is not built (make editor: npm and its registry)")
+    page.csp = []  # type: ignore[attr-defined]
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and page.csp.append(m.text),  # type: ignore[attr-defined]
+    )
+    page.goto(live_server + "/query")
+    page.locator(".cm-editor .cm-content").wait_for()
+    yield page
+    assert page.csp == [], page.csp  # type: ignore[attr-defined]
+
+
+def replace_text(page, text: str) -> None:
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)
+
+
+def test_the_editor_highlights_numbers_lines_and_runs_on_ctrl_enter(editor):
+    page = editor
+    assert page.locator("textarea#query").is_hidden()
+    assert page.locator(".cm-lineNumbers .cm-gutterElement").count() >= 5
+    keyword = page.locator(".cm-line span", has_text="SELECT").first
+    plain = page.locator(".cm-line").first
+    assert keyword.evaluate("e => getComputedStyle(e).color") != plain.evaluate(
+        "e => getComputedStyle(e).color"
+    ), "keywords are highlighted"
+    replace_text(page, "SELECT ?c WHERE { ?c a <https://w3id.org/rivm/ontology#Conference> }")
+    with page.expect_navigation():
+        page.keyboard.press("Control+Enter")
+    assert page.locator("table tbody tr").count() == 5
+    assert "Conference" in page.evaluate("document.getElementById('query').value")
+
+
+def test_the_editor_completes_ontology_terms_and_adds_their_prefix(editor):
+    page = editor
+    replace_text(page, "SELECT ?c WHERE { ?c a rivm:Ci")
+    option = page.locator(".cm-tooltip-autocomplete li", has_text="rivm:City").first
+    option.wait_for()
+    assert "City" in option.locator(".cm-completionDetail").inner_text()
+    option.click()
+    text = page.evaluate("document.getElementById('query').value")
+    assert text.startswith("PREFIX rivm: <https://w3id.org/rivm/ontology#>\n")
+    assert text.endswith("?c a rivm:City")
+
+
+def test_the_editor_completes_a_prefix_declaration(editor):
+    page = editor
+    replace_text(page, "PREFIX geo")
+    option = page.locator(".cm-tooltip-autocomplete li", has_text="geo:").first
+    option.wait_for()
+    option.click()
+    text = page.evaluate("document.getElementById('query').value")
+    assert text == "PREFIX geo: <http://www.opengis.net/ont/geosparql#>"
+
+
+def test_the_editor_completes_resources_by_name_through_the_search(editor):
+    page = editor
+    replace_text(page, "SELECT ?p WHERE { <quere")
+    option = page.locator(".cm-tooltip-autocomplete li", has_text="Santiago de Querétaro").first
+    option.wait_for()
+    option.click()
+    text = page.evaluate("document.getElementById('query').value")
+    assert text == "SELECT ?p WHERE { <https://w3id.org/rivm/id/city/queretaro>"
+
+
+def test_hovering_a_term_shows_its_label(editor):
+    page = editor
+    replace_text(
+        page, "PREFIX rivm: <https://w3id.org/rivm/ontology#>\nSELECT * { ?e rivm:hostCity ?c }"
+    )
+    page.wait_for_function("document.getElementById('query').value.includes('hostCity')")
+    page.locator(".cm-line span", has_text="hostCity").first.hover()
+    tooltip = page.locator(".query-editor-hover")
+    tooltip.wait_for()
+    assert tooltip.inner_text().startswith("host city — https://w3id.org/rivm/ontology#hostCity")
+
+
+def test_the_editor_marks_a_syntax_error_where_the_server_says(editor, live_server):
+    page = editor
+    page.goto(
+        live_server
+        + "/query?query="
+        + "SELECT%20%3Fx%20WHERE%20%7B%0A%20%20%3Fx%20a%20%3Fy%20.%0A%20%20%3Fx%20%3Fp%0A%7D"
+    )
+    marked = page.locator(".cm-lintRange-error")
+    marked.wait_for()
+    assert marked.inner_text() == "}"  # line 4, where Oxigraph stopped
+    line = page.locator(".cm-line").filter(has=marked)
+    assert line.inner_text() == "}"
+    assert page.locator(".cm-lineNumbers .cm-gutterElement", has_text="4").count() == 1

@@ -151,3 +151,49 @@ def test_the_caps_are_the_documented_ones(root):
     readme = (root / "README.md").read_text()
     for view, cap in CAPS.items():
         assert f"| {view} | {cap} |" in readme
+
+
+def test_the_editor_vocabulary_has_the_prefix_map_and_the_ontology_with_labels(client):
+    from rivm_graph.rdf.namespaces import PREFIXES
+
+    response = client.get("/query/vocabulary.json?lang=fr")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    doc = response.get_json()
+    assert doc["prefixes"] == PREFIXES
+    terms = {t["name"]: t for t in doc["terms"]}
+    assert terms["rivm:City"] == {
+        "iri": "https://w3id.org/rivm/ontology#City",
+        "name": "rivm:City",
+        "label": "Ville",
+        "kind": "class",
+    }
+    assert terms["rivm:hostCity"]["kind"] == "property"
+    assert terms["rivm:hostCity"]["label"] == "ville hôte"
+    assert terms["rivmq:defaultView"]["label"] == "vue par défaut"
+
+
+def test_a_syntax_error_is_marked_at_its_line_and_column_without_javascript(client):
+    query = "SELECT ?x WHERE {\n  ?x a ?y .\n  ?x ?p\n}"
+    response, text = get(client, "/query", query=query)
+    assert response.status_code == 200
+    assert "SPARQL syntax error at line 4, column 2" in text
+    assert 'data-error-line="4" data-error-column="2"' in text
+    marker = html.unescape(
+        re.search(r'<pre class="error-at"[^>]*>(.*?)</pre>', text, re.S).group(1)
+    )
+    assert marker == "4 | }\n  |  ^"  # Oxigraph stops just after the closing brace
+
+
+def test_the_page_loads_the_editor_only_where_it_was_built(app, tmp_path):
+    static = app.static_folder
+    try:
+        app.static_folder = str(tmp_path)
+        (tmp_path / "site.css").write_text("")
+        text = app.test_client().get("/query").get_data(as_text=True)
+        assert "<script" not in text
+        (tmp_path / "editor").mkdir()
+        (tmp_path / "editor" / "query-editor.js").write_text("")
+        text = app.test_client().get("/query").get_data(as_text=True)
+        assert '<script type="module" src="/static/editor/query-editor.js"></script>' in text
+    finally:
+        app.static_folder = static

@@ -8,6 +8,8 @@ may frame (`/query/embed`, the only page of the query surface that relaxes `fram
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -15,6 +17,7 @@ from markupsafe import Markup
 from rdflib import Graph
 
 from ..endpoint.catalogue import ExampleQuery
+from ..endpoint.completions import completion_vocabulary
 from ..endpoint.service import RESULT_TYPES, QueryRefused
 from ..endpoint.snippets import snippets
 from ..endpoint.views import (
@@ -35,7 +38,7 @@ from .descriptions import public_base
 from .i18n import negotiate_language
 from .links import local_href
 from .security import allow_framing
-from .state import get_catalogue, get_query_service, get_store
+from .state import app_state, get_catalogue, get_query_service, get_store, rendered
 
 blueprint = Blueprint("query_page", __name__)
 
@@ -45,6 +48,31 @@ GRAPH_DOWNLOADS = [(f.label, f.extension) for f in DOCUMENT_FORMATS]
 DEFAULT_EXAMPLE = "cities-by-country"
 #: The size of the frame the embed snippet proposes.
 EMBED_WIDTH, EMBED_HEIGHT = 960, 600
+#: The editor's bundle, built by scripts/build-editor.sh (never committed): the page loads it
+#: only where it was built, and works as a plain form without it.
+EDITOR_BUNDLE = "editor/query-editor.js"
+#: Where the engine says a syntax error is (rdf/query_text.syntax_error_message).
+_ERROR_AT = re.compile(r"at line (\d+), column (\d+)")
+
+
+def _error_at(query: str, message: str) -> dict | None:
+    """The line of the query a syntax error is at, and a caret under its column."""
+    match = _ERROR_AT.search(message)
+    if not match:
+        return None
+    line, column = int(match.group(1)), int(match.group(2))
+    lines = query.split("\n")
+    if not 1 <= line <= len(lines) + 1:
+        return None
+    text = lines[line - 1] if line <= len(lines) else ""
+    return {"line": line, "column": column, "text": text, "caret": " " * (column - 1) + "^"}
+
+
+def _editor_script() -> str | None:
+    static = current_app.static_folder or ""
+    if os.path.exists(os.path.join(static, EDITOR_BUNDLE)):
+        return url_for("static", filename=EDITOR_BUNDLE)
+    return None
 
 
 def _cell(binding: dict | None, labels: dict[str, str]) -> dict:
@@ -153,6 +181,7 @@ def render_query_page():
             )
         except QueryRefused as refused:
             outcome["error"] = refused.message
+            outcome["error_at"] = _error_at(query, refused.message)
     examples = [q for q in catalogue if not q.is_quality_check]
     checks = [q for q in catalogue if q.is_quality_check]
     body = render_template(
@@ -167,6 +196,7 @@ def render_query_page():
         timeout=current_app.config["QUERY_DEADLINE"],
         max_rows=current_app.config["MAX_ROWS"],
         caps=CAPS,
+        editor_script=_editor_script(),
     )
     return body, status
 
@@ -273,3 +303,19 @@ def embed():
     response = Response(body, mimetype="text/html")
     response.headers["Vary"] = "Accept-Language"
     return allow_framing(response)
+
+
+@blueprint.get("/query/vocabulary.json")
+def vocabulary():
+    """What the editor completes: the prefixes, the ontology's terms with their labels."""
+    language = negotiate_language(request)
+
+    def build() -> str:
+        doc = completion_vocabulary(app_state().ontology, label_languages(language))
+        return json.dumps(doc, ensure_ascii=False)
+
+    response = Response(
+        rendered(("query-vocabulary", language), build), mimetype="application/json"
+    )
+    response.headers["Vary"] = "Accept-Language"
+    return response
