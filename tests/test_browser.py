@@ -171,6 +171,10 @@ def test_an_embedded_view_shows_in_another_sites_frame(page, live_server, tmp_pa
         framed = page.frame_locator("#ok")
         assert framed.locator("svg a.rivm-map-city").count() >= 35
         assert "Map of 39 places" in framed.locator("figcaption").inner_text()
+        with page.context.expect_page() as opened:  # the city's page refuses frames: a new tab
+            framed.locator("svg a.rivm-map-city circle").first.click(force=True)
+        opened.value.wait_for_load_state()
+        assert urlsplit(opened.value.url).path.startswith("/doc/city/")
         no = page.locator("#no").element_handle().content_frame()
         for _ in range(100):  # until the browser has answered the second frame, one way or other
             if no.url not in ("", "about:blank"):

@@ -70,6 +70,11 @@ class Picture:
     def capped(self) -> bool:
         return self.drawn < self.total
 
+    def for_frame(self) -> str:
+        """The SVG for a page shown in another site's frame: links open a new tab, since the pages
+        they lead to refuse to be framed (`<base target>` does not reach SVG links)."""
+        return self.svg.replace("<a href=", '<a target="_blank" rel="noopener" href=')
+
 
 def _number(b: Binding | None) -> float | None:
     if b is None or b.get("type") not in ("literal", "typed-literal"):

@@ -296,7 +296,7 @@ def embed():
     body = render_template(
         "query_embed.html",
         picture=picture,
-        svg=Markup(picture.svg),
+        svg=Markup(picture.for_frame()),
         cap=CAPS[picture.view],
         page=public_base() + url_for("query_page.page", view=picture.view, **args),
     )
