@@ -216,6 +216,17 @@ def replace_text(page, text: str) -> None:
     page.keyboard.insert_text(text)
 
 
+def complete(page, typed: str, option: str) -> str:
+    """Type, pick the completion showing `option`, and return the query as the form sends it."""
+    replace_text(page, typed)
+    choice = page.locator(".cm-tooltip-autocomplete li", has_text=option).first
+    choice.wait_for()
+    detail = choice.locator(".cm-completionDetail")
+    page.detail = detail.inner_text() if detail.count() else ""  # type: ignore[attr-defined]
+    choice.click()
+    return page.evaluate("document.getElementById('query').value")
+
+
 def test_the_editor_highlights_numbers_lines_and_runs_on_ctrl_enter(editor):
     page = editor
     assert page.locator("textarea#query").is_hidden()
@@ -233,34 +244,20 @@ def test_the_editor_highlights_numbers_lines_and_runs_on_ctrl_enter(editor):
 
 
 def test_the_editor_completes_ontology_terms_and_adds_their_prefix(editor):
-    page = editor
-    replace_text(page, "SELECT ?c WHERE { ?c a rivm:Ci")
-    option = page.locator(".cm-tooltip-autocomplete li", has_text="rivm:City").first
-    option.wait_for()
-    assert "City" in option.locator(".cm-completionDetail").inner_text()
-    option.click()
-    text = page.evaluate("document.getElementById('query').value")
+    text = complete(editor, "SELECT ?c WHERE { ?c a rivm:Ci", "rivm:City")
+    assert editor.detail == "City"
     assert text.startswith("PREFIX rivm: <https://w3id.org/rivm/ontology#>\n")
     assert text.endswith("?c a rivm:City")
 
 
 def test_the_editor_completes_a_prefix_declaration(editor):
-    page = editor
-    replace_text(page, "PREFIX geo")
-    option = page.locator(".cm-tooltip-autocomplete li", has_text="geo:").first
-    option.wait_for()
-    option.click()
-    text = page.evaluate("document.getElementById('query').value")
+    text = complete(editor, "PREFIX geo", "geo:")
     assert text == "PREFIX geo: <http://www.opengis.net/ont/geosparql#>"
 
 
 def test_the_editor_completes_resources_by_name_through_the_search(editor):
-    page = editor
-    replace_text(page, "SELECT ?p WHERE { <quere")
-    option = page.locator(".cm-tooltip-autocomplete li", has_text="Santiago de Querétaro").first
-    option.wait_for()
-    option.click()
-    text = page.evaluate("document.getElementById('query').value")
+    text = complete(editor, "SELECT ?p WHERE { <quere", "Santiago de Querétaro")
+    assert editor.detail == "City"
     assert text == "SELECT ?p WHERE { <https://w3id.org/rivm/id/city/queretaro>"
 
 

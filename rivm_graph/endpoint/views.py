@@ -279,8 +279,12 @@ def draw(
     return _draw_bars(rows, columns, namer, cap, title, t)
 
 
-def _drawn_note(t: Callable, drawn: int, total: int, cap: int) -> str:
-    return t("view_capped", drawn=drawn, total=total, cap=cap) if drawn < total else ""
+def _describe(t: Callable, key: str, drawn: int, total: int, cap: int, **values: str) -> str:
+    """The picture's text alternative, and the note that the cap stopped it where it did."""
+    text = t(key, n=drawn, **values)
+    if drawn < total:
+        text += " " + t("view_capped", drawn=drawn, total=total, cap=cap)
+    return text
 
 
 def _draw_map(rows, columns: Columns, namer: _Namer, cap: int, title: str, t) -> Picture:
@@ -302,18 +306,14 @@ def _draw_map(rows, columns: Columns, namer: _Namer, cap: int, title: str, t) ->
     every = list(points.values())
     drawn = every[:cap]
     source = columns.wkt or f"{columns.lat}, {columns.long}"
-    description = " ".join(
-        s
-        for s in (
-            t(
-                "view_map_description",
-                n=len(drawn),
-                columns=source,
-                names=_listing([p.label for p in drawn]),
-            ),
-            _drawn_note(t, len(drawn), len(every), cap),
-        )
-        if s
+    description = _describe(
+        t,
+        "view_map_description",
+        len(drawn),
+        len(every),
+        cap,
+        columns=source,
+        names=_listing([p.label for p in drawn]),
     )
     bounds = _bounds(drawn) if drawn else WORLD
     svg = world_map_svg(
@@ -340,20 +340,16 @@ def _draw_timeline(rows, columns: Columns, namer: _Namer, cap: int, title: str, 
         )
     every = sorted(events.values(), key=lambda e: (e.date, e.label))
     drawn = every[:cap]
-    description = " ".join(
-        s
-        for s in (
-            t(
-                "view_timeline_description",
-                n=len(drawn),
-                column=columns.date,
-                first=drawn[0].date.isoformat() if drawn else "",
-                last=drawn[-1].date.isoformat() if drawn else "",
-                names=_listing([e.label for e in drawn]),
-            ),
-            _drawn_note(t, len(drawn), len(every), cap),
-        )
-        if s
+    description = _describe(
+        t,
+        "view_timeline_description",
+        len(drawn),
+        len(every),
+        cap,
+        column=columns.date,
+        first=drawn[0].date.isoformat() if drawn else "",
+        last=drawn[-1].date.isoformat() if drawn else "",
+        names=_listing([e.label for e in drawn]),
     )
     svg = timeline_svg(drawn, title=title, description=description)
     return Picture("timeline", svg, description, len(drawn), len(every))
@@ -369,19 +365,15 @@ def _draw_bars(rows, columns: Columns, namer: _Namer, cap: int, title: str, t) -
         _, href = namer.link(row)
         every.append(Bar(namer.name(row), value, row[columns.number]["value"], href))
     drawn = every[:cap]
-    description = " ".join(
-        s
-        for s in (
-            t(
-                "view_bar_description",
-                n=len(drawn),
-                column=columns.number,
-                label=columns.label,
-                items=_listing([f"{b.label} {b.shown}" for b in drawn]),
-            ),
-            _drawn_note(t, len(drawn), len(every), cap),
-        )
-        if s
+    description = _describe(
+        t,
+        "view_bar_description",
+        len(drawn),
+        len(every),
+        cap,
+        column=columns.number,
+        label=columns.label or "",
+        items=_listing([f"{b.label} {b.shown}" for b in drawn]),
     )
     svg = bar_chart_svg(drawn, title=title, description=description, axis_label=columns.number)
     return Picture("bar", svg, description, len(drawn), len(every))
