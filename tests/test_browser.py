@@ -286,3 +286,14 @@ def test_the_editor_marks_a_syntax_error_where_the_server_says(editor, live_serv
     line = page.locator(".cm-line").filter(has=marked)
     assert line.inner_text() == "}"
     assert page.locator(".cm-lineNumbers .cm-gutterElement", has_text="4").count() == 1
+
+
+def test_hovering_a_resource_iri_shows_its_name(editor):
+    replace_text(editor, "DESCRIBE <https://w3id.org/rivm/id/city/queretaro>")
+    editor.wait_for_function("document.getElementById('query').value.includes('queretaro')")
+    editor.locator(".cm-line", has_text="queretaro").first.hover(position={"x": 200, "y": 5})
+    tooltip = editor.locator(".query-editor-hover")
+    tooltip.wait_for()
+    assert tooltip.inner_text() == (
+        "Santiago de Querétaro — https://w3id.org/rivm/id/city/queretaro"
+    )

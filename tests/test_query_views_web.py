@@ -197,3 +197,19 @@ def test_the_page_loads_the_editor_only_where_it_was_built(app, tmp_path):
         assert '<script type="module" src="/static/editor/query-editor.js"></script>' in text
     finally:
         app.static_folder = static
+
+
+def test_the_editor_asks_the_names_of_resources_in_the_readers_language(client):
+    italy, city = "https://w3id.org/rivm/id/country/it", "https://w3id.org/rivm/ontology#City"
+    response = client.get(
+        "/query/labels.json?"
+        + urllib.parse.urlencode(
+            [("iri", italy), ("iri", city), ("iri", "http://example.org/nothing"), ("lang", "fr")]
+        )
+    )
+    assert response.status_code == 200
+    assert response.get_json() == {italy: "Italie", city: "Ville"}
+    assert client.get("/query/labels.json").status_code == 400
+    many = urllib.parse.urlencode([("iri", f"http://example.org/{i}") for i in range(51)])
+    response = client.get("/query/labels.json?" + many)
+    assert response.status_code == 400 and b"between 1 and 50" in response.data

@@ -7,7 +7,8 @@
 // - completion of the prefixes of the one prefix map (adding the PREFIX line a query lacks), of
 //   the ontology's terms with their labels (/query/vocabulary.json), and of resources by name
 //   through /search (typed after "<" or with Ctrl+Space on a word);
-// - hovering a prefixed name or an IRI of the ontology shows its label;
+// - hovering an IRI or a prefixed name shows its label (the ontology's, or the store's through
+//   /query/labels.json);
 // - Ctrl+Enter (Cmd+Enter) runs the query; the server's syntax error is marked at its line and
 //   column.
 // Every request goes to this server (connect-src 'self'); no inline script or style attribute.
@@ -120,33 +121,56 @@ function completeResources(searchUrl) {
   };
 }
 
-function termAt(view, pos) {
+/** The IRI written at `pos` (in <…> or as a prefixed name of a declared or known prefix). */
+function iriAt(view, pos) {
   const line = view.state.doc.lineAt(pos);
   const offset = pos - line.from;
-  const pattern = /<([^>\s]+)>|([A-Za-z][\w.-]*:[\w.-]+)/g;
+  const pattern = /<([^>\s]+)>|([A-Za-z][\w.-]*):([\w.-]+)/g;
   for (const m of line.text.matchAll(pattern)) {
     if (m.index <= offset && offset <= m.index + m[0].length) {
-      const term = m[1] ? vocabulary.byIri.get(m[1]) : vocabulary.byName.get(m[2]);
-      if (term && term.label) return { term, from: line.from + m.index, to: line.from + m.index + m[0].length };
+      const namespace = m[1] ? "" : vocabulary.prefixes[m[2]];
+      if (!m[1] && namespace === undefined) return null;
+      return { iri: m[1] || namespace + m[3], from: line.from + m.index, to: line.from + m.index + m[0].length };
     }
   }
   return null;
 }
 
-const hover = hoverTooltip((view, pos) => {
-  const found = termAt(view, pos);
-  if (!found) return null;
-  return {
-    pos: found.from,
-    end: found.to,
-    create() {
-      const dom = document.createElement("div");
-      dom.className = "query-editor-hover";
-      dom.textContent = `${found.term.label} — ${found.term.iri}`;
-      return { dom };
-    },
-  };
-});
+const names = new Map(); // IRI → label, from /query/labels.json
+
+async function labelOf(iri, labelsUrl) {
+  const term = vocabulary.byIri.get(iri);
+  if (term) return term.label;
+  if (!names.has(iri)) {
+    try {
+      const separator = labelsUrl.includes("?") ? "&" : "?";
+      const response = await fetch(`${labelsUrl}${separator}${new URLSearchParams({ iri })}`);
+      names.set(iri, (await response.json())[iri] || "");
+    } catch {
+      return "";
+    }
+  }
+  return names.get(iri);
+}
+
+function hover(labelsUrl) {
+  return hoverTooltip(async (view, pos) => {
+    const found = iriAt(view, pos);
+    if (!found) return null;
+    const label = await labelOf(found.iri, labelsUrl);
+    if (!label) return null;
+    return {
+      pos: found.from,
+      end: found.to,
+      create() {
+        const dom = document.createElement("div");
+        dom.className = "query-editor-hover";
+        dom.textContent = `${label} — ${found.iri}`;
+        return { dom };
+      },
+    };
+  });
+}
 
 function markSyntaxError(view, textarea, message) {
   const line = Number(textarea.dataset.errorLine);
@@ -182,7 +206,7 @@ function start(textarea) {
       lintGutter(),
       Prec.highest(keymap.of([{ key: "Mod-Enter", run }])),
       autocompletion({ override: [completePrefixed, completeResources(textarea.dataset.search)] }),
-      hover,
+      hover(textarea.dataset.labels),
       EditorView.lineWrapping,
       EditorView.theme({
         "&": { border: "1px solid #c9c9c9", borderRadius: "4px", background: "#fff" },

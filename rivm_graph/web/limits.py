@@ -16,6 +16,7 @@ LIMITED_ENDPOINTS = frozenset(
         "query_page.page",
         "query_page.view_svg",
         "query_page.embed",
+        "query_page.labels",
         # search and reconciliation: each answer is a lookup in the index (and the store)
         "search.search",
         "reconcile.service",

@@ -319,3 +319,22 @@ def vocabulary():
     )
     response.headers["Vary"] = "Accept-Language"
     return response
+
+
+#: The most IRIs one request to /query/labels.json may name.
+MAX_LABELS = 50
+
+
+@blueprint.get("/query/labels.json")
+def labels():
+    """The names of the resources the editor shows a tooltip for (`iri=…`, repeated): the store's
+    labels in the reader's language, as the table shows them."""
+    iris = request.args.getlist("iri")
+    if not iris or len(iris) > MAX_LABELS:
+        message = f"Give between 1 and {MAX_LABELS} iri parameters.\n"
+        return Response(message, status=400, mimetype="text/plain")
+    language = negotiate_language(request)
+    found = get_store().labels(iris, label_languages(language))
+    response = Response(json.dumps(found, ensure_ascii=False), mimetype="application/json")
+    response.headers["Vary"] = "Accept-Language"
+    return response
