@@ -310,8 +310,8 @@ def _resources(store: GraphStore, kinds: tuple[str, ...]) -> list[str]:
     return sorted(found)
 
 
-def _objects(
-    store: GraphStore, subjects: set[str], predicate: str, inverse: bool
+def objects_of(
+    store: GraphStore, subjects: set[str], predicate: str, inverse: bool = False
 ) -> dict[str, list[Node]]:
     """For each subject, the values of ``predicate`` (subjects of it when ``inverse``)."""
     found: dict[str, list[Node]] = {}
@@ -395,7 +395,7 @@ def build_table(store: GraphStore, spec: TableSpec) -> BuiltTable:
     subjects: list[str] = []
     per_values: list[list[Node]] = []
     if spec.per:
-        found = _objects(store, set(resources), spec.per, False)
+        found = objects_of(store, set(resources), spec.per, False)
         for iri in resources:
             for value in sorted(found.get(iri, []), key=_sort_key):
                 subjects.append(iri)
@@ -413,7 +413,7 @@ def build_table(store: GraphStore, spec: TableSpec) -> BuiltTable:
                 [[URIRef(s)] for s in subjects] if column.of is None else built[column.of].cells
             )
             asked = {str(v) for values in sources for v in values if isinstance(v, URIRef)}
-            found = _objects(store, asked, column.predicate, column.inverse) if asked else {}
+            found = objects_of(store, asked, column.predicate, column.inverse) if asked else {}
             cells = []
             for values in sources:
                 cell = {

@@ -17,6 +17,7 @@ from ..i18n import LANGUAGES
 from ..i18n.messages import translator
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
+from ..publish.tables import tables_for
 from ..query_text import QueryLimits
 from ..search import Reconciler, index_for
 from ..store import open_store
@@ -31,6 +32,7 @@ from .limits import init_limits
 from .query_page import blueprint as query_page
 from .reconcile import blueprint as reconcile
 from .resources import blueprint as resources
+from .reuse import blueprint as reuse
 from .search import blueprint as search
 from .security import register_security_headers
 from .sparql import blueprint as sparql
@@ -78,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             pages=LruCache(entries),
             search=index,
             reconciler=Reconciler(store, index),
+            tables=tables_for(store, app.config),
         ),
     )
     app.register_blueprint(home)
@@ -89,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(descriptions)
     app.register_blueprint(search)
     app.register_blueprint(reconcile)
+    app.register_blueprint(reuse)
     register_error_pages(app)
     register_security_headers(app)
     init_limits(app)

@@ -34,6 +34,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "srx": (SRX,),
     "csv": ("text/csv",),
     "tsv": ("text/tab-separated-values",),
+    "geojson": ("application/geo+json",),
     "turtle": (TURTLE,),
     "ttl": (TURTLE,),
     "n3": (TURTLE,),

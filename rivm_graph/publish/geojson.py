@@ -1,0 +1,191 @@
+"""The cities and Michelin sites as GeoJSON (RFC 7946), for QGIS, GeoPandas and web maps.
+
+Read from the store by SPARQL of plain triple patterns, UNION and VALUES (the same on Oxigraph
+and Virtuoso). A city is at its own point (``geo:hasGeometry``, WGS84 latitude and longitude); a
+Michelin site has no point of its own in the graph, so it is drawn at the point of the city it is
+in or near, and says so (``located``: ``in`` or ``near``, ``city_iri``). Coordinates are
+[longitude, latitude], as RFC 7946 orders them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Literal
+
+from ..class_hierarchy import values
+from ..i18n import LANGUAGES
+from ..labels import fetch_labels
+from ..namespaces import ID_BASE, PREFIXES, sparql_prologue
+from ..store import GraphStore
+from .tables import LABEL, objects_of
+
+RIVM = PREFIXES["rivm"]
+SITE = RIVM + "MichelinSite"
+NETWORK = ID_BASE + "organization/rivm"
+MEMBER_ROLE = ID_BASE + "role/member"
+MEDIA_TYPE = "application/geo+json"
+#: The collections served at /geo/<name>.geojson, and the kind of resource each holds.
+COLLECTIONS = {"cities": "city", "sites": "site"}
+
+
+@dataclass(frozen=True)
+class GeoData:
+    """Both collections, and each feature by the IRI of its resource."""
+
+    collections: dict[str, dict[str, Any]]
+
+    def feature(self, iri: str) -> dict[str, Any] | None:
+        for collection in self.collections.values():
+            for feature in collection["features"]:
+                if feature["id"] == iri:
+                    return feature
+        return None
+
+
+def _rows(store: GraphStore, text: str) -> list[dict]:
+    return store.query(sparql_prologue(text) + text).rows
+
+
+def _names(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Each resource's rdfs:label in each language of the site (one per language)."""
+    found = objects_of(store, set(iris), LABEL)
+    names: dict[str, dict[str, str]] = {}
+    for iri, labels in found.items():
+        for label in sorted(labels, key=str):
+            lang = label.language if isinstance(label, Literal) else None
+            if lang in LANGUAGES:
+                names.setdefault(iri, {}).setdefault(lang, str(label))
+    return names
+
+
+def _point(long: float, lat: float) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [long, lat]}
+
+
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": sorted(features, key=lambda f: f["id"])}
+
+
+def _cities(store: GraphStore) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    rows = _rows(
+        store,
+        """
+        SELECT ?city ?lat ?long ?country ?code WHERE {
+          ?city a rivm:City ; geo:hasGeometry ?g . ?g wgs:lat ?lat ; wgs:long ?long .
+          OPTIONAL { ?city rivm:country ?country OPTIONAL { ?country rivm:iso3166Alpha2 ?code } }
+        }""",
+    )
+    members = {
+        str(r["city"])
+        for r in _rows(
+            store,
+            f"""
+            SELECT DISTINCT ?city WHERE {{
+              ?m a rivm:Membership ; org:organization <{NETWORK}> ; org:role <{MEMBER_ROLE}> ;
+                 org:member ?city }}""",
+        )
+    }
+    iris = {str(r["city"]) for r in rows} | {str(r["country"]) for r in rows if "country" in r}
+    names = _names(store, iris)
+    labels = fetch_labels(store, iris, ["en"])
+    features = {}
+    for r in rows:
+        iri = str(r["city"])
+        if iri in features:
+            continue
+        country = str(r["country"]) if "country" in r else None
+        features[iri] = {
+            "type": "Feature",
+            "id": iri,
+            "geometry": _point(float(r["long"]), float(r["lat"])),
+            "properties": {
+                "iri": iri,
+                "label": labels.get(iri, iri),
+                "labels": names.get(iri, {}),
+                "kind": "city",
+                "kind_iri": RIVM + "City",
+                "country": labels.get(country) if country else None,
+                "country_code": str(r["code"]) if "code" in r else None,
+                "country_iri": country,
+                "member": iri in members,
+            },
+        }
+    return _collection(list(features.values())), features
+
+
+def _sites(store: GraphStore, cities: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    rows = _rows(
+        store,
+        f"""
+        SELECT ?site ?kind ?city ?located WHERE {{
+          {values(store, "kind", SITE)} ?site a ?kind .
+          {{ ?site rivm:locatedIn ?city BIND("in" AS ?located) }}
+          UNION {{ ?site rivm:nearCity ?city BIND("near" AS ?located) }}
+        }}""",
+    )
+    sites = {str(r["site"]) for r in rows}
+    products = objects_of(store, sites, RIVM + "product")
+    reports = objects_of(store, sites, RIVM + "statusReport")
+    statuses = objects_of(store, {str(v) for vs in reports.values() for v in vs}, RIVM + "status")
+    linked = (
+        {str(r["kind"]) for r in rows}
+        | {str(v) for vs in products.values() for v in vs}
+        | {str(v) for vs in statuses.values() for v in vs}
+    )
+    labels = fetch_labels(store, sites | linked, ["en"])
+    names = _names(store, sites)
+    # A site typed both rivm:MichelinSite and a subclass: the most specific kind is kept.
+    chosen: dict[str, dict] = {}
+    for r in sorted(rows, key=lambda r: (str(r["site"]), str(r["kind"]) == SITE, str(r["kind"]))):
+        chosen.setdefault(str(r["site"]), r)
+    features = []
+    for iri, r in chosen.items():
+        city = cities.get(str(r["city"]))
+        if city is None:  # a city without a point: the site cannot be drawn
+            continue
+        site_products = sorted(str(p) for p in products.get(iri, []))
+        site_reports = sorted(str(s) for s in reports.get(iri, []))
+        site_statuses = sorted(
+            {labels.get(str(s), str(s)) for rep in site_reports for s in statuses.get(rep, [])}
+        )
+        place = city["properties"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": iri,
+                "geometry": city["geometry"],
+                "properties": {
+                    "iri": iri,
+                    "label": labels.get(iri, iri),
+                    "labels": names.get(iri, {}),
+                    "kind": labels.get(str(r["kind"]), str(r["kind"])),
+                    "kind_iri": str(r["kind"]),
+                    "located": str(r["located"]),
+                    "city": place["label"],
+                    "city_iri": place["iri"],
+                    "country": place["country"],
+                    "country_code": place["country_code"],
+                    "country_iri": place["country_iri"],
+                    "member": place["member"],
+                    "status": " | ".join(site_statuses) or None,
+                    "status_reports": site_reports,
+                    "products": [labels.get(p, p) for p in site_products],
+                    "product_iris": site_products,
+                },
+            }
+        )
+    return _collection(features)
+
+
+def build_geojson(store: GraphStore) -> GeoData:
+    cities, by_iri = _cities(store)
+    return GeoData({"cities": cities, "sites": _sites(store, by_iri)})
+
+
+def encode(document: dict[str, Any]) -> bytes:
+    """The same document gives the same bytes (keys sorted), in UTF-8."""
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
