@@ -138,9 +138,10 @@ def _sites(store: GraphStore, cities: dict[str, dict[str, Any]]) -> dict[str, An
     )
     labels = fetch_labels(store, sites | linked, ["en"])
     names = _names(store, sites)
-    # A site typed both rivm:MichelinSite and a subclass: the most specific kind is kept.
+    # One feature per site, whatever order the engine answers in: the most specific kind (a
+    # site typed rivm:MichelinSite and a subclass), the city it is in before one it is near.
     chosen: dict[str, dict] = {}
-    for r in sorted(rows, key=lambda r: (str(r["site"]), str(r["kind"]) == SITE, str(r["kind"]))):
+    for r in sorted(rows, key=_preference):
         chosen.setdefault(str(r["site"]), r)
     features = []
     for iri, r in chosen.items():
@@ -179,6 +180,11 @@ def _sites(store: GraphStore, cities: dict[str, dict[str, Any]]) -> dict[str, An
             }
         )
     return _collection(features)
+
+
+def _preference(row: dict) -> tuple:
+    kind, located = str(row["kind"]), str(row["located"])
+    return (str(row["site"]), kind == SITE, kind, located != "in", str(row["city"]))
 
 
 def build_geojson(store: GraphStore) -> GeoData:
