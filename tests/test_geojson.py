@@ -77,7 +77,7 @@ def test_the_same_bytes_each_time(store, geodata):
 
 @pytest.mark.virtuoso
 def test_the_same_from_virtuoso(geodata, virtuoso):
-    from rivm_graph.remote_store import SparqlStore
+    from rivm_graph.stores.remote import SparqlStore
 
     remote = build_geojson(SparqlStore(virtuoso.query_url, timeout=30.0))
     for name, collection in geodata.collections.items():

@@ -91,7 +91,9 @@ def test_listings_answer_geojson(client):
         assert by_accept.data == collection.data
         assert client.get(f"/id/{kind}/?format=geojson").data == collection.data
         etag = collection.headers["ETag"]
-        assert client.get(f"/geo/{name}.geojson", headers={"If-None-Match": etag}).status_code == 304
+        assert (
+            client.get(f"/geo/{name}.geojson", headers={"If-None-Match": etag}).status_code == 304
+        )
     one = client.get("/geo/city/cuneo.geojson")
     assert one.status_code == 200 and one.mimetype == "application/geo+json"
     assert Feature.model_validate_json(one.data).id == "https://w3id.org/rivm/id/city/cuneo"

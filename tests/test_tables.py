@@ -195,7 +195,7 @@ def test_signatories_table_has_a_row_per_signatory(tables):
 
 @pytest.mark.virtuoso
 def test_tables_are_the_same_from_virtuoso(tables, virtuoso, tmp_path):
-    from rivm_graph.remote_store import SparqlStore
+    from rivm_graph.stores.remote import SparqlStore
 
     write_tables(SparqlStore(virtuoso.query_url, timeout=30.0), tmp_path, "test")
     for name in sorted(p.name for p in tables.iterdir()):

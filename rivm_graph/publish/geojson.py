@@ -14,13 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
-from ..class_hierarchy import values
 from ..i18n import LANGUAGES
-from ..labels import fetch_labels
-from ..namespaces import ID_BASE, PREFIXES, sparql_prologue
-from ..store import GraphStore
+from ..rdf.namespaces import ID_BASE, PREFIXES, sparql_prologue
+from ..stores.base import GraphStore
+from ..stores.class_hierarchy import values
 from .tables import LABEL, objects_of
 
 RIVM = PREFIXES["rivm"]
@@ -52,13 +51,11 @@ def _rows(store: GraphStore, text: str) -> list[dict]:
 
 def _names(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, str]]:
     """Each resource's rdfs:label in each language of the site (one per language)."""
-    found = objects_of(store, set(iris), LABEL)
     names: dict[str, dict[str, str]] = {}
-    for iri, labels in found.items():
-        for label in sorted(labels, key=str):
-            lang = label.language if isinstance(label, Literal) else None
-            if lang in LANGUAGES:
-                names.setdefault(iri, {}).setdefault(lang, str(label))
+    for subject, label in sorted(store.names(iris).subject_objects(URIRef(LABEL)), key=str):
+        lang = label.language if isinstance(label, Literal) else None
+        if lang in LANGUAGES:
+            names.setdefault(str(subject), {}).setdefault(lang, str(label))
     return names
 
 
@@ -91,7 +88,7 @@ def _cities(store: GraphStore) -> tuple[dict[str, Any], dict[str, dict[str, Any]
     }
     iris = {str(r["city"]) for r in rows} | {str(r["country"]) for r in rows if "country" in r}
     names = _names(store, iris)
-    labels = fetch_labels(store, iris, ["en"])
+    labels = store.labels(iris, ["en"])
     features = {}
     for r in rows:
         iri = str(r["city"])
@@ -136,7 +133,7 @@ def _sites(store: GraphStore, cities: dict[str, dict[str, Any]]) -> dict[str, An
         | {str(v) for vs in products.values() for v in vs}
         | {str(v) for vs in statuses.values() for v in vs}
     )
-    labels = fetch_labels(store, sites | linked, ["en"])
+    labels = store.labels(sites | linked, ["en"])
     names = _names(store, sites)
     # One feature per site, whatever order the engine answers in: the most specific kind (a
     # site typed rivm:MichelinSite and a subclass), the city it is in before one it is near.

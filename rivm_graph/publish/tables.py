@@ -34,9 +34,9 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..i18n import LANGUAGES
-from ..namespaces import ID_BASE, PREFIXES
 from ..pages.resource_description import DATASET_IRI, LICENSE
-from ..store import GraphStore
+from ..rdf.namespaces import ID_BASE, PREFIXES
+from ..stores.base import GraphStore
 
 RDF, RDFS, RIVM = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["rivm"]
 SCHEMA, DCT, ORG = PREFIXES["schema"], PREFIXES["dct"], PREFIXES["org"]

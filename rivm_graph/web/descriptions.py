@@ -8,11 +8,11 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
 
-from ..namespaces import ID_BASE, KINDS
 from ..publish.dataset_facts import DatasetFacts, gather_facts
 from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
 from ..publish.reuse_descriptions import add_distributions, offered_files, schema_org_downloads
-from ..rdf_serialize import DOCUMENT_TYPES, serialize
+from ..rdf.namespaces import ID_BASE, KINDS
+from ..rdf.serialize import DOCUMENT_TYPES, serialize
 from .answers import error_response
 from .documents import conditional
 from .negotiation import NotAcceptable, choose, explicit_format

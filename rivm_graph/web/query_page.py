@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from rdflib import Graph
 
 from ..i18n import label_languages
-from ..labels import compact, fetch_labels
+from ..rdf.labels import compact
 from .i18n import negotiate_language
 from .links import local_href
 from .protocol import ProtocolError, ProtocolRequest
@@ -45,7 +45,7 @@ def _table(body: bytes, language: str) -> dict:
     variables = doc["head"]["vars"]
     bindings = doc["results"]["bindings"]
     iris = {b["value"] for row in bindings for b in row.values() if b["type"] == "uri"}
-    labels = fetch_labels(get_store(), iris, label_languages(language))
+    labels = get_store().labels(iris, label_languages(language))
     rows = [[_cell(row.get(v), labels) for v in variables] for row in bindings]
     return {"variables": variables, "rows": rows}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request, send_file, url_for
 
-from ..namespaces import ID_BASE
 from ..publish.geojson import COLLECTIONS, MEDIA_TYPE, GeoData, build_geojson, encode
 from ..publish.tables import (
     CHECKSUMS,
@@ -15,6 +14,7 @@ from ..publish.tables import (
     TABLES,
     TableSet,
 )
+from ..rdf.namespaces import ID_BASE
 from .answers import error_response
 from .documents import conditional
 from .negotiation import NotAcceptable, choose, explicit_format
