@@ -168,12 +168,14 @@ def listing_answer(kind: str, media_type: str) -> Response:
     return _send(f"{TABLE_OF_KIND[kind]}.csv")
 
 
-def resource_links(iri: str) -> dict[str, str]:
-    """Links from a resource's page: its GeoJSON feature, and the table of its kind."""
+def resource_links(iri: str) -> dict[str, tuple[str, str]]:
+    """Links from a resource's page (name → href, media type): its GeoJSON feature, and the
+    table of its kind."""
     kind, _, slug = iri[len(ID_BASE) :].partition("/")
     links = {}
     if kind in GEO_KINDS and get_geodata().feature(iri) is not None:
-        links["GeoJSON"] = url_for("reuse.feature", kind=kind, name=slug)
+        links["GeoJSON"] = (url_for("reuse.feature", kind=kind, name=slug), MEDIA_TYPE)
     if kind in TABLE_OF_KIND:
-        links["CSV"] = url_for("reuse.file", name=f"{TABLE_OF_KIND[kind]}.csv")
+        table = url_for("reuse.file", name=f"{TABLE_OF_KIND[kind]}.csv")
+        links["CSV"] = (table, CSV_MEDIA_TYPE)
     return links
