@@ -60,6 +60,10 @@ def test_a_site_is_at_its_city_with_status_and_products(geodata):
     assert properties["status"] == "closing"
     assert "passenger-car tyres" in properties["products"]
     assert sites[ID + "site/michelin-ladoux"].properties["located"] == "near"
+    # in Itatiaia, which has no point, and near Resende, which has one
+    itatiaia = sites[ID + "site/michelin-itatiaia"]
+    assert itatiaia.properties["located"] == "near"
+    assert itatiaia.geometry == cities[ID + "city/resende"].geometry
 
 
 def test_features_alone_are_valid(geodata):

@@ -136,15 +136,15 @@ def _sites(store: GraphStore, cities: dict[str, dict[str, Any]]) -> dict[str, An
     labels = store.labels(sites | linked, ["en"])
     names = _names(store, sites)
     # One feature per site, whatever order the engine answers in: the most specific kind (a
-    # site typed rivm:MichelinSite and a subclass), the city it is in before one it is near.
+    # site typed rivm:MichelinSite and a subclass), the city it is in before one it is near,
+    # among the cities that have a point (a site without one is not drawn).
     chosen: dict[str, dict] = {}
     for r in sorted(rows, key=_preference):
-        chosen.setdefault(str(r["site"]), r)
+        if str(r["city"]) in cities:
+            chosen.setdefault(str(r["site"]), r)
     features = []
     for iri, r in chosen.items():
-        city = cities.get(str(r["city"]))
-        if city is None:  # a city without a point: the site cannot be drawn
-            continue
+        city = cities[str(r["city"])]
         site_products = sorted(str(p) for p in products.get(iri, []))
         site_reports = sorted(str(s) for s in reports.get(iri, []))
         site_statuses = sorted(
