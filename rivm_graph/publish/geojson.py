@@ -20,7 +20,7 @@ from ..i18n import LANGUAGES
 from ..rdf.namespaces import ID_BASE, PREFIXES, sparql_prologue
 from ..stores.base import GraphStore
 from ..stores.class_hierarchy import values
-from .tables import LABEL, objects_of
+from .tables import LABEL
 
 RIVM = PREFIXES["rivm"]
 SITE = RIVM + "MichelinSite"
@@ -125,13 +125,27 @@ def _sites(store: GraphStore, cities: dict[str, dict[str, Any]]) -> dict[str, An
         }}""",
     )
     sites = {str(r["site"]) for r in rows}
-    products = objects_of(store, sites, RIVM + "product")
-    reports = objects_of(store, sites, RIVM + "statusReport")
-    statuses = objects_of(store, {str(v) for vs in reports.values() for v in vs}, RIVM + "status")
+    kinds = values(store, "kind", SITE)
+    products: dict[str, list[str]] = {}
+    for r in _rows(
+        store, f"SELECT DISTINCT ?site ?p WHERE {{ {kinds} ?site a ?kind ; rivm:product ?p }}"
+    ):
+        products.setdefault(str(r["site"]), []).append(str(r["p"]))
+    reports: dict[str, list[str]] = {}
+    statuses: dict[str, set[str]] = {}
+    for r in _rows(
+        store,
+        f"""SELECT DISTINCT ?site ?report ?status WHERE {{
+              {kinds} ?site a ?kind ; rivm:statusReport ?report
+              OPTIONAL {{ ?report rivm:status ?status }} }}""",
+    ):
+        reports.setdefault(str(r["site"]), []).append(str(r["report"]))
+        if "status" in r:
+            statuses.setdefault(str(r["site"]), set()).add(str(r["status"]))
     linked = (
         {str(r["kind"]) for r in rows}
-        | {str(v) for vs in products.values() for v in vs}
-        | {str(v) for vs in statuses.values() for v in vs}
+        | {p for ps in products.values() for p in ps}
+        | {s for ss in statuses.values() for s in ss}
     )
     labels = store.labels(sites | linked, ["en"])
     names = _names(store, sites)
@@ -145,11 +159,9 @@ def _sites(store: GraphStore, cities: dict[str, dict[str, Any]]) -> dict[str, An
     features = []
     for iri, r in chosen.items():
         city = cities[str(r["city"])]
-        site_products = sorted(str(p) for p in products.get(iri, []))
-        site_reports = sorted(str(s) for s in reports.get(iri, []))
-        site_statuses = sorted(
-            {labels.get(str(s), str(s)) for rep in site_reports for s in statuses.get(rep, [])}
-        )
+        site_products = sorted(set(products.get(iri, [])))
+        site_reports = sorted(set(reports.get(iri, [])))
+        site_statuses = sorted({labels.get(s, s) for s in statuses.get(iri, ())})
         place = city["properties"]
         features.append(
             {

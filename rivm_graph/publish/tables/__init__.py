@@ -19,7 +19,7 @@ Tables are written once per data version into their own folder, beside the dumps
 from __future__ import annotations
 
 from ..folders import CHECKSUMS
-from .build import BuiltTable, build_table, objects_of, to_csv
+from .build import BuiltTable, build_table, to_csv
 from .files import TableFile, TableSet, tables_for, write_tables
 from .metadata import CSV_MEDIA_TYPE, DATAPACKAGE, METADATA, csv_metadata, datapackage
 from .specs import BY_NAME, LABEL, TABLE_OF_KIND, TABLES, Column, TableSpec
@@ -41,7 +41,6 @@ __all__ = [
     "build_table",
     "csv_metadata",
     "datapackage",
-    "objects_of",
     "tables_for",
     "to_csv",
     "write_tables",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -18,38 +17,50 @@ from .specs import XSD, Column, TableSpec
 
 #: IRIs in one cell are separated by a space (IRIs hold none), other values by " | ".
 IRI_SEPARATOR, TEXT_SEPARATOR = " ", " | "
-#: IRIs per VALUES block: small enough for any engine's query text limits.
-CHUNK = 200
 
 
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+Step = tuple[str, bool]  # (predicate, inverse)
+
+
+def _step(subject: str, step: Step, obj: str) -> str:
+    predicate, inverse = step
+    return f"{obj} <{predicate}> {subject} ." if inverse else f"{subject} <{predicate}> {obj} ."
+
+
+def _rows_pattern(kinds: tuple[str, ...]) -> str:
+    starts = " || ".join(f'STRSTARTS(STR(?row), "{ID_BASE}{kind}/")' for kind in kinds)
+    return f"?row a ?type FILTER({starts})"
+
+
+def _reached(
+    store: GraphStore,
+    kinds: tuple[str, ...],
+    path: tuple[Step, ...],
+    predicates: set[str],
+    inverse: bool,
+) -> dict[tuple[str, str], list[Node]]:
+    """(resource, predicate) → values, for each resource reached from the rows along ``path``
+    and each of ``predicates`` from it (to it when ``inverse``).
+
+    One query of triple patterns joined from the rows, per path: Virtuoso took 0.2 to 0.9 s for
+    each VALUES block of a hundred IRIs or more, and some 0.1 s to compile each query under load.
+    """
+    patterns, var = [_rows_pattern(kinds)], "?row"
+    for i, step in enumerate(path):
+        patterns.append(_step(var, step, f"?x{i}"))
+        var = f"?x{i}"
+    patterns.append("VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(predicates)) + " }")
+    patterns.append(f"?v ?p {var} ." if inverse else f"{var} ?p ?v .")
+    text = f"SELECT DISTINCT {var} ?p ?v WHERE {{ {' '.join(patterns)} }}"
+    found: dict[tuple[str, str], list[Node]] = {}
+    for row in store.query(text).rows:
+        found.setdefault((str(row[var[1:]]), str(row["p"])), []).append(row["v"])
+    return found
 
 
 def _resources(store: GraphStore, kinds: tuple[str, ...]) -> list[str]:
-    found: set[str] = set()
-    for kind in kinds:
-        prefix = f"{ID_BASE}{kind}/"
-        rows = store.query(
-            f'SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}'
-        ).rows
-        found.update(str(r["s"]) for r in rows)
-    return sorted(found)
-
-
-def objects_of(
-    store: GraphStore, subjects: set[str], predicate: str, inverse: bool = False
-) -> dict[str, list[Node]]:
-    """For each subject, the values of ``predicate`` (subjects of it when ``inverse``)."""
-    found: dict[str, list[Node]] = {}
-    pattern = f"?v <{predicate}> ?s" if inverse else f"?s <{predicate}> ?v"
-    for chunk in _chunks(sorted(subjects)):
-        values = " ".join(f"<{iri}>" for iri in chunk)
-        rows = store.query(f"SELECT ?s ?v WHERE {{ VALUES ?s {{ {values} }} {pattern} }}").rows
-        for row in rows:
-            found.setdefault(str(row["s"]), []).append(row["v"])
-    return found
+    rows = store.query(f"SELECT DISTINCT ?row WHERE {{ {_rows_pattern(kinds)} }}").rows
+    return sorted(str(r["row"]) for r in rows)
 
 
 def _sort_key(term: Node) -> tuple[str, str]:
@@ -118,21 +129,42 @@ def _keep(column: Column, value: Node) -> bool:
     return column.lang is None or (value.language or "").lower() == column.lang
 
 
+def _paths(columns: list[Column]) -> dict[str, tuple[Step, ...]]:
+    """Each column's path from the row to the resource its values are about."""
+    by_name = {c.name: c for c in columns}
+    paths: dict[str, tuple[Step, ...]] = {}
+    for column in columns:
+        if column.of is None:
+            paths[column.name] = ()
+        else:
+            of = by_name[column.of]
+            paths[column.name] = (*paths[of.name], (of.predicate, of.inverse))
+    return paths
+
+
 def build_table(store: GraphStore, spec: TableSpec) -> BuiltTable:
     resources = _resources(store, spec.kinds)
     subjects: list[str] = []
     per_values: list[list[Node]] = []
     if spec.per:
-        found = objects_of(store, set(resources), spec.per, False)
+        found = _reached(store, spec.kinds, (), {spec.per}, False)
         for iri in resources:
-            for value in sorted(found.get(iri, []), key=_sort_key):
+            for value in sorted(found.get((iri, spec.per), []), key=_sort_key):
                 subjects.append(iri)
                 per_values.append([value])
     else:
         subjects = resources
-    built: dict[str, ColumnData] = {}
     columns = _expand_languages(spec)
     translations = {c.name for c in columns} - {c.name for c in spec.columns}
+    paths = _paths(columns)
+    asked: dict[tuple[tuple[Step, ...], bool], set[str]] = {}
+    for column in columns:
+        asked.setdefault((paths[column.name], column.inverse), set()).add(column.predicate)
+    values: dict[tuple[tuple[Step, ...], bool], dict] = {
+        key: _reached(store, spec.kinds, key[0], predicates, key[1])
+        for key, predicates in asked.items()
+    }
+    built: dict[str, ColumnData] = {}
     for column in columns:
         if spec.per and column.predicate == spec.per and column.of is None:
             cells = per_values
@@ -140,12 +172,14 @@ def build_table(store: GraphStore, spec: TableSpec) -> BuiltTable:
             sources = (
                 [[URIRef(s)] for s in subjects] if column.of is None else built[column.of].cells
             )
-            asked = {str(v) for values in sources for v in values if isinstance(v, URIRef)}
-            found = objects_of(store, asked, column.predicate, column.inverse) if asked else {}
+            found = values[(paths[column.name], column.inverse)]
             cells = []
-            for values in sources:
+            for row in sources:
                 cell = {
-                    v for source in values for v in found.get(str(source), []) if _keep(column, v)
+                    v
+                    for source in row
+                    for v in found.get((str(source), column.predicate), [])
+                    if _keep(column, v)
                 }
                 cells.append(sorted(cell, key=_sort_key))
         data = ColumnData(column, cells)
