@@ -18,6 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from ..i18n import LANGUAGES
 from ..i18n.descriptions import KEYWORDS, TEXTS
 from ..pages.resource_description import DATASET_IRI, LICENSE
+from ..rdf.formats import Format, by_media_type
 from ..rdf.namespaces import BASE_IRI, ID_BASE, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
 from ..stores.base import GraphStore
 from . import eu_vocabularies as eu
@@ -145,8 +146,7 @@ def void_description(
     for dump in dumps.files:
         graph.add((dataset, VOID.dataDump, _dump_url(base_url, dump.name)))
     for media_type in sorted({d.format.media_type for d in dumps.files}):
-        name = eu.RDF_FORMATS[media_type][1]
-        graph.add((dataset, VOID.feature, URIRef(eu.W3C_FORMATS + name)))
+        graph.add((dataset, VOID.feature, URIRef(_format(media_type).w3c_iri or "")))
     graph.add((dataset, VOID.uriSpace, Literal(ID_BASE)))
     graph.add((dataset, VOID.rootResource, URIRef(ID_BASE + "organization/rivm")))
     for iri in facts.examples:
@@ -318,16 +318,20 @@ def _period(graph: Graph, facts: DatasetFacts) -> BNode | None:
     return period
 
 
+def _format(media_type: str) -> Format:
+    found = by_media_type(media_type)
+    assert found is not None, f"{media_type} is not in the format registry"
+    return found
+
+
 def _distribution(graph: Graph, dump, dumps: DumpSet, base_url: str) -> URIRef:
     fmt = dump.format
-    code, _ = eu.RDF_FORMATS[fmt.media_type]
     quads = {lang: (TEXTS["quads"][lang] if fmt.quads else "") for lang in LANGUAGES}
     node = file_distribution(
         graph,
         DownloadFile(
             name=dump.name,
             media_type=fmt.media_type,
-            file_type=code,
             size=dump.size,
             sha256=dump.sha256,
             access_url=f"{base_url}/dumps/",
@@ -353,8 +357,7 @@ class DownloadFile:
     """A file offered for download, as a DCAT distribution describes it."""
 
     name: str  # unique among the distributions: it names the distribution's IRI
-    media_type: str
-    file_type: str  # the EU file-type code (CSV, GEOJSON, RDF_TURTLE …)
+    media_type: str  # its format in the registry gives the EU file type
     access_url: str
     download_url: str
     size: int | None = None
@@ -376,7 +379,7 @@ def file_distribution(
     media = URIRef(eu.media_type_iri(file.media_type))
     graph.add((media, RDF.type, DCT.MediaType))
     graph.add((node, DCAT.mediaType, media))
-    file_type = URIRef(f"{eu.AUTHORITY}file-type/{file.file_type}")
+    file_type = URIRef(f"{eu.AUTHORITY}file-type/{_format(file.media_type).eu_file_type}")
     graph.add((file_type, RDF.type, DCT.MediaTypeOrExtent))
     graph.add((file_type, SKOS.inScheme, URIRef(eu.FILE_TYPE_SCHEME)))
     graph.add((node, DCT["format"], file_type))

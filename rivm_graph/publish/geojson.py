@@ -17,6 +17,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from ..i18n import LANGUAGES
+from ..rdf import formats
 from ..rdf.namespaces import ID_BASE, PREFIXES, sparql_prologue
 from ..stores.base import GraphStore
 from ..stores.class_hierarchy import values
@@ -26,7 +27,7 @@ RIVM = PREFIXES["rivm"]
 SITE = RIVM + "MichelinSite"
 NETWORK = ID_BASE + "organization/rivm"
 MEMBER_ROLE = ID_BASE + "role/member"
-MEDIA_TYPE = "application/geo+json"
+MEDIA_TYPE = formats.GEOJSON.media_type
 #: The collections served at /geo/<name>.geojson, and the kind of resource each holds.
 COLLECTIONS = {"cities": "city", "sites": "site"}
 

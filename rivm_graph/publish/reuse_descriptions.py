@@ -12,6 +12,7 @@ from ..i18n import LANGUAGES
 from ..i18n.descriptions import TEXTS
 from ..i18n.messages import translator
 from ..pages.resource_description import DATASET_IRI
+from ..rdf import formats
 from .descriptions import DCAT, DownloadFile, file_distribution
 from .geojson import MEDIA_TYPE as GEOJSON
 from .geojson import encode
@@ -41,20 +42,19 @@ def offered_files(tables: TableSet, collections: dict[str, dict], base_url: str)
     for found in tables.files:
         if found.name.endswith(".csv"):
             spec = BY_NAME[found.name[: -len(".csv")]]
-            media_type, file_type, title = CSV_MEDIA_TYPE, "CSV", spec.title
+            media_type, title = CSV_MEDIA_TYPE, spec.title
             conforms, key = (CSV_FORMAT,), "table_description"
         else:
-            media_type, file_type, key = "application/json", "JSON", "metadata_description"
+            media_type, key = formats.JSON.media_type, "metadata_description"
             conforms = (CSVW_METADATA,) if found.name == METADATA else (DATA_PACKAGE,)
             title = conforms[0][1]
             if found.name == METADATA:
-                media_type = "application/csvm+json"
+                media_type = formats.CSVW_METADATA.media_type
         offered.append(
             Offered(
                 DownloadFile(
                     name=found.name,
                     media_type=media_type,
-                    file_type=file_type,
                     access_url=f"{base_url}/tables/",
                     download_url=f"{base_url}/tables/{found.name}",
                     size=found.size,
@@ -74,7 +74,6 @@ def offered_files(tables: TableSet, collections: dict[str, dict], base_url: str)
                 DownloadFile(
                     name=file_name,
                     media_type=GEOJSON,
-                    file_type="GEOJSON",
                     access_url=f"{base_url}/tables/",
                     download_url=f"{base_url}/geo/{file_name}",
                     size=len(data),

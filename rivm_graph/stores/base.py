@@ -23,6 +23,7 @@ from rdflib.term import Node
 from ..i18n import FALLBACK
 from ..rdf.labels import LABEL_PREDICATES, best_label
 from ..rdf.literals import literal
+from ..rdf.query_text import inspect_query
 from ..rdf.results import SerializedAnswer
 from ..rdf.terms import to_rdflib
 
@@ -93,8 +94,6 @@ def query_dataset(
     graph overrides it, and a remote engine would add it to the graphs it is sent.
     """
     if default_graphs is None and named_graphs is None and "from" in text.lower():
-        from ..rdf.query_text import inspect_query
-
         info = inspect_query(text)
         if info.from_graphs or info.from_named_graphs:
             default_graphs, named_graphs = info.from_graphs, info.from_named_graphs

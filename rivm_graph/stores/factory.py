@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import GraphStore, StoreError
 from .oxigraph import OxigraphStore
+from .remote import SparqlStore
 
 
 def open_store(settings: dict) -> GraphStore:
@@ -12,8 +13,6 @@ def open_store(settings: dict) -> GraphStore:
     if kind == "oxigraph":
         return OxigraphStore.from_root(settings["DATA_ROOT"])
     if kind == "sparql":
-        from .remote import SparqlStore
-
         url = settings.get("SPARQL_QUERY_URL")
         if not url:
             raise StoreError("RIVM_STORE=sparql needs RIVM_SPARQL_QUERY_URL (the engine's URL)")

@@ -44,6 +44,7 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from ..rdf import formats
 from ..rdf.labels import pairs
 from ..rdf.literals import literal
 from ..rdf.namespaces import BASE_IRI, GRAPH_BASE, bind_all
@@ -78,8 +79,8 @@ VOID = "http://rdfs.org/ns/void#"
 DCT = "http://purl.org/dc/terms/"
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 
-SPARQL_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
+SPARQL_JSON = formats.SPARQL_JSON.media_type
+N_TRIPLES = formats.NTRIPLES.media_type
 WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
 VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"

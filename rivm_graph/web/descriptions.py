@@ -11,6 +11,7 @@ from markupsafe import Markup
 from ..publish.dataset_facts import DatasetFacts, gather_facts
 from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
 from ..publish.reuse_descriptions import add_distributions, offered_files, schema_org_downloads
+from ..rdf.formats import content_type
 from ..rdf.namespaces import ID_BASE, KINDS
 from ..rdf.serialize import DOCUMENT_TYPES, serialize
 from .answers import error_response
@@ -71,8 +72,9 @@ def _rdf_answer(build, path: str) -> Response:
         add_distributions(graph, _offered(base))
         return serialize(graph, media_type)
 
-    charset = "; charset=utf-8" if media_type == "text/turtle" else ""
-    response = Response(rendered((path, media_type, base), body), content_type=media_type + charset)
+    response = Response(
+        rendered((path, media_type, base), body), content_type=content_type(media_type)
+    )
     response.headers["Vary"] = "Accept"
     # The body depends only on the data, the dumps and the public URL: a strong ETag from those.
     return conditional(response, path, media_type, base, dumps.version)

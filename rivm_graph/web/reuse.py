@@ -14,6 +14,7 @@ from ..publish.tables import (
     TABLES,
     TableSet,
 )
+from ..rdf import formats
 from ..rdf.namespaces import ID_BASE
 from .answers import error_response
 from .documents import conditional
@@ -22,8 +23,7 @@ from .state import app_state
 
 blueprint = Blueprint("reuse", __name__)
 
-#: CSVW's media type for its metadata documents.
-CSVM_MEDIA_TYPE = "application/csvm+json"
+CSVM_MEDIA_TYPE = formats.CSVW_METADATA.media_type
 #: Kinds whose resources have a GeoJSON feature, and the collection holding them.
 GEO_KINDS = {kind: name for name, kind in COLLECTIONS.items()}
 

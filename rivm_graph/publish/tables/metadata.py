@@ -7,12 +7,13 @@ import hashlib
 from typing import Any
 
 from ...pages.resource_description import DATASET_IRI, LICENSE
+from ...rdf import formats
 from .build import IRI_SEPARATOR, TEXT_SEPARATOR, BuiltTable, ColumnData
 from .specs import RDF, XSD
 
 METADATA = "csv-metadata.json"
 DATAPACKAGE = "datapackage.json"
-CSV_MEDIA_TYPE = "text/csv"
+CSV_MEDIA_TYPE = formats.CSV.media_type
 
 #: XSD datatypes (local names, as CSVW names them) → Frictionless field type.
 FRICTIONLESS_TYPES = {
