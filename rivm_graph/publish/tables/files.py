@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ... import __version__
+from ...config import dump_base
 from ...stores.base import GraphStore
 from ..folders import ensure_folder, read_checksums, write_checksums
 from .build import build_table, to_csv
@@ -76,9 +78,6 @@ def _read(directory: Path, version: str) -> TableSet | None:
 
 def tables_for(store: GraphStore, settings: dict) -> TableSet:
     """The tables of what ``store`` holds, built if needed under the configured dump folder."""
-    from ... import __version__
-    from ...config import dump_base
-
     version = f"{__version__}-{store.data_version}"
     directory = dump_base(settings) / f"tables-{version}"
     return ensure_folder(
