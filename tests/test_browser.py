@@ -6,6 +6,9 @@ line), and in CI (`CI` set) a missing Chromium is a failure.
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -153,10 +156,6 @@ def test_a_catalogue_query_opens_on_its_timeline(page, live_server):
 def test_an_embedded_view_shows_in_another_sites_frame(page, live_server, tmp_path):
     """Another site (another origin: another port) frames the embed route; the query page
     itself refuses to be framed."""
-    import functools
-    import http.server
-    import threading
-
     embed = live_server + "/query/embed?example=cities-map&view=map"
     (tmp_path / "index.html").write_text(
         f'<!doctype html><title>other</title><iframe id="ok" src="{embed}" width="960"'

@@ -8,6 +8,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 from rivm_graph.endpoint.views import CAPS
+from rivm_graph.rdf.namespaces import PREFIXES
 from tests.test_query_page import Page
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -154,8 +155,6 @@ def test_the_caps_are_the_documented_ones(root):
 
 
 def test_the_editor_vocabulary_has_the_prefix_map_and_the_ontology_with_labels(client):
-    from rivm_graph.rdf.namespaces import PREFIXES
-
     response = client.get("/query/vocabulary.json?lang=fr")
     assert response.status_code == 200 and response.mimetype == "application/json"
     doc = response.get_json()

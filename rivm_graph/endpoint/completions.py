@@ -27,7 +27,7 @@ _KINDS: dict[Node, str] = {
 }
 
 
-def completion_vocabulary(ontology: Graph, languages: Sequence[str]) -> dict:
+def completion_vocabulary(ontology: Graph, languages: Sequence[str]) -> dict[str, object]:
     """{"prefixes": {prefix: namespace}, "terms": [{"iri", "name", "label", "kind"}]}, the terms
     sorted by their prefixed name; only terms a prefixed name can write are listed."""
     terms = []

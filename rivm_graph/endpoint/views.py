@@ -50,6 +50,8 @@ _DATE = re.compile(r"^(-?\d{4,})(?:-(\d\d))?(?:-(\d\d))?")
 
 Binding = Mapping[str, str]
 Row = Mapping[str, Binding]
+#: ``t(key, **values)`` of ``i18n.messages.translator``
+Translate = Callable[..., str]
 
 
 class ViewError(ValueError):
@@ -115,7 +117,9 @@ def _date(b: Binding | None) -> dt.date | None:
         return None
 
 
-def _column(variables: Sequence[str], rows: Sequence[Row], read: Callable) -> str | None:
+def _column(
+    variables: Sequence[str], rows: Sequence[Row], read: Callable[[Binding], object]
+) -> str | None:
     """The first column where some value reads as wanted and no bound value fails to."""
     for v in variables:
         values = [row[v] for row in rows if v in row]
@@ -264,7 +268,7 @@ def draw(
     `labels`: IRI -> name in the reader's language (for rows without a label column); `href`:
     where a resource links to; `title`: the picture's title (the query's, if it has one).
     """
-    t = translator(language)
+    t: Translate = translator(language)
     require_picture(view, language)
     columns = read_columns(variables, rows)
     if not rows or not columns.fits(view):
@@ -279,7 +283,7 @@ def draw(
     return _draw_bars(rows, columns, namer, cap, title, t)
 
 
-def _describe(t: Callable, key: str, drawn: int, total: int, cap: int, **values: str) -> str:
+def _describe(t: Translate, key: str, drawn: int, total: int, cap: int, **values: str) -> str:
     """The picture's text alternative, and the note that the cap stopped it where it did."""
     text = t(key, n=drawn, **values)
     if drawn < total:
@@ -287,8 +291,10 @@ def _describe(t: Callable, key: str, drawn: int, total: int, cap: int, **values:
     return text
 
 
-def _draw_map(rows, columns: Columns, namer: _Namer, cap: int, title: str, t) -> Picture:
-    points: dict[tuple, MapPoint] = {}
+def _draw_map(
+    rows: Sequence[Row], columns: Columns, namer: _Namer, cap: int, title: str, t: Translate
+) -> Picture:
+    points: dict[tuple[str, tuple[float, float]], MapPoint] = {}
     for row in rows:
         where = _point(row.get(columns.wkt)) if columns.wkt else None
         if where is None and columns.lat and columns.long:
@@ -326,9 +332,11 @@ def _draw_map(rows, columns: Columns, namer: _Namer, cap: int, title: str, t) ->
     return Picture("map", svg, description, len(drawn), len(every))
 
 
-def _draw_timeline(rows, columns: Columns, namer: _Namer, cap: int, title: str, t) -> Picture:
+def _draw_timeline(
+    rows: Sequence[Row], columns: Columns, namer: _Namer, cap: int, title: str, t: Translate
+) -> Picture:
     assert columns.date is not None
-    events: dict[tuple, TimelineEvent] = {}
+    events: dict[tuple[str, dt.date], TimelineEvent] = {}
     for row in rows:
         when = _date(row.get(columns.date))
         if when is None:
@@ -355,7 +363,9 @@ def _draw_timeline(rows, columns: Columns, namer: _Namer, cap: int, title: str, 
     return Picture("timeline", svg, description, len(drawn), len(every))
 
 
-def _draw_bars(rows, columns: Columns, namer: _Namer, cap: int, title: str, t) -> Picture:
+def _draw_bars(
+    rows: Sequence[Row], columns: Columns, namer: _Namer, cap: int, title: str, t: Translate
+) -> Picture:
     assert columns.number is not None
     every = []
     for row in rows:
