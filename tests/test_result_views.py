@@ -231,3 +231,12 @@ def test_each_default_view_fits_its_answer_on_the_bundled_data(slug, catalogue, 
     assert picture.drawn >= 5 and not picture.capped
     linked = len(links(parsed(picture.svg)))
     assert linked == (0 if slug == "events-by-year" else picture.drawn)  # years link nowhere
+
+
+def test_the_bar_chart_leaves_room_for_its_axis_name_beside_short_labels():
+    rows = [{"year": lit("2017", "integer"), "eventsCounted": lit("2", "integer")}]
+    rows.append({"year": lit("2018", "integer"), "eventsCounted": lit("1", "integer")})
+    root = parsed(draw("bar", ["year", "eventsCounted"], rows, labels={}, href=href).svg)
+    axis = next(t for t in root.iter(SVG + "text") if t.text == "eventsCounted")
+    assert axis.get("text-anchor") == "end"
+    assert float(axis.get("x")) >= len("eventsCounted") * 6  # its end leaves room for its letters

@@ -61,7 +61,7 @@ def bar_chart_svg(
     value axis of round numbers named `axis_label`; each bar's value is written at its end."""
     bars = list(bars)
     prefix = id_prefix("bars", title, description, width, [(b.label, b.value) for b in bars])
-    longest = max((len(_short(b.label)) for b in bars), default=4)
+    longest = max([len(axis_label), *(len(_short(b.label)) for b in bars)])
     left = min(width * 0.4, 16 + longest * _CHAR)
     right_pad = 56.0
     top = 30.0
