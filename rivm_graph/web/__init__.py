@@ -10,7 +10,7 @@ from flask_cors import CORS
 from rdflib import Graph
 
 from ..catalogue import load_catalogue
-from ..config import DEFAULTS
+from ..config import DEFAULTS, release_cache, releases_base
 from ..executor import executor_for
 from ..files import ontology_files
 from ..i18n import LANGUAGES
@@ -18,10 +18,12 @@ from ..i18n.messages import translator
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
 from ..query_text import QueryLimits
+from ..releases.archive import restored_releases
 from ..search import Reconciler, index_for
 from ..store import open_store
 from .access_log import init_access_log
 from .cache import LruCache
+from .citation import blueprint as citation
 from .descriptions import blueprint as descriptions
 from .downloads import blueprint as downloads
 from .errors import register_error_pages
@@ -30,6 +32,7 @@ from .i18n import negotiate_language
 from .limits import init_limits
 from .query_page import blueprint as query_page
 from .reconcile import blueprint as reconcile
+from .releases import blueprint as releases
 from .resources import blueprint as resources
 from .search import blueprint as search
 from .security import register_security_headers
@@ -64,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             ontology=ontology,
             jsonld_context=build_context(ontology),
             dumps=dumps_for(store, app.config),
+            releases=tuple(restored_releases(releases_base(app.config), release_cache(app.config))),
             # the executor's worker pool starts in each server process (server.py)
             executor=executor_for(
                 store,
@@ -89,6 +93,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(descriptions)
     app.register_blueprint(search)
     app.register_blueprint(reconcile)
+    app.register_blueprint(citation)
+    app.register_blueprint(releases)
     register_error_pages(app)
     register_security_headers(app)
     init_limits(app)

@@ -14,8 +14,8 @@ from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, 
 from ..rdf_serialize import DOCUMENT_TYPES, serialize
 from .answers import error_response
 from .documents import conditional
+from .links import SLUG
 from .negotiation import NotAcceptable, choose, explicit_format
-from .resources import SLUG
 from .state import app_state, get_dumps, get_store, rendered
 
 blueprint = Blueprint("descriptions", __name__)
@@ -31,7 +31,7 @@ def public_base() -> str:
     return (current_app.config.get("PUBLIC_URL") or request.url_root).rstrip("/")
 
 
-def _facts() -> DatasetFacts:
+def dataset_facts() -> DatasetFacts:
     state = app_state()
     if state.dataset_facts is None:  # once per process: the data never changes
         state.dataset_facts = gather_facts(state.store)
@@ -46,7 +46,7 @@ def _arguments() -> tuple:
 def schema_org_markup() -> Markup:
     """The schema.org Dataset as the body of a <script type="application/ld+json"> element."""
     store, dumps, base, publisher = _arguments()
-    data = schema_org_dataset(store, dumps, base, publisher=publisher, facts=_facts())
+    data = schema_org_dataset(store, dumps, base, publisher=publisher, facts=dataset_facts())
     # No "<" may close the element early: JSON allows \u003c anywhere in a string.
     return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c"))
 
@@ -59,7 +59,7 @@ def _rdf_answer(build, path: str) -> Response:
     store, dumps, base, publisher = _arguments()
 
     def body() -> bytes:
-        graph = build(store, dumps, base, publisher=publisher, facts=_facts())
+        graph = build(store, dumps, base, publisher=publisher, facts=dataset_facts())
         return serialize(graph, media_type)
 
     charset = "; charset=utf-8" if media_type == "text/turtle" else ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import (
@@ -28,20 +27,20 @@ from ..pictures.maps import locator_map_svg
 from .answers import error_response
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
-from .links import local_href
+from .links import local_href, minted_iri
 from .negotiation import NotAcceptable, choose, explicit_format
 from .state import app_state, get_store, rendered
 
 blueprint = Blueprint("resources", __name__)
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 PAGE_SIZE = 100
 
 
-def _iri(kind: str, slug: str) -> str:
-    if kind not in KINDS or not SLUG.match(slug):
+def resource_iri(kind: str, slug: str) -> str:
+    iri = minted_iri(kind, slug)
+    if iri is None:
         abort(404)
-    return f"{ID_BASE}{kind}/{slug}"
+    return iri
 
 
 def _not_found(iri: str):
@@ -85,7 +84,7 @@ def _locator(page, language: str) -> Markup | None:
 
 @blueprint.get("/id/<kind>/<slug>")
 def thing(kind: str, slug: str):
-    iri = _iri(kind, slug)
+    iri = resource_iri(kind, slug)
     if not resource_exists(get_store(), iri):
         return _not_found(iri)
     query: dict[str, Any] = request.args.to_dict()
@@ -100,7 +99,7 @@ def document(kind: str, name: str):
     slug, dot, ext = name.partition(".")
     if dot and ext not in FORMATS:
         abort(404)
-    iri = _iri(kind, slug)
+    iri = resource_iri(kind, slug)
     store = get_store()
     if not resource_exists(store, iri):
         return _not_found(iri)

@@ -19,6 +19,7 @@ from ..executor import InProcessExecutor, QueryExecutor
 from ..publish.dataset_facts import DatasetFacts
 from ..publish.dumps import DumpSet
 from ..query_text import QueryLimits
+from ..releases import Release
 from ..search import Reconciler, SearchIndex
 from ..store import GraphStore
 from .budgets import Budgets
@@ -41,6 +42,7 @@ class AppState:
     #: built before gunicorn forks, shared by its processes (each opens its own FTS5 database)
     search: SearchIndex
     reconciler: Reconciler
+    releases: tuple[Release, ...] = ()  # oldest first, each with its files verified
     budgets: Budgets | None = None  # set by init_limits
     dataset_facts: DatasetFacts | None = None  # gathered on first use, once per process
 
@@ -63,6 +65,10 @@ def get_executor() -> QueryExecutor | InProcessExecutor:
 
 def get_dumps() -> DumpSet:
     return app_state().dumps
+
+
+def get_releases() -> tuple[Release, ...]:
+    return app_state().releases
 
 
 def get_catalogue() -> list[ExampleQuery]:
