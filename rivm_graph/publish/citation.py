@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date
+from html import escape
 
 import bibtexparser
 import rispy
@@ -148,7 +149,8 @@ def ris(work: Work) -> str:
 
 
 def formatted(work: Work, *, html: bool = False) -> str:
-    """The citation as text (or HTML) in the work's language, by citeproc-py."""
+    """The citation as text (or HTML, its values escaped) in the work's language, by
+    citeproc-py."""
     item = csl_item(work)
     # The style prints no version: it goes with the title, where a reader looks for it.
     version = {"en": "version", "fr": "version", "es": "versión"}.get(work.language, "version")
@@ -156,12 +158,24 @@ def formatted(work: Work, *, html: bool = False) -> str:
         item["container-title"] = f"{work.container} ({version} {work.version})"
     else:
         item["title"] = f"{work.title} ({version} {work.version})"
+    if html:  # citeproc-py's HTML formatter adds its markup around the values as they are
+        item = _escaped(item)
     style = CitationStylesStyle(STYLE, locale=LOCALES.get(work.language, "en-GB"), validate=False)
     bibliography = CitationStylesBibliography(
         style, CiteProcJSON([item]), formatter.html if html else formatter.plain
     )
     bibliography.register(Citation([CitationItem(work.key)]))
     return str(bibliography.bibliography()[0])
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
 
 
 def meta_tags(work: Work) -> list[tuple[str, str]]:

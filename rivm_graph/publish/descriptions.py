@@ -318,10 +318,19 @@ def _period(graph: Graph, facts: DatasetFacts) -> BNode | None:
     return period
 
 
-def _distribution(graph: Graph, dump, dumps: DumpSet, base_url: str) -> URIRef:
+def _distribution(
+    graph: Graph,
+    dump,
+    triples: int,
+    base_url: str,
+    *,
+    iri: str | None = None,
+    folder: str | None = None,
+) -> URIRef:
+    """A dump as a distribution (of the dataset now, or of a release: ``iri`` and ``folder``)."""
     fmt = dump.format
     code, _ = eu.RDF_FORMATS[fmt.media_type]
-    node = URIRef(DISTRIBUTION_BASE + dump.name)
+    node = URIRef(iri or DISTRIBUTION_BASE + dump.name)
     graph.add((node, RDF.type, DCAT.Distribution))
     _add_texts(graph, node, DCT.title, _texts("distribution_title", label=fmt.label))
     quads = {lang: (TEXTS["quads"][lang] if fmt.quads else "") for lang in LANGUAGES}
@@ -331,13 +340,14 @@ def _distribution(graph: Graph, dump, dumps: DumpSet, base_url: str) -> URIRef:
         DCT.description,
         {
             lang: TEXTS["distribution_description"][lang].format(
-                triples=dumps.triples, label=fmt.label, file=dump.name, quads=quads[lang]
+                triples=triples, label=fmt.label, file=dump.name, quads=quads[lang]
             )
             for lang in LANGUAGES
         },
     )
-    graph.add((node, DCAT.accessURL, URIRef(f"{base_url}/dumps/")))
-    graph.add((node, DCAT.downloadURL, _dump_url(base_url, dump.name)))
+    graph.add((node, DCAT.accessURL, URIRef(folder or f"{base_url}/dumps/")))
+    download = URIRef(folder + dump.name) if folder else _dump_url(base_url, dump.name)
+    graph.add((node, DCAT.downloadURL, download))
     media = URIRef(eu.media_type_iri(fmt.media_type))
     graph.add((media, RDF.type, DCT.MediaType))
     graph.add((node, DCAT.mediaType, media))
@@ -459,7 +469,7 @@ def dcat_catalog(
     _add_texts(graph, provenance, RDFS.label, TEXTS["provenance"])
     graph.add((dataset, DCT.provenance, provenance))
     for dump in dumps.files:
-        graph.add((dataset, DCAT.distribution, _distribution(graph, dump, dumps, base_url)))
+        graph.add((dataset, DCAT.distribution, _distribution(graph, dump, dumps.triples, base_url)))
 
     endpoint = URIRef(f"{base_url}/sparql")
     graph.add((service, RDF.type, DCAT.DataService))

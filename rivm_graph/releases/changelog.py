@@ -6,7 +6,8 @@ graph. A blank node in object position is written out with its own statements (`
 recursively), so a figure's blank-node structure compares by content and not by the names
 canonicalisation happened to give it. The RDF form uses the Changeset vocabulary
 (http://purl.org/vocab/changeset/schema#): one ``cs:ChangeSet`` per resource, with
-``cs:addition`` / ``cs:removal`` reified statements.
+``cs:addition`` / ``cs:removal`` reified statements (for the first release, whose statements are
+all new, only the change sets: its dump holds the statements).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..namespaces import BASE_IRI, PREFIXES, bind_all
@@ -77,7 +78,9 @@ def _descriptions(quads: Iterable[ox.Quad]) -> dict[str, frozenset[Statement]]:
 
     return {
         subject.value: frozenset(
-            Statement(p, text(o, frozenset()), None if isinstance(o, ox.BlankNode) else o)
+            Statement(
+                p, text(o, frozenset()), o if isinstance(o, ox.NamedNode | ox.Literal) else None
+            )
             for p, o in pairs
         )
         for subject, pairs in outgoing.items()
@@ -125,6 +128,9 @@ def changelog_graph(log: Changelog) -> Graph:
     graph.add((document, DCT.subject, new))
     if log.old:
         graph.add((document, PROV.wasDerivedFrom, URIRef(f"{BASE_IRI}releases/{log.old}")))
+    else:
+        note = f"The first release: every statement of {new} is new (its dump holds them)."
+        graph.add((document, DCT.description, Literal(note, lang="en")))
     graph.add((document, PROV.wasDerivedFrom, new))
     created = Literal(f"{log.issued.isoformat()}T00:00:00Z", datatype=XSD.dateTime)
     for number, change in enumerate(log.resources, start=1):
@@ -134,9 +140,13 @@ def changelog_graph(log: Changelog) -> Graph:
         graph.add((node, CS.subjectOfChange, URIRef(change.iri)))
         graph.add((node, CS.changeReason, Literal(f"resource {change.kind}", lang="en")))
         graph.add((node, CS.createdDate, created))
-        for predicate, statements in ((CS.addition, change.added), (CS.removal, change.removed)):
-            for statement in statements:
-                reified = BNode()
+        if log.old is None:  # the first release: its statements are its dump
+            continue
+        parts = ((CS.addition, "a", change.added), (CS.removal, "r", change.removed))
+        for predicate, tag, statements in parts:
+            for index, statement in enumerate(statements, start=1):
+                # named, not blank: canonicalising thousands of blank nodes costs seconds
+                reified = URIRef(f"{node}-{tag}{index}")
                 graph.add((node, predicate, reified))
                 graph.add((reified, RDF.type, RDF.Statement))
                 graph.add((reified, RDF.subject, URIRef(change.iri)))

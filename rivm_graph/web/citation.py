@@ -3,24 +3,29 @@ formatted text, by extension or by ``Accept`` as DOI resolvers negotiate them.""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
+from markupsafe import Markup
 
 from ..i18n import label_languages
 from ..labels import fetch_labels
-from ..pages.resource_description import DATASET_IRI, resource_exists
-from ..publish.citation import FORMATS, Work, dataset_work, render, resource_work
-from ..publish.descriptions import Publisher
-from ..releases.archive import Release, current_release, release_iri
+from ..pages.resource_description import resource_exists
+from ..publish.citation import (
+    FORMATS,
+    Work,
+    formatted,
+    meta_tags,
+    render,
+    resource_work,
+)
 from .answers import error_response
-from .descriptions import dataset_facts, public_base
+from .dataset import cited_release, dataset_citation, release_or_404
 from .documents import conditional
 from .i18n import negotiate_language
 from .links import minted_iri
 from .negotiation import NotAcceptable, choose, explicit_format
-from .releases import release_or_404
-from .state import get_dumps, get_releases, get_store
+from .state import get_store
 
 blueprint = Blueprint("citation", __name__)
 
@@ -29,39 +34,37 @@ BY_MEDIA_TYPE = {f.media_type: ext for ext, f in FORMATS.items()}
 OFFERED = [FORMATS["txt"].media_type, *(f.media_type for e, f in FORMATS.items() if e != "txt")]
 
 
-def today() -> date:
-    """The access date a citation carries (UTC)."""
-    return datetime.now(UTC).date()
-
-
-def cited_release() -> Release | None:
-    return current_release(get_releases(), get_store().data_version)
-
-
-def dataset_citation(language: str, release: Release | None = None) -> Work:
-    """The dataset as it is served now (cited at its release if it is one), or at ``release``."""
-    release = release or cited_release()
-    facts = dataset_facts()
-    if release is not None:
-        version, issued, url = release.version, release.issued, release_iri(release.version)
-    else:
-        version, url = get_dumps().version, public_base() + "/"
-        modified = facts.modified.toPython() if facts.modified is not None else None
-        issued = modified if isinstance(modified, date) else today()
-    return dataset_work(
-        names=facts.names,
-        publisher=Publisher.from_settings(current_app.config).name,
-        version=version,
-        issued=issued,
-        url=url,
-        identifier=release_iri(release.version) if release else DATASET_IRI,
-        accessed=today(),
-        language=language,
-    )
-
-
 def resource_citation(dataset: Work, iri: str, label: str) -> Work:
     return resource_work(dataset, label, iri, iri)
+
+
+@dataclass(frozen=True)
+class CiteContext:
+    """What a page shows of a citation: the text, the fields, the downloads, the <meta> tags."""
+
+    work: Work
+    text: Markup
+    links: list[tuple[str, str, str, str]]  # extension, label, href, media type
+    tags: list[tuple[str, str]]
+    unreleased: bool = False
+
+
+def cite_context(work: Work, href: str, *, unreleased: bool = False) -> CiteContext:
+    """``href`` is the citation's address without extension (``/cite``, ``/cite/city/cuneo``)."""
+    links = [(ext, f.label, f"{href}.{ext}", f.media_type) for ext, f in FORMATS.items()]
+    return CiteContext(work, Markup(formatted(work, html=True)), links, meta_tags(work), unreleased)
+
+
+def dataset_cite_context(language: str) -> CiteContext:
+    """The home page's box: the data served now, at its release if it is one."""
+    release = cited_release()
+    href = f"/releases/{release.version}/cite" if release else "/cite"
+    return cite_context(dataset_citation(language, release), href, unreleased=release is None)
+
+
+def resource_cite_context(language: str, iri: str, label: str, kind: str, slug: str) -> CiteContext:
+    work = resource_citation(dataset_citation(language), iri, label)
+    return cite_context(work, f"/cite/{kind}/{slug}")
 
 
 def _answer(work: Work, ext: str | None, *etag_parts: str) -> Response:

@@ -8,6 +8,9 @@ file is opened.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pyoxigraph as ox
 from flask import (
     Blueprint,
     Response,
@@ -28,25 +31,15 @@ from ..releases.archive import RECORD, Release, checksums_path, release_iri, rel
 from ..releases.changelog import Changelog, changelog, changelog_graph
 from ..terms import to_rdflib
 from .answers import error_response
+from .citation import cite_context
+from .dataset import cited_release, dataset_citation, known_versions, release_or_404
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
+from .links import local_href
 from .negotiation import NotAcceptable, choose, explicit_format
 from .state import app_state, get_releases, rendered
 
 blueprint = Blueprint("releases", __name__)
-
-
-def _versions() -> str:
-    names = [r.version for r in get_releases()]
-    return ", ".join(names) if names else "none yet"
-
-
-def release_or_404(version: str) -> Release:
-    """The release, or a 404 listing the releases there are (no file is looked at)."""
-    for found in get_releases():
-        if found.version == version:
-            return found
-    abort(error_response(request, 404, f"No release {version!r}. Releases: {_versions()}"))
 
 
 def _html_or_json() -> str:
@@ -86,8 +79,6 @@ def index():
     if _html_or_json() == "application/json":
         response = jsonify(releases=[_summary(r) for r in reversed(releases)])
     else:
-        from .citation import cited_release
-
         current = cited_release()
         response = Response(
             render_template(
@@ -107,12 +98,16 @@ def release(version: str):
     if _html_or_json() == "application/json":
         response = jsonify(_summary(found))
     else:
-        from .citation import dataset_citation
-
         work = dataset_citation(negotiate_language(request), found)
-        log = changes_of(found)
+        cite = cite_context(work, f"/releases/{found.version}/cite")
         response = Response(
-            render_template("release.html", release=found, work=work, log=log),
+            render_template(
+                "release.html",
+                release=found,
+                iri=release_iri(found.version),
+                cite=cite,
+                log=changes_of(found),
+            ),
             mimetype="text/html",
         )
     response.headers["Vary"] = "Accept, Accept-Language"
@@ -122,27 +117,29 @@ def release(version: str):
 @blueprint.get("/releases/<version>/<name>")
 def file(version: str, name: str):
     found = release_or_404(version)
+    sums = checksums_path(found)
+    entry = found.file(name)
+    path: Path | None
     if name == RECORD:
         path, mimetype, etag = found.directory / RECORD, "application/json", found.version
-    elif name == "SHA256SUMS" and checksums_path(found) is not None:
-        path, mimetype, etag = checksums_path(found), "text/plain", found.version
-    else:
-        entry = found.file(name)
-        if entry is None:
-            names = ", ".join([*(f.name for f in found.files), "SHA256SUMS", RECORD])
-            return error_response(
-                request, 404, f"Release {version} has no file {name!r}. Its files: {names}"
-            )
+    elif name == "SHA256SUMS" and sums is not None:
+        path, mimetype, etag = sums, "text/plain", found.version
+    elif entry is not None:
         path, mimetype, etag = found.path(name), entry.media_type, entry.sha256
-        if path is None:
-            current_app.logger.error("release %s: %s is missing or altered", version, name)
-            return Response(
-                f"The file {name} of release {version} is missing or altered on the server, so "
-                "it is not served.\n",
-                status=503,
-                mimetype="text/plain",
-                headers={"Retry-After": "3600"},
-            )
+    else:
+        names = ", ".join([*(f.name for f in found.files), "SHA256SUMS", RECORD])
+        return error_response(
+            request, 404, f"Release {version} has no file {name!r}. Its files: {names}"
+        )
+    if path is None:
+        current_app.logger.error("release %s: %s is missing or altered", version, name)
+        return Response(
+            f"The file {name} of release {version} is missing or altered on the server, so "
+            "it is not served.\n",
+            status=503,
+            mimetype="text/plain",
+            headers={"Retry-After": "3600"},
+        )
     response = send_file(
         path,
         mimetype=mimetype,
@@ -203,7 +200,13 @@ def changes(version: str, ext: str | None = None):
     if media_type == "text/html":
         body = rendered(
             (path, media_type, language),
-            lambda: render_template("changes.html", log=changes_of(found), base_path=path),
+            lambda: render_template(
+                "changes.html",
+                log=changes_of(found),
+                base_path=path,
+                formats=FORMATS,
+                local_href=local_href,
+            ),
         )
         response = Response(body, mimetype="text/html")
     else:
@@ -220,13 +223,10 @@ def changes(version: str, ext: str | None = None):
 def _ontology_graph(release: Release) -> Graph:
     """The ontology as it was in ``release``: the named graph that declares it."""
     quads = release_quads(release)
-    declaring = {
-        q.graph_name
-        for q in quads
-        if q.subject.value == ONTOLOGY_IRI
-        and q.object.value == str(OWL.Ontology)
-        and q.predicate.value == str(RDF.type)
-    }
+    declaration = ox.Triple(
+        ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Ontology))
+    )
+    declaring = {q.graph_name for q in quads if q.triple == declaration}
     graph = Graph()
     bind_all(graph)
     for q in quads:
@@ -252,7 +252,7 @@ def ontology(version: str):
         if version == _current_ontology_version():
             return redirect(url_for("vocabulary.ontology"), code=303)
         return error_response(
-            request, 404, f"No ontology version {version!r}. Releases: {_versions()}"
+            request, 404, f"No ontology version {version!r}. Releases: {known_versions()}"
         )
     media_type = _negotiated(ext, "The ontology")
     if isinstance(media_type, Response):

@@ -25,6 +25,8 @@ from ..pages.resource_description import describe_resource, document_iri, resour
 from ..pages.resource_page import build_page
 from ..pictures.maps import locator_map_svg
 from .answers import error_response
+from .citation import resource_cite_context
+from .dataset import today
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
 from .links import local_href, minted_iri
@@ -124,10 +126,12 @@ def document(kind: str, name: str):
                 formats=FORMATS,
                 doc_iri=document_iri(iri),
                 locator_svg=_locator(page, language),
+                cite=resource_cite_context(language, iri, page.title, kind, slug),
             )
 
+        # One day's page: the citation line carries the access date.
         response = Response(
-            rendered((base_path, media_type, language, request.query_string), html),
+            rendered((base_path, media_type, language, request.query_string, today()), html),
             mimetype="text/html",
         )
     else:
@@ -141,7 +145,8 @@ def document(kind: str, name: str):
     response.headers["Vary"] = "Accept, Accept-Language"
     response.headers["Link"] = alternates(base_path) + f', <{iri}>; rel="about"'
     response.headers["Content-Location"] = f"{base_path}.{BY_MEDIA_TYPE[media_type]}"
-    return conditional(response, base_path, media_type, language)
+    day = today().isoformat() if media_type == "text/html" else ""
+    return conditional(response, base_path, media_type, language, day)
 
 
 @blueprint.get("/id/<kind>/")
