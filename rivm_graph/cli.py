@@ -10,13 +10,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .catalogue import find_query, load_catalogue
 from .config import load_settings, unknown_settings
+from .endpoint.catalogue import find_query, load_catalogue
 from .i18n import label_languages
-from .labels import compact, display, fetch_labels
-from .namespaces import sparql_prologue
-from .query_text import QueryLimits, inspect_query, size_refusal, syntax_error_message
-from .store import DataFileError, GraphStore, OxigraphStore, StoreError
+from .rdf.labels import compact, display, fetch_labels
+from .rdf.namespaces import sparql_prologue
+from .rdf.query_text import QueryLimits, inspect_query, size_refusal, syntax_error_message
+from .stores.base import DataFileError, GraphStore, OxigraphStore, StoreError
 
 RESULT_MEDIA_TYPES = {
     "csv": "text/csv",
@@ -225,7 +225,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from .loader import Loader, LoadError
+    from .stores.loader import Loader, LoadError
 
     settings = load_settings()
     store = _open_store(args)

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from rdflib import Literal
 
-from ..class_hierarchy import values
-from ..labels import best_label, fetch_labels
-from ..namespaces import ID_BASE, PREFIXES, sparql_prologue
 from ..pictures.maps import MapPoint
 from ..pictures.timeline import TimelineEvent
-from ..store import GraphStore
+from ..rdf.labels import best_label, fetch_labels
+from ..rdf.namespaces import ID_BASE, PREFIXES, sparql_prologue
+from ..stores.base import GraphStore
+from ..stores.class_hierarchy import values
 
 EVENT = PREFIXES["rivm"] + "Event"
 SITE = PREFIXES["rivm"] + "MichelinSite"

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF
 
-from ..labels import pairs
-from ..namespaces import BASE_IRI, ID_BASE, PREFIXES, VOID, bind_all
-from ..store import LABEL_PREDICATES, GraphStore
+from ..rdf.labels import pairs
+from ..rdf.namespaces import BASE_IRI, ID_BASE, PREFIXES, VOID, bind_all
+from ..stores.base import LABEL_PREDICATES, GraphStore
 
 DATASET_IRI = BASE_IRI + "dataset"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..labels import best_label, compact
-from ..literals import literal
-from ..namespaces import ID_BASE, PREFIXES
-from ..store import LABEL_PREDICATES, GraphStore
+from ..rdf.labels import best_label, compact
+from ..rdf.literals import literal
+from ..rdf.namespaces import ID_BASE, PREFIXES
+from ..stores.base import LABEL_PREDICATES, GraphStore
 from .resource_description import add_names, describe_resource, document_iri
 
 P = {k: PREFIXES[k] for k in ("rdfs", "skos", "schema", "dct", "rivm", "owl", "geo", "wgs", "org")}

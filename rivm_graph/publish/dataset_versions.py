@@ -15,10 +15,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
 from ..i18n import LANGUAGES
-from ..namespaces import PREFIXES
 from ..pages.resource_description import DATASET_IRI
+from ..rdf.namespaces import PREFIXES
 from ..releases.archive import Release, release_iri
-from ..store import GraphStore
+from ..stores.base import GraphStore
 from .descriptions import DCAT, DCT, DISTRIBUTION_BASE, FOAF, _distribution
 from .dumps import BASENAME, FORMATS, DumpFile
 

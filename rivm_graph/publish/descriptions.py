@@ -17,9 +17,9 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..i18n import LANGUAGES
 from ..i18n.descriptions import KEYWORDS, TEXTS
-from ..namespaces import BASE_IRI, ID_BASE, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
 from ..pages.resource_description import DATASET_IRI, LICENSE
-from ..store import GraphStore
+from ..rdf.namespaces import BASE_IRI, ID_BASE, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
+from ..stores.base import GraphStore
 from . import eu_vocabularies as eu
 from .dataset_facts import LINK_TARGETS, DatasetFacts, gather_facts
 from .dumps import DumpSet

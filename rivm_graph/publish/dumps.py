@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
-from ..rdf_serialize import canonical_quads
+from ..rdf.namespaces import PREFIXES
+from ..rdf.serialize import canonical_quads
 
 BASENAME = "rivm"
 CHECKSUMS = "SHA256SUMS"

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import BASE_IRI
 from ..publish.dumps import BASENAME, CHECKSUMS, FORMATS, write_dumps
+from ..rdf.namespaces import BASE_IRI
 
 RECORD = "release.json"
 CANONICAL = f"{BASENAME}.nq.gz"

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
-from ..namespaces import BASE_IRI, PREFIXES, bind_all
+from ..rdf.namespaces import BASE_IRI, PREFIXES, bind_all
 
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
 DCT = Namespace(PREFIXES["dct"])

@@ -9,18 +9,18 @@ from flask import Flask, request, url_for
 from flask_cors import CORS
 from rdflib import Graph
 
-from ..catalogue import load_catalogue
 from ..config import DEFAULTS, release_cache, releases_base
-from ..executor import executor_for
-from ..files import ontology_files
+from ..endpoint.catalogue import load_catalogue
 from ..i18n import LANGUAGES
 from ..i18n.messages import translator
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
-from ..query_text import QueryLimits
+from ..rdf.query_text import QueryLimits
 from ..releases.archive import restored_releases
 from ..search import Reconciler, index_for
-from ..store import open_store
+from ..stores.base import open_store
+from ..stores.executor import executor_for
+from ..stores.files import ontology_files
 from .access_log import init_access_log
 from .cache import LruCache
 from .citation import blueprint as citation

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, abort, request
 from markupsafe import Markup
 
 from ..i18n import label_languages
-from ..labels import fetch_labels
 from ..pages.resource_description import resource_exists
 from ..publish.citation import (
     FORMATS,
@@ -19,6 +18,7 @@ from ..publish.citation import (
     render,
     resource_work,
 )
+from ..rdf.labels import fetch_labels
 from .answers import error_response
 from .dataset import cited_release, dataset_citation, release_or_404
 from .documents import conditional

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
 from rdflib import Graph
 
-from ..namespaces import ID_BASE, KINDS
 from ..publish.dataset_versions import (
     add_schema_org_versions,
     add_versions,
@@ -17,7 +16,8 @@ from ..publish.dataset_versions import (
     cited_sources,
 )
 from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
-from ..rdf_serialize import DOCUMENT_TYPES, serialize
+from ..rdf.namespaces import ID_BASE, KINDS
+from ..rdf.serialize import DOCUMENT_TYPES, serialize
 from .answers import error_response
 from .dataset import citation_text, cited_release, dataset_facts, public_base
 from .documents import conditional

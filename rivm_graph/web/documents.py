@@ -10,7 +10,7 @@ import hashlib
 from flask import Response, request
 from rdflib import Graph
 
-from .. import rdf_serialize
+from ..rdf import serialize as rdf_serialize
 from .state import app_state, get_store
 
 #: extension → (media type, label)

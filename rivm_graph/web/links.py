@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..namespaces import BASE_IRI, ID_BASE, KINDS
+from ..rdf.namespaces import BASE_IRI, ID_BASE, KINDS
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 

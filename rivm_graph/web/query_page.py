@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from rdflib import Graph
 
 from ..i18n import label_languages
-from ..labels import compact, fetch_labels
+from ..rdf.labels import compact, fetch_labels
 from .i18n import negotiate_language
 from .links import local_href
 from .protocol import ProtocolError, ProtocolRequest

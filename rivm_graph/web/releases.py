@@ -26,10 +26,10 @@ from flask import (
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from ..namespaces import ONTOLOGY_IRI, bind_all
+from ..rdf.namespaces import ONTOLOGY_IRI, bind_all
+from ..rdf.terms import to_rdflib
 from ..releases.archive import RECORD, Release, checksums_path, release_iri, release_quads
 from ..releases.changelog import Changelog, changelog, changelog_graph
-from ..terms import to_rdflib
 from .answers import error_response
 from .citation import cite_context
 from .dataset import cited_release, dataset_citation, known_versions, release_or_404

@@ -19,11 +19,11 @@ from rdflib import Graph
 
 from ..i18n import label_languages
 from ..i18n.messages import translator
-from ..literals import literal
-from ..namespaces import ID_BASE, KINDS, bind_all
 from ..pages.resource_description import describe_resource, document_iri, resource_exists
 from ..pages.resource_page import build_page
 from ..pictures.maps import locator_map_svg
+from ..rdf.literals import literal
+from ..rdf.namespaces import ID_BASE, KINDS, bind_all
 from .answers import error_response
 from .citation import resource_cite_context
 from .dataset import today

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from ..labels import compact
+from ..rdf.labels import compact
 from ..search import SearchError, SearchResults
 from ..search.index import DEFAULT_LIMIT, MAIN_KINDS, MAX_QUERY_LENGTH
 from .answer_cache import CACHE_CONTROL, answer_key, answered, not_modified

@@ -10,18 +10,18 @@ import urllib.parse
 from flask import Blueprint, Response, current_app, request
 
 from ..config import allowlist
-from ..executor import QueryTimeout, ServerStopping, TooManySlowQueries, WorkerLost
-from ..files import QUERIES_GRAPH
-from ..query_text import (
+from ..endpoint.service_description import service_description
+from ..rdf.query_text import (
     QueryLimits,
     QueryTextError,
     inspect_query,
     size_refusal,
     syntax_error_message,
 )
-from ..rdf_serialize import serialize
-from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
-from ..service_description import service_description
+from ..rdf.results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
+from ..rdf.serialize import serialize
+from ..stores.executor import QueryTimeout, ServerStopping, TooManySlowQueries, WorkerLost
+from ..stores.files import QUERIES_GRAPH
 from .answers import error_response
 from .negotiation import NotAcceptable, choose, explicit_format
 from .protocol import ProtocolError, ProtocolRequest, read_request

@@ -14,14 +14,14 @@ from typing import Any
 from flask import Flask, current_app, g
 from rdflib import Graph
 
-from ..catalogue import ExampleQuery
-from ..executor import InProcessExecutor, QueryExecutor
+from ..endpoint.catalogue import ExampleQuery
 from ..publish.dataset_facts import DatasetFacts
 from ..publish.dumps import DumpSet
-from ..query_text import QueryLimits
+from ..rdf.query_text import QueryLimits
 from ..releases import Release
 from ..search import Reconciler, SearchIndex
-from ..store import GraphStore
+from ..stores.base import GraphStore
+from ..stores.executor import InProcessExecutor, QueryExecutor
 from .budgets import Budgets
 from .cache import LruCache
 

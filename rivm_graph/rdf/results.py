@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .namespaces import PREFIXES
-from .rdf_serialize import answer_rows, answer_triples
+from .serialize import answer_rows, answer_triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

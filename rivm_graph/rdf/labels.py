@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 
 from rdflib.term import Literal, Node, URIRef
 
-from .i18n import FALLBACK
+from ..i18n import FALLBACK
+from ..stores.base import LABEL_PREDICATES, GraphStore
 from .literals import literal
 from .namespaces import PREFIXES
-from .store import LABEL_PREDICATES, GraphStore
 
 
 def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[str]) -> str | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .namespaces import SD, VOID, bind_all
-from .store import GraphStore
+from ..rdf.namespaces import SD, VOID, bind_all
+from ..stores.base import GraphStore
 
 FORMATS = "http://www.w3.org/ns/formats/"
 #: The result formats the endpoint writes, as W3C format IRIs.

@@ -1,14 +1,15 @@
 """The graph served from a remote SPARQL engine (Virtuoso, Fuseki, GraphDB, QLever...).
 
-:class:`SparqlStore` implements the same :class:`~rivm_graph.store.GraphStore` interface as the
-embedded store, over the SPARQL 1.1 Protocol, so every page, description and dump works unchanged:
+:class:`SparqlStore` implements the same :class:`~rivm_graph.stores.base.GraphStore` interface
+as the embedded store, over the SPARQL 1.1 Protocol, so every page, description and dump works
+unchanged:
 
-- **which data**: ``rivm-graph load --into`` (see :mod:`rivm_graph.loader`) writes the dataset's
-  named graphs and a *load record* graph naming them, with the data version and triple counts. The
-  store reads that record at start-up: every query names the dataset's graphs as its default graph
-  (their union, as in the embedded store) and as its named graphs, so an engine's own system graphs
-  never show, and every front-end process serving the same load has the same data version (hence
-  the same ETags and cache keys);
+- **which data**: ``rivm-graph load --into`` (see :mod:`rivm_graph.stores.loader`) writes the
+  dataset's named graphs and a *load record* graph naming them, with the data version and triple
+  counts. The store reads that record at start-up: every query names the dataset's graphs as its
+  default graph (their union, as in the embedded store) and as its named graphs, so an engine's own
+  system graphs never show, and every front-end process serving the same load has the same data
+  version (hence the same ETags and cache keys);
 - **the same language**: a query is parsed by Oxigraph first, so a syntax error reads the same in
   both modes and an engine's private extensions are not accepted by one mode only;
 - **deadlines**: the query deadline is passed on (Virtuoso's ``timeout`` parameter, in ms), within
@@ -43,13 +44,18 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .labels import pairs
-from .literals import literal
-from .namespaces import BASE_IRI, GRAPH_BASE, bind_all
-from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
-from .query_text import inspect_query
-from .results import SerializedAnswer, serialize_boolean, serialize_solutions, serialize_triples
-from .store import (
+from ..rdf.labels import pairs
+from ..rdf.literals import literal
+from ..rdf.namespaces import BASE_IRI, GRAPH_BASE, bind_all
+from ..rdf.query_text import inspect_query
+from ..rdf.results import (
+    SerializedAnswer,
+    serialize_boolean,
+    serialize_solutions,
+    serialize_triples,
+)
+from ..rdf.terms import to_rdflib
+from .base import (
     LABEL_PREDICATES,
     GraphStore,
     QueryResult,
@@ -58,7 +64,7 @@ from .store import (
     StoreError,
     query_dataset,
 )
-from .terms import to_rdflib
+from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
 
 #: The graph ``rivm-graph load`` writes last: what was loaded (graphs, counts, data version).
 LOAD_RECORD_GRAPH = GRAPH_BASE + "load-record"
@@ -445,7 +451,7 @@ class SparqlStore(GraphStore):
     def _for_engine(text: str) -> str:
         """The text the engine is sent: its dataset clauses are in the protocol parameters, a
         trailing VALUES block goes inside, relative IRIs get the service's base (see
-        :mod:`rivm_graph.query_rewrite`)."""
+        :mod:`rivm_graph.stores.query_rewrite`)."""
         plain = without_dataset_clauses(text)
         if "from" in plain.lower():  # never left: the engine would add its graphs
             left = inspect_query(plain)

@@ -18,12 +18,12 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from ..rdf.literals import literal
+from ..rdf.namespaces import BASE_IRI, bind_all
+from ..rdf.results import SerializedAnswer, serialize_answer
+from ..rdf.serialize import canonical_quads
+from ..rdf.terms import to_rdflib
 from .files import GraphFile, graph_files
-from .literals import literal
-from .namespaces import BASE_IRI, bind_all
-from .rdf_serialize import canonical_quads
-from .results import SerializedAnswer, serialize_answer
-from .terms import to_rdflib
 
 #: Predicates whose values name a resource, in order of preference (see labels.py).
 LABEL_PREDICATES: tuple[str, ...] = (
@@ -101,7 +101,7 @@ def query_dataset(
     graph overrides it, and a remote engine would add it to the graphs it is sent.
     """
     if default_graphs is None and named_graphs is None and "from" in text.lower():
-        from .query_text import inspect_query
+        from ..rdf.query_text import inspect_query
 
         info = inspect_query(text)
         if info.from_graphs or info.from_named_graphs:
@@ -353,7 +353,7 @@ def open_store(settings: dict) -> GraphStore:
     if kind == "oxigraph":
         return OxigraphStore.from_root(settings["DATA_ROOT"])
     if kind == "sparql":
-        from .remote_store import SparqlStore
+        from .remote import SparqlStore
 
         url = settings.get("SPARQL_QUERY_URL")
         if not url:
