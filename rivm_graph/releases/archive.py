@@ -153,6 +153,11 @@ def _read(directory: Path) -> Release | None:
     return release
 
 
+def _inside(base: Path, directory: Path) -> bool:
+    """A folder of ``base`` itself: not a symbolic link leading elsewhere."""
+    return directory.is_dir() and directory.resolve().parent == base.resolve()
+
+
 def list_releases(base: Path) -> list[Release]:
     """Every release under ``base``, oldest first (by date issued, then version)."""
     if not base.is_dir():
@@ -160,7 +165,7 @@ def list_releases(base: Path) -> list[Release]:
     found = [
         r
         for d in base.iterdir()
-        if d.is_dir() and valid_version(d.name) and (r := _read(d)) is not None
+        if valid_version(d.name) and _inside(base, d) and (r := _read(d)) is not None
     ]
     return sorted(found, key=lambda r: (r.issued, version_key(r.version)))
 
@@ -170,9 +175,7 @@ def find_release(base: Path, version: str) -> Release | None:
     if not valid_version(version):
         return None
     directory = base / version
-    if directory.resolve().parent != base.resolve():  # a symbolic link leading elsewhere
-        return None
-    return _read(directory)
+    return _read(directory) if _inside(base, directory) else None
 
 
 def make_release(

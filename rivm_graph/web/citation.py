@@ -23,7 +23,7 @@ from .answers import error_response
 from .dataset import cited_release, dataset_citation, release_or_404
 from .documents import conditional
 from .i18n import negotiate_language
-from .links import minted_iri
+from .links import local_href, minted_iri
 from .negotiation import NotAcceptable, choose, explicit_format
 from .state import get_store
 
@@ -43,6 +43,7 @@ class CiteContext:
     """What a page shows of a citation: the text, the fields, the downloads, the <meta> tags."""
 
     work: Work
+    href: str  # the work's URL as a link on this server
     text: Markup
     links: list[tuple[str, str, str, str]]  # extension, label, href, media type
     tags: list[tuple[str, str]]
@@ -52,7 +53,8 @@ class CiteContext:
 def cite_context(work: Work, href: str, *, unreleased: bool = False) -> CiteContext:
     """``href`` is the citation's address without extension (``/cite``, ``/cite/city/cuneo``)."""
     links = [(ext, f.label, f"{href}.{ext}", f.media_type) for ext, f in FORMATS.items()]
-    return CiteContext(work, Markup(formatted(work, html=True)), links, meta_tags(work), unreleased)
+    text = Markup(formatted(work, html=True))
+    return CiteContext(work, local_href(work.url), text, links, meta_tags(work), unreleased)
 
 
 def dataset_cite_context(language: str) -> CiteContext:
