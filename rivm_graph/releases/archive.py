@@ -233,16 +233,24 @@ def make_release(
 
 def release_quads(release: Release) -> list[ox.Quad]:
     """The release's dataset, read from its canonical N-Quads file (verified)."""
-    path = release.path(CANONICAL)
+    path = release.path(CANONICAL) or _verified(release, release.directory, [CANONICAL]).get(
+        CANONICAL
+    )
     if path is None:
         raise ReleaseError(f"release {release.version}: {CANONICAL} is missing or altered")
     with gzip.open(path, "rb") as f:
         return list(ox.parse(f.read(), format=ox.RdfFormat.N_QUADS))
 
 
-def _verified(release: Release, folder: Path) -> dict[str, Path]:
+def _verified(
+    release: Release, folder: Path, names: Iterable[str] | None = None
+) -> dict[str, Path]:
+    """The files of ``release`` (or those of ``names``) whose bytes in ``folder`` are intact."""
+    wanted = set(names) if names is not None else None
     found = {}
     for f in release.files:
+        if wanted is not None and f.name not in wanted:
+            continue
         path = folder / f.name
         if path.is_file() and path.stat().st_size == f.size and _sha256(path) == f.sha256:
             found[f.name] = path
