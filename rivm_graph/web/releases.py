@@ -26,7 +26,7 @@ from flask import (
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from ..rdf.namespaces import ONTOLOGY_IRI, bind_all
+from ..rdf.namespaces import ID_BASE, ONTOLOGY_IRI, bind_all
 from ..rdf.terms import to_rdflib
 from ..releases.archive import RECORD, Release, checksums_path, release_iri, release_quads
 from ..releases.changelog import Changelog, changelog, changelog_graph
@@ -92,7 +92,7 @@ def index():
     return response
 
 
-@blueprint.get("/releases/<version>/")
+@blueprint.get("/releases/<version>/", strict_slashes=False)  # the release IRI, without "/"
 def release(version: str):
     found = release_or_404(version)
     if _html_or_json() == "application/json":
@@ -177,6 +177,11 @@ def changes_of(release: Release) -> Changelog:
     return found
 
 
+def _page_href(iri: str) -> str | None:
+    """A link to the page of a resource of the data; ontology terms and queries get none."""
+    return local_href(iri) if iri.startswith(ID_BASE) else None
+
+
 def _negotiated(ext: str | None, what: str) -> str | Response:
     if ext is not None:
         if ext not in FORMATS:
@@ -205,7 +210,7 @@ def changes(version: str, ext: str | None = None):
                 log=changes_of(found),
                 base_path=path,
                 formats=FORMATS,
-                local_href=local_href,
+                page_href=_page_href,
             ),
         )
         response = Response(body, mimetype="text/html")
