@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from rivm_graph.stores.base import OxigraphStore
+from rivm_graph.stores.oxigraph import OxigraphStore
 from rivm_graph.stores.query_rewrite import with_base, with_values_inside, without_dataset_clauses
 
 PREFIXES = (

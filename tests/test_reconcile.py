@@ -18,7 +18,7 @@ from referencing.jsonschema import DRAFT7
 
 from rivm_graph.search import Reconciler, SearchError, SearchIndex
 from rivm_graph.search.reconcile import MAX_BATCH
-from rivm_graph.stores.base import OxigraphStore
+from rivm_graph.stores.oxigraph import OxigraphStore
 
 SCHEMAS = Path(__file__).parent / "vendor" / "reconciliation-api" / "0.2"
 ID = "https://w3id.org/rivm/id/"

@@ -29,6 +29,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 
 from ..i18n.descriptions import TEXTS
+from ..rdf.formats import CITATION_FORMATS
 
 #: The style citeproc-py ships (Cite Them Right, Harvard): its bibliography gives author, year,
 #: title, publisher, URL and access date.
@@ -213,20 +214,8 @@ def meta_tags(work: Work) -> list[tuple[str, str]]:
     return tags
 
 
-@dataclass(frozen=True)
-class CitationFormat:
-    extension: str
-    media_type: str
-    label: str
-
-
-#: The downloads, by extension; ``txt`` is the formatted text (DOI resolvers' text/x-bibliography).
-FORMATS: dict[str, CitationFormat] = {
-    "bib": CitationFormat("bib", "application/x-bibtex", "BibTeX"),
-    "ris": CitationFormat("ris", "application/x-research-info-systems", "RIS"),
-    "json": CitationFormat("json", "application/vnd.citationstyles.csl+json", "CSL-JSON"),
-    "txt": CitationFormat("txt", "text/x-bibliography", "text"),
-}
+#: The downloads by extension (a view of the format registry); ``txt`` is the formatted text.
+FORMATS = {f.extension: f for f in CITATION_FORMATS}
 
 
 def render(work: Work, extension: str) -> str:

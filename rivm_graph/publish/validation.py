@@ -17,9 +17,8 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from ..i18n import DEFAULT_LANGUAGE, label_languages
-from ..rdf.labels import best_label, compact
+from ..rdf.labels import LABEL_PREDICATES, best_label, compact
 from ..rdf.namespaces import SH, bind_all
-from ..stores.base import LABEL_PREDICATES
 from ..stores.files import data_files, ontology_files, query_files, shape_file
 
 SEVERITY_ORDER = ("Violation", "Warning", "Info")

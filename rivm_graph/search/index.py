@@ -35,10 +35,10 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..i18n import DEFAULT_LANGUAGE, FALLBACK, label_languages
-from ..rdf.labels import best_label, compact
+from ..rdf.labels import LABEL_PREDICATES, best_label, compact
 from ..rdf.namespaces import ID_BASE, PREFIXES
 from ..stores import class_hierarchy
-from ..stores.base import LABEL_PREDICATES, GraphStore
+from ..stores.base import GraphStore
 from .errors import SearchError
 from .text import fold, language, phrase
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import httpx
 import pyoxigraph as ox
 
+from ..rdf.formats import NTRIPLES
 from .base import GraphStore
 from .remote import (
     DCT,
@@ -40,7 +41,7 @@ from .remote import (
 #: Triples per Graph Store request; a graph's blank-node triples all go in its first request
 #: (blank node names only hold within one request).
 CHUNK = 100_000
-N_TRIPLES = "application/n-triples"
+N_TRIPLES = NTRIPLES.media_type
 
 
 class LoadError(Exception):

@@ -37,13 +37,14 @@ import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from ..rdf import formats
 from ..rdf.labels import pairs
 from ..rdf.literals import literal
 from ..rdf.namespaces import BASE_IRI, GRAPH_BASE, bind_all
@@ -56,7 +57,6 @@ from ..rdf.results import (
 )
 from ..rdf.terms import to_rdflib
 from .base import (
-    LABEL_PREDICATES,
     GraphStore,
     QueryResult,
     QueryTimeout,
@@ -79,8 +79,8 @@ VOID = "http://rdfs.org/ns/void#"
 DCT = "http://purl.org/dc/terms/"
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 
-SPARQL_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
+SPARQL_JSON = formats.SPARQL_JSON.media_type
+N_TRIPLES = formats.NTRIPLES.media_type
 WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
 VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -550,27 +550,15 @@ class SparqlStore(GraphStore):
             graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
         return QueryResult(kind="graph", graph=graph)
 
-    def _labels(self, iris: Iterable[str], until: float | None = None) -> list[ox.Triple]:
-        iris = sorted(set(iris))
+    def _statements_about(
+        self, iris: Sequence[str], predicates: Sequence[str], until: float | None = None
+    ) -> list[ox.Triple]:
         found: list[ox.Triple] = []
         for start in range(0, len(iris), 200):
-            values = pairs(iris[start : start + 200], LABEL_PREDICATES, "?x ?p")
-            text = f"CONSTRUCT {{ ?x ?p ?label }} WHERE {{ {values} ?x ?p ?label }}"
+            values = pairs(iris[start : start + 200], predicates, "?x ?p")
+            text = f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ {values} ?x ?p ?o }}"
             found += _triples(self._post(text, N_TRIPLES, until=until).content)
         return found
-
-    def _with_labels(
-        self, triples: list[ox.Triple], max_rows: int | None, until: float | None = None
-    ) -> list[ox.Triple]:
-        kept = triples[: None if max_rows is None else max_rows + 1]
-        seen = set(kept)
-        linked = {t.object.value for t in kept if isinstance(t.object, ox.NamedNode)}
-        linked -= {t.subject.value for t in kept if isinstance(t.subject, ox.NamedNode)}
-        for triple in self._labels(linked, until):
-            if triple not in seen:
-                seen.add(triple)
-                kept.append(triple)
-        return kept
 
     def describe(self, iri: str) -> Graph:
         """The concise bounded description, then the labels of the IRIs it links to.
@@ -591,8 +579,7 @@ class SparqlStore(GraphStore):
             graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
             if isinstance(t.object, ox.NamedNode) and t.object.value != iri:
                 linked.add(t.object.value)
-        for t in self._labels(linked):
-            graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
+        graph += self.names(linked)
         return graph
 
     def quads(self) -> Iterator[ox.Quad]:

@@ -18,7 +18,7 @@ from ..publish.citation import (
     render,
     resource_work,
 )
-from ..rdf.labels import fetch_labels
+from ..rdf.formats import CITATION_FORMATS, media_types
 from .answers import error_response
 from .dataset import cited_release, dataset_citation, release_or_404
 from .documents import conditional
@@ -30,8 +30,8 @@ from .state import get_store
 blueprint = Blueprint("citation", __name__)
 
 BY_MEDIA_TYPE = {f.media_type: ext for ext, f in FORMATS.items()}
-#: Formatted text first: what a browser (Accept: */*) is given.
-OFFERED = [FORMATS["txt"].media_type, *(f.media_type for e, f in FORMATS.items() if e != "txt")]
+#: In the registry's order: formatted text first, what a browser (Accept: */*) is given.
+OFFERED = media_types(CITATION_FORMATS)
 
 
 def resource_citation(dataset: Work, iri: str, label: str) -> Work:
@@ -82,7 +82,7 @@ def _answer(work: Work, ext: str | None, *etag_parts: str) -> Response:
         except NotAcceptable as error:
             return error_response(request, 406, "Offered: " + ", ".join(error.offered))
         ext = BY_MEDIA_TYPE[media_type]
-    response = Response(render(work, ext), content_type=media_type + "; charset=utf-8")
+    response = Response(render(work, ext), content_type=FORMATS[ext].content_type)
     if ext != "txt":
         response.headers["Content-Disposition"] = f'inline; filename="{work.key}.{ext}"'
     response.headers["Vary"] = "Accept, Accept-Language"
@@ -111,6 +111,6 @@ def resource(kind: str, name: str):
     if iri is None or not resource_exists(store, iri):
         abort(404)
     language = negotiate_language(request)
-    label = fetch_labels(store, [iri], label_languages(language)).get(iri, iri)
+    label = store.labels([iri], label_languages(language)).get(iri, iri)
     work = resource_citation(dataset_citation(language), iri, label)
     return _answer(work, ext if dot else None)

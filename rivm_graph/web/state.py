@@ -15,9 +15,9 @@ from flask import Flask, current_app, g
 from rdflib import Graph
 
 from ..endpoint.catalogue import ExampleQuery
+from ..endpoint.service import QueryService
 from ..publish.dataset_facts import DatasetFacts
 from ..publish.dumps import DumpSet
-from ..rdf.query_text import QueryLimits
 from ..releases import Release
 from ..search import Reconciler, SearchIndex
 from ..stores.base import GraphStore
@@ -36,7 +36,7 @@ class AppState:
     jsonld_context: dict[str, Any]
     dumps: DumpSet
     executor: QueryExecutor | InProcessExecutor
-    query_limits: QueryLimits  # the size pre-check's limits (RIVM_MAX_QUERY_*)
+    query_service: QueryService  # the SPARQL policy, answer keys and evaluation
     answers: LruCache  # SPARQL answers by request (query, format, graphs, data version)
     pages: LruCache  # rendered pages and documents
     #: built before gunicorn forks, shared by its processes (each opens its own FTS5 database)
@@ -61,6 +61,10 @@ def get_store() -> GraphStore:
 
 def get_executor() -> QueryExecutor | InProcessExecutor:
     return app_state().executor
+
+
+def get_query_service() -> QueryService:
+    return app_state().query_service
 
 
 def get_dumps() -> DumpSet:
