@@ -112,7 +112,8 @@ def sitemap():
     base = public_base()
 
     def body() -> str:
-        urls = [*SITE_PAGES, *resource_pages()]
+        releases = [f"/releases/{r.version}/" for r in reversed(get_releases())]
+        urls = [*SITE_PAGES, *releases, *resource_pages()]
         return "".join(
             [
                 '<?xml version="1.0" encoding="UTF-8"?>\n',
