@@ -32,6 +32,7 @@ VENDOR = ROOT / "tests" / "vendor"
 RELEASE = json.loads((ROOT / "releases" / "0.1.0" / "release.json").read_text())
 TITLE = "International Network of Michelin Cities: a Linked Open Data knowledge graph"
 RELEASE_IRI = "https://w3id.org/rivm/releases/0.1.0"
+ID_CUNEO = "https://w3id.org/rivm/id/city/cuneo"
 CSL_TYPES = {
     "application/x-bibtex",
     "application/x-research-info-systems",
@@ -306,3 +307,31 @@ def test_a_served_page_cites_the_dataset_on_both_stores(live_server, store):
         entry = parse_bibtex(response.read().decode())
     assert entry["title"] == "{" + page.meta["citation_title"][0] + "}"
     assert entry["version"] in " ".join("".join(page.text).split())
+
+
+def test_citations_formatted_at_once_in_threads_keep_their_own_output():
+    """citeproc-py sets the output formatter on the (shared, parsed) style: without the lock,
+    a plain-text citation formatted beside an HTML one came out with HTML in it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rivm_graph.publish.citation import Work, formatted, resource_work
+
+    dataset = Work(
+        "k",
+        TITLE,
+        "P",
+        "P",
+        "0.1.0",
+        date(2026, 12, 7),
+        "https://x/",
+        date(2026, 12, 7),
+        "https://x/",
+    )
+    work = resource_work(dataset, "Cuneo", ID_CUNEO, ID_CUNEO)
+
+    def run(html: bool) -> tuple[bool, str]:
+        return html, formatted(work, html=html)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(run, [i % 2 == 0 for i in range(200)]))
+    assert all(("<i>" in text) == html for html, text in results)
