@@ -28,7 +28,14 @@ from rdflib.namespace import OWL, RDF
 
 from ..rdf.namespaces import ID_BASE, ONTOLOGY_IRI, bind_all
 from ..rdf.terms import to_rdflib
-from ..releases.archive import RECORD, Release, checksums_path, release_iri, release_quads
+from ..releases.archive import (
+    RECORD,
+    Release,
+    ReleaseError,
+    checksums_path,
+    release_iri,
+    release_quads,
+)
 from ..releases.changelog import Changelog, changelog, changelog_graph
 from .answers import error_response
 from .citation import cite_context
@@ -106,7 +113,7 @@ def release(version: str):
                 release=found,
                 iri=release_iri(found.version),
                 cite=cite,
-                log=changes_of(found),
+                log=_changes_or_none(found),
             ),
             mimetype="text/html",
         )
@@ -177,6 +184,14 @@ def changes_of(release: Release) -> Changelog:
     return found
 
 
+def _changes_or_none(release: Release) -> Changelog | None:
+    try:
+        return changes_of(release)
+    except ReleaseError as error:  # a damaged release: its page still lists what is intact
+        current_app.logger.error("%s", error)
+        return None
+
+
 def _page_href(iri: str) -> str | None:
     """A link to the page of a resource of the data; ontology terms and queries get none."""
     return local_href(iri) if iri.startswith(ID_BASE) else None
@@ -200,6 +215,13 @@ def changes(version: str, ext: str | None = None):
     media_type = _negotiated(ext, "The changelog")
     if isinstance(media_type, Response):
         return media_type
+    if _changes_or_none(found) is None:
+        return error_response(
+            request,
+            503,
+            f"The changes of release {version} cannot be computed: its N-Quads (or those of the "
+            "release before) are missing or altered on the server.",
+        )
     path = f"/releases/{version}/changes"
     language = negotiate_language(request)
     if media_type == "text/html":
