@@ -69,7 +69,7 @@ def resource_cite_context(language: str, iri: str, label: str, kind: str, slug: 
     return cite_context(work, f"/cite/{kind}/{slug}")
 
 
-def _answer(work: Work, ext: str | None, *etag_parts: str) -> Response:
+def _answer(work: Work, ext: str | None) -> Response:
     if ext is not None:
         if ext not in FORMATS:
             return error_response(
@@ -86,8 +86,10 @@ def _answer(work: Work, ext: str | None, *etag_parts: str) -> Response:
     if ext != "txt":
         response.headers["Content-Disposition"] = f'inline; filename="{work.key}.{ext}"'
     response.headers["Vary"] = "Accept, Accept-Language"
-    # The access date is part of the body: the ETag changes with it.
-    return conditional(response, "cite", work.key, ext, work.language, work.accessed.isoformat())
+    # The access date is part of the body: the ETag changes with it (and with the URL cited,
+    # which for data that is not a release is this server's).
+    parts = (work.key, ext, work.language, work.url, work.accessed.isoformat())
+    return conditional(response, "cite", *parts)
 
 
 @blueprint.get("/cite")
