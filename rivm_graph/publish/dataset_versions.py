@@ -15,12 +15,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
 from ..i18n import LANGUAGES
+from ..i18n.descriptions import TEXTS
 from ..pages.resource_description import DATASET_IRI
 from ..rdf.namespaces import PREFIXES
 from ..releases.archive import Release, release_iri
 from ..stores.base import GraphStore
-from .descriptions import DCAT, DCT, DISTRIBUTION_BASE, FOAF, _distribution
-from .dumps import BASENAME, FORMATS, DumpFile
+from . import eu_vocabularies as eu
+from .descriptions import DCAT, DCT, FOAF, DownloadFile, file_distribution
+from .dumps import BASENAME, FORMATS
 
 #: What a release shares with the dataset it is a version of (DCAT-AP's recommended properties).
 SHARED = (
@@ -81,15 +83,30 @@ def _release_dataset(graph: Graph, dataset: URIRef, release: Release, base_url: 
         fmt = _FORMAT_OF.get(entry.name)
         if fmt is None:
             continue
-        dump = DumpFile(entry.name, release.directory / entry.name, fmt, entry.size, entry.sha256)
-        distribution = _distribution(
+        folder = f"{base_url}/releases/{release.version}/"
+        quads = {lang: (TEXTS["quads"][lang] if fmt.quads else "") for lang in LANGUAGES}
+        distribution = file_distribution(
             graph,
-            dump,
-            release.triples,
-            base_url,
-            iri=f"{DISTRIBUTION_BASE}{release.version}/{entry.name}",
-            folder=f"{base_url}/releases/{release.version}/",
+            DownloadFile(
+                name=f"{release.version}/{entry.name}",
+                media_type=fmt.media_type,
+                access_url=folder,
+                download_url=folder + entry.name,
+                size=entry.size,
+                sha256=entry.sha256,
+            ),
+            {lang: TEXTS["distribution_title"][lang].format(label=fmt.label) for lang in LANGUAGES},
+            {
+                lang: TEXTS["distribution_description"][lang].format(
+                    triples=release.triples, label=fmt.label, file=entry.name, quads=quads[lang]
+                )
+                for lang in LANGUAGES
+            },
         )
+        if fmt.gzip_of:
+            gzip = URIRef(eu.media_type_iri("application/gzip"))
+            graph.add((gzip, RDF.type, DCT.MediaType))
+            graph.add((distribution, DCAT.compressFormat, gzip))
         graph.add((node, DCAT.distribution, distribution))
     return node
 

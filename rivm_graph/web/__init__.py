@@ -16,6 +16,7 @@ from ..i18n import LANGUAGES
 from ..i18n.messages import translator
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
+from ..publish.tables import tables_for
 from ..releases.archive import restored_releases
 from ..search import Reconciler, index_for
 from ..stores.executor import executor_for
@@ -34,6 +35,7 @@ from .query_page import blueprint as query_page
 from .reconcile import blueprint as reconcile
 from .releases import blueprint as releases
 from .resources import blueprint as resources
+from .reuse import blueprint as reuse
 from .search import blueprint as search
 from .security import register_security_headers
 from .sparql import blueprint as sparql
@@ -86,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             pages=LruCache(entries),
             search=index,
             reconciler=Reconciler(store, index),
+            tables=tables_for(store, app.config),
         ),
     )
     app.register_blueprint(home)
@@ -99,6 +102,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reconcile)
     app.register_blueprint(citation)
     app.register_blueprint(releases)
+    app.register_blueprint(reuse)
     register_error_pages(app)
     register_security_headers(app)
     init_limits(app)

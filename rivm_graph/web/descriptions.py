@@ -16,6 +16,7 @@ from ..publish.dataset_versions import (
     cited_sources,
 )
 from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
+from ..publish.reuse_descriptions import add_distributions, offered_files, schema_org_downloads
 from ..rdf.formats import content_type
 from ..rdf.namespaces import ID_BASE, KINDS
 from ..rdf.serialize import DOCUMENT_TYPES, serialize
@@ -24,6 +25,7 @@ from .dataset import citation_text, cited_release, dataset_facts, public_base
 from .documents import conditional
 from .links import SLUG
 from .negotiation import NotAcceptable, choose, explicit_format
+from .reuse import get_geodata, get_tables
 from .state import get_dumps, get_releases, get_store, rendered
 
 blueprint = Blueprint("descriptions", __name__)
@@ -39,10 +41,16 @@ def _arguments() -> tuple:
     return get_store(), get_dumps(), public_base(), publisher
 
 
+def _offered(base: str):
+    """The tables and GeoJSON collections, offered beside the dumps."""
+    return offered_files(get_tables(), get_geodata().collections, base)
+
+
 def schema_org_markup() -> Markup:
     """The schema.org Dataset as the body of a <script type="application/ld+json"> element."""
     store, dumps, base, publisher = _arguments()
     data = schema_org_dataset(store, dumps, base, publisher=publisher, facts=dataset_facts())
+    data["distribution"] += schema_org_downloads(_offered(base))
     release = cited_release()
     add_schema_org_versions(
         data,
@@ -64,6 +72,7 @@ def _rdf_answer(build, path: str) -> Response:
 
     def body() -> bytes:
         graph = build(store, dumps, base, publisher=publisher, facts=dataset_facts())
+        add_distributions(graph, _offered(base))
         return serialize(graph, media_type)
 
     response = Response(

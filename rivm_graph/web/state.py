@@ -18,6 +18,8 @@ from ..endpoint.catalogue import ExampleQuery
 from ..endpoint.service import QueryService
 from ..publish.dataset_facts import DatasetFacts
 from ..publish.dumps import DumpSet
+from ..publish.geojson import GeoData
+from ..publish.tables import TableSet
 from ..releases import Release
 from ..search import Reconciler, SearchIndex
 from ..stores.base import GraphStore
@@ -45,6 +47,8 @@ class AppState:
     releases: tuple[Release, ...] = ()  # oldest first, each with its files verified
     budgets: Budgets | None = None  # set by init_limits
     dataset_facts: DatasetFacts | None = None  # gathered on first use, once per process
+    tables: TableSet | None = None  # built in create_app, once per data version (on disk)
+    geodata: GeoData | None = None  # gathered on first use, once per process
 
 
 def install(app: Flask, state: AppState) -> None:
