@@ -172,6 +172,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from . import __version__
     from .config import releases_base
+    from .publish.tables.files import write_tables
     from .releases.archive import ReleaseError, list_releases, make_release, release_quads
     from .releases.changelog import add_to_changelog_file, changelog, changelog_markdown
 
@@ -186,6 +187,7 @@ def cmd_release(args: argparse.Namespace) -> int:
             base=base,
             data_version=store.data_version,
             package_version=__version__,
+            tables=lambda folder: write_tables(store, folder, args.version),
         )
         before = previous[-1] if previous else None
         log = changelog(

@@ -406,7 +406,8 @@ def test_every_release_is_a_dataset_version_whose_dumps_verify(catalogue):
         assert catalogue.value(release, DCTERMS.issued) is not None
         record = json.loads((ROOT / "releases" / version / "release.json").read_text())
         distributions = list(catalogue.objects(release, DCAT.distribution))
-        assert len(distributions) == len(record["files"])
+        offered = [f["name"] for f in record["files"] if not f["name"].endswith("SHA256SUMS")]
+        assert len(distributions) == len(offered)
         for distribution in distributions:
             url = str(catalogue.value(distribution, DCAT.downloadURL))
             assert f"/releases/{version}/" in url
@@ -416,6 +417,8 @@ def test_every_release_is_a_dataset_version_whose_dumps_verify(catalogue):
             assert hashlib.sha256(data).hexdigest() == str(
                 catalogue.value(checksum, SPDX.checksumValue)
             )
+            if "/tables/" in url:  # a table or its metadata (read back in tests/test_releases.py)
+                continue
             if catalogue.value(distribution, DCAT.compressFormat) == GZIP:
                 data = gzip.decompress(data)
             media_type = str(catalogue.value(distribution, DCAT.mediaType))[len(IANA) :]

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import shutil
 import sys
 from datetime import date
 from pathlib import Path
 
+import pandas
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from rivm_graph.publish.tables.files import write_tables
 from rivm_graph.releases.archive import make_release
 from rivm_graph.releases.changelog import add_to_changelog_file, changelog_markdown
 from tests.conftest import rivm_graph
@@ -104,6 +107,7 @@ def folders(tmp_path_factory, store):
         data_version=store.data_version,
         package_version="0.1.0",
         issued=date(2026, 12, 7),
+        tables=lambda folder: write_tables(store, folder, "0.1.0"),
     )
     make_release(
         _edited(store),
@@ -178,6 +182,24 @@ def test_a_release_dump_reads_back_with_rdflib(served, folders):
     assert len({(s, p, o) for s, p, o, _ in dataset.quads()}) == record["triples"]
     sums = served.get("/releases/0.2.0/SHA256SUMS").get_data(as_text=True)
     assert f"{hashlib.sha256(quads.data).hexdigest()}  rivm.nq.gz" in sums
+
+
+def test_a_release_keeps_its_tables_for_pandas(served, folders, store):
+    base, _, _ = folders
+    record = {
+        f["name"]: f for f in json.loads((base / "0.1.0" / "release.json").read_text())["files"]
+    }
+    response = served.get("/releases/0.1.0/tables/figures.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert hashlib.sha256(response.data).hexdigest() == record["tables/figures.csv"]["sha256"]
+    figures = pandas.read_csv(io.BytesIO(response.data))
+    counted = store.query(
+        "SELECT (COUNT(?f) AS ?n) WHERE { ?f a <https://w3id.org/rivm/ontology#ReportedFigure> }"
+    )
+    assert len(figures) == int(counted.rows[0]["n"])
+    assert {"value", "source_url"} <= set(figures.columns)
+    assert served.get("/releases/0.1.0/tables/datapackage.json").status_code == 200
+    assert served.get("/releases/0.1.0/tables/nothing.csv").status_code == 404
 
 
 def test_formats_a_folder_does_not_keep_are_rebuilt_byte_for_byte(served, folders):

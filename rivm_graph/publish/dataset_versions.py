@@ -18,7 +18,7 @@ from ..i18n import LANGUAGES
 from ..i18n.descriptions import TEXTS
 from ..pages.resource_description import DATASET_IRI
 from ..rdf.namespaces import PREFIXES
-from ..releases.archive import Release, release_iri
+from ..releases.archive import Release, ReleaseFile, release_iri
 from ..stores.base import GraphStore
 from . import eu_vocabularies as eu
 from .descriptions import DCAT, DCT, FOAF, DownloadFile, file_distribution
@@ -82,6 +82,8 @@ def _release_dataset(graph: Graph, dataset: URIRef, release: Release, base_url: 
     for entry in release.files:
         fmt = _FORMAT_OF.get(entry.name)
         if fmt is None:
+            if entry.name.endswith((".csv", ".json")):  # the tables and their metadata
+                graph.add((node, DCAT.distribution, _table(graph, release, entry, base_url)))
             continue
         folder = f"{base_url}/releases/{release.version}/"
         quads = {lang: (TEXTS["quads"][lang] if fmt.quads else "") for lang in LANGUAGES}
@@ -109,6 +111,34 @@ def _release_dataset(graph: Graph, dataset: URIRef, release: Release, base_url: 
             graph.add((distribution, DCAT.compressFormat, gzip))
         graph.add((node, DCAT.distribution, distribution))
     return node
+
+
+TABLE_TEXTS = {
+    "en": "{name}, a table of release {version} (CSV on the Web and Data Package metadata beside).",
+    "fr": "{name}, une table de la version {version} (métadonnées CSV on the Web et Data Package "
+    "à côté).",
+    "es": "{name}, una tabla de la versión {version} (metadatos CSV on the Web y Data Package al "
+    "lado).",
+}
+
+
+def _table(graph: Graph, release: Release, entry: ReleaseFile, base_url: str) -> URIRef:
+    """A table (or its metadata) of a release, as a distribution of it."""
+    folder = f"{base_url}/releases/{release.version}/"
+    name = entry.name.rsplit("/", 1)[-1]
+    return file_distribution(
+        graph,
+        DownloadFile(
+            name=f"{release.version}/{entry.name}",
+            media_type=entry.media_type,
+            access_url=folder,
+            download_url=folder + entry.name,
+            size=entry.size,
+            sha256=entry.sha256,
+        ),
+        {lang: name for lang in LANGUAGES},
+        {lang: TABLE_TEXTS[lang].format(name=name, version=release.version) for lang in LANGUAGES},
+    )
 
 
 def add_versions(

@@ -1,10 +1,11 @@
 """Releases on disk: one folder per version under the releases folder (``RIVM_RELEASES_DIR``).
 
-A release folder holds the dumps of that data version in every format, their ``SHA256SUMS``
-and ``release.json`` (version, date issued, data version, counts, every file's size and
-SHA-256). ``rivm.nq.gz`` is the canonical copy: every other format is rebuilt from it, byte
-for byte (the dumps are deterministic), and checked against the recorded SHA-256, so a
-repository may keep only the record, the checksums and that one file (see ``.gitignore``).
+A release folder holds the dumps of that data version in every format and their
+``SHA256SUMS``, its CSV tables with their metadata (``tables/``), and ``release.json``
+(version, date issued, data version, counts, every file's size and SHA-256). ``rivm.nq.gz`` is
+the canonical copy: every other dump format is rebuilt from it, byte for byte (the dumps are
+deterministic), and checked against the recorded SHA-256, so a repository may keep only the
+record, the checksums, that one file and the tables (see ``.gitignore``).
 
 Versions are plain version strings (``0.2.0``, ``1.0.0-rc.1``); anything else is no release,
 so a path such as ``../x`` never reaches the file system.
@@ -19,7 +20,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,9 @@ VERSION = re.compile(
     r"[0-9]{1,6}(?:\.[0-9]{1,6}){0,3}(?:-[0-9A-Za-z]{1,20}(?:\.[0-9A-Za-z]{1,20}){0,3})?"
 )
 _BY_NAME = {f"{BASENAME}.{fmt.extension}": fmt for fmt in FORMATS}
+#: The folder of a release holding its CSV tables, csv-metadata.json and datapackage.json.
+TABLES = "tables"
+_TABLE_TYPES = {".csv": "text/csv", ".json": "application/json"}
 
 
 class ReleaseError(ValueError):
@@ -186,8 +190,10 @@ def make_release(
     data_version: str,
     package_version: str,
     issued: date | None = None,
+    tables: Callable[[Path], None] | None = None,
 ) -> Release:
-    """Write the release ``version`` of ``quads`` under ``base``, all at once or not at all."""
+    """Write the release ``version`` of ``quads`` under ``base``, all at once or not at all;
+    ``tables`` writes the CSV tables (and their metadata) into the folder it is given."""
     if not valid_version(version):
         raise ReleaseError(
             f"{version!r} is not a version: use digits and dots, with an optional pre-release "
@@ -200,7 +206,7 @@ def make_release(
     building = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=base))
     try:
         write_dumps(list(quads), building)
-        files = tuple(
+        files = [
             ReleaseFile(
                 name,
                 fmt.served_as,
@@ -209,7 +215,20 @@ def make_release(
                 _sha256(building / name),
             )
             for name, fmt in _BY_NAME.items()
-        )
+        ]
+        if tables is not None:
+            (building / TABLES).mkdir()
+            tables(building / TABLES)
+            files += [
+                ReleaseFile(
+                    f"{TABLES}/{path.name}",
+                    _TABLE_TYPES.get(path.suffix, "text/plain"),
+                    "table" if path.suffix == ".csv" else "table metadata",
+                    path.stat().st_size,
+                    _sha256(path),
+                )
+                for path in sorted((building / TABLES).iterdir())
+            ]
         release = Release(
             version=version,
             issued=issued or date.today(),
@@ -217,7 +236,7 @@ def make_release(
             package_version=package_version,
             triples=_lines(building / f"{BASENAME}.nt"),
             quads=_lines(building / f"{BASENAME}.nq"),
-            files=files,
+            files=tuple(files),
             directory=directory,
         )
         (building / RECORD).write_text(
@@ -261,11 +280,12 @@ def restore(release: Release, cache: Path | None) -> Release:
     """The release with every file it can serve verified; files missing from its folder are
     rebuilt from the canonical N-Quads into ``cache`` (once: the copies are kept there)."""
     locations = _verified(release, release.directory)
-    if len(locations) == len(release.files) or cache is None or CANONICAL not in locations:
+    missing = [f.name for f in release.files if f.name not in locations and f.name in _BY_NAME]
+    if not missing or cache is None or CANONICAL not in locations:
         return replace(release, locations=locations)
     folder = cache / release.version
-    rebuilt = _verified(release, folder)
-    if len(rebuilt) < len(release.files) - len(locations):
+    rebuilt = _verified(release, folder, missing)
+    if len(rebuilt) < len(missing):
         cache.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{release.version}-", dir=cache))
         try:
@@ -279,7 +299,7 @@ def restore(release: Release, cache: Path | None) -> Release:
         finally:
             if building.exists():
                 shutil.rmtree(building, ignore_errors=True)
-        rebuilt = _verified(release, folder)
+        rebuilt = _verified(release, folder, missing)
     return replace(release, locations={**rebuilt, **locations})
 
 

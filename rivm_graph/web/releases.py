@@ -30,6 +30,7 @@ from ..rdf.namespaces import ID_BASE, ONTOLOGY_IRI, bind_all
 from ..rdf.terms import to_rdflib
 from ..releases.archive import (
     RECORD,
+    TABLES,
     Release,
     ReleaseError,
     checksums_path,
@@ -119,6 +120,11 @@ def release(version: str):
         )
     response.headers["Vary"] = "Accept, Accept-Language"
     return response
+
+
+@blueprint.get("/releases/<version>/tables/<name>")
+def table(version: str, name: str):
+    return file(version, f"{TABLES}/{name}")
 
 
 @blueprint.get("/releases/<version>/<name>")
