@@ -28,6 +28,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..publish.dumps import BASENAME, CHECKSUMS, FORMATS, write_dumps
+from ..publish.tables.metadata import METADATA
+from ..rdf.formats import CSV, CSVW_METADATA, JSON
 from ..rdf.namespaces import BASE_IRI
 
 RECORD = "release.json"
@@ -38,7 +40,11 @@ VERSION = re.compile(
 _BY_NAME = {f"{BASENAME}.{fmt.extension}": fmt for fmt in FORMATS}
 #: The folder of a release holding its CSV tables, csv-metadata.json and datapackage.json.
 TABLES = "tables"
-_TABLE_TYPES = {".csv": "text/csv", ".json": "application/json"}
+_TABLE_TYPES = {
+    ".csv": CSV.media_type,
+    METADATA: CSVW_METADATA.media_type,
+    ".json": JSON.media_type,
+}
 
 
 class ReleaseError(ValueError):
@@ -222,7 +228,7 @@ def make_release(
             files += [
                 ReleaseFile(
                     f"{TABLES}/{path.name}",
-                    _TABLE_TYPES.get(path.suffix, "text/plain"),
+                    _TABLE_TYPES.get(path.name) or _TABLE_TYPES.get(path.suffix, "text/plain"),
                     "table" if path.suffix == ".csv" else "table metadata",
                     path.stat().st_size,
                     _sha256(path),
