@@ -395,6 +395,91 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Chaque extrait s'exécute tel quel sur ce serveur.",
         "es": "Cada fragmento se ejecuta tal cual contra este servidor.",
     },
+    "cite_title": {
+        "en": "Cite this dataset",
+        "fr": "Citer ce jeu de données",
+        "es": "Citar este conjunto de datos",
+    },
+    "cite_page": {"en": "Cite this page", "fr": "Citer cette page", "es": "Citar esta página"},
+    "cite_version": {"en": "Version", "fr": "Version", "es": "Versión"},
+    "cite_year": {"en": "Year", "fr": "Année", "es": "Año"},
+    "cite_publisher": {"en": "Publisher", "fr": "Éditeur", "es": "Editor"},
+    "cite_title_field": {"en": "Title", "fr": "Titre", "es": "Título"},
+    "cite_accessed": {"en": "Accessed", "fr": "Consulté le", "es": "Consultado el"},
+    "cite_download": {
+        "en": "Download the citation",
+        "fr": "Télécharger la référence",
+        "es": "Descargar la referencia",
+    },
+    "cite_unreleased": {
+        "en": "This data is not a release yet: cite a release to point to data that never changes.",
+        "fr": "Ces données ne forment pas encore une version publiée : citez une version pour "
+        "désigner des données qui ne changeront plus.",
+        "es": "Estos datos aún no son una versión publicada: cite una versión para designar "
+        "datos que no cambiarán.",
+    },
+    "releases": {"en": "Releases", "fr": "Versions publiées", "es": "Versiones publicadas"},
+    "releases_intro": {
+        "en": "Each release is a named version of the data, kept unchanged: its dumps, their "
+        "checksums, a citation and what changed since the release before.",
+        "fr": "Chaque version publiée des données est conservée telle quelle : ses fichiers, "
+        "leurs sommes de contrôle, une référence à citer et ce qui a changé depuis la précédente.",
+        "es": "Cada versión publicada de los datos se conserva sin cambios: sus volcados, sus "
+        "sumas de control, una referencia para citarla y lo que cambió desde la anterior.",
+    },
+    "no_releases": {
+        "en": "No release has been made yet.",
+        "fr": "Aucune version n'a encore été publiée.",
+        "es": "Aún no se ha publicado ninguna versión.",
+    },
+    "release": {"en": "Release {version}", "fr": "Version {version}", "es": "Versión {version}"},
+    "issued": {"en": "Issued", "fr": "Publiée le", "es": "Publicada el"},
+    "triples": {"en": "triples", "fr": "triplets", "es": "tripletas"},
+    "current": {
+        "en": "the data served now",
+        "fr": "les données servies",
+        "es": "los datos servidos",
+    },
+    "changes": {"en": "Changes", "fr": "Modifications", "es": "Cambios"},
+    "changes_title": {
+        "en": "Changes in release {new}",
+        "fr": "Modifications de la version {new}",
+        "es": "Cambios de la versión {new}",
+    },
+    "changes_since": {"en": "since {old}", "fr": "depuis la {old}", "es": "desde la {old}"},
+    "changes_first": {
+        "en": "The first release: every resource is new.",
+        "fr": "La première version : toutes les ressources sont nouvelles.",
+        "es": "La primera versión: todos los recursos son nuevos.",
+    },
+    "changes_summary": {
+        "en": "{added} resources added, {removed} removed, {changed} changed; {plus} statements "
+        "added, {minus} removed.",
+        "fr": "{added} ressources ajoutées, {removed} retirées, {changed} modifiées ; {plus} "
+        "énoncés ajoutés, {minus} retirés.",
+        "es": "{added} recursos añadidos, {removed} retirados, {changed} modificados; {plus} "
+        "enunciados añadidos, {minus} retirados.",
+    },
+    "resources_added": {
+        "en": "Resources added",
+        "fr": "Ressources ajoutées",
+        "es": "Recursos añadidos",
+    },
+    "resources_removed": {
+        "en": "Resources removed",
+        "fr": "Ressources retirées",
+        "es": "Recursos retirados",
+    },
+    "resources_changed": {
+        "en": "Resources changed",
+        "fr": "Ressources modifiées",
+        "es": "Recursos modificados",
+    },
+    "ontology_at": {
+        "en": "Ontology at this version",
+        "fr": "Ontologie de cette version",
+        "es": "Ontología de esta versión",
+    },
 }
 
 
