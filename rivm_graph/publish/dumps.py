@@ -92,7 +92,8 @@ def _serialize(fmt: DumpFormat, triples: list[ox.Triple], quads: list[ox.Quad]) 
     return ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes) or b""
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (the dumps' and releases' checksums)."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -124,7 +125,7 @@ def _read(directory: Path, version: str) -> DumpSet | None:
     for fmt in FORMATS:
         name = f"{BASENAME}.{fmt.extension}"
         path = directory / name
-        if not path.exists() or expected.get(name) != _sha256(path):
+        if not path.exists() or expected.get(name) != sha256_of(path):
             return None
         files.append(DumpFile(name, path, fmt, path.stat().st_size, expected[name]))
     with open(directory / f"{BASENAME}.nt", "rb") as f:

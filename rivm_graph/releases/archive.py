@@ -14,7 +14,6 @@ so a path such as ``../x`` never reaches the file system.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import re
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..publish.dumps import BASENAME, CHECKSUMS, FORMATS, write_dumps
+from ..publish.dumps import BASENAME, CHECKSUMS, FORMATS, sha256_of, write_dumps
 from ..publish.tables.metadata import METADATA
 from ..rdf.formats import CSV, CSVW_METADATA, JSON
 from ..rdf.namespaces import BASE_IRI
@@ -100,14 +99,6 @@ class Release:
     def path(self, name: str) -> Path | None:
         """The verified file ``name`` of this release, or None (unknown, missing, altered)."""
         return self.locations.get(name)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _lines(path: Path) -> int:
@@ -218,7 +209,7 @@ def make_release(
                 fmt.served_as,
                 fmt.label,
                 (building / name).stat().st_size,
-                _sha256(building / name),
+                sha256_of(building / name),
             )
             for name, fmt in _BY_NAME.items()
         ]
@@ -231,7 +222,7 @@ def make_release(
                     _TABLE_TYPES.get(path.name) or _TABLE_TYPES.get(path.suffix, "text/plain"),
                     "table" if path.suffix == ".csv" else "table metadata",
                     path.stat().st_size,
-                    _sha256(path),
+                    sha256_of(path),
                 )
                 for path in sorted((building / TABLES).iterdir())
             ]
@@ -277,7 +268,7 @@ def _verified(
         if wanted is not None and f.name not in wanted:
             continue
         path = folder / f.name
-        if path.is_file() and path.stat().st_size == f.size and _sha256(path) == f.sha256:
+        if path.is_file() and path.stat().st_size == f.size and sha256_of(path) == f.sha256:
             found[f.name] = path
     return found
 

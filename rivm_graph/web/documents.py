@@ -7,17 +7,32 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, request
+from flask import Response, abort, request
 from rdflib import Graph
 
 from ..rdf import serialize as rdf_serialize
 from ..rdf.formats import DOCUMENT_FORMATS, HTML
+from .answers import error_response
+from .negotiation import NotAcceptable, choose, explicit_format
 from .state import app_state, get_store
 
 #: extension → (media type, label): the page, then the RDF documents (rdf/formats.py)
 FORMATS = {f.extension: (f.media_type, f.label) for f in (HTML, *DOCUMENT_FORMATS)}
 BY_MEDIA_TYPE = {media: ext for ext, (media, _) in FORMATS.items()}
 OFFERED = [media for media, _ in FORMATS.values()]
+
+
+def document_type(ext: str | None, what: str) -> str | Response:
+    """The media type of a document asked for by extension (404 if unknown) or negotiated (a
+    406 answer naming the formats ``what`` — "The ontology" — is offered in)."""
+    if ext is not None:
+        if ext not in FORMATS:
+            abort(404)
+        return FORMATS[ext][0]
+    try:
+        return choose(request, OFFERED, explicit_format(request.args))
+    except NotAcceptable as error:
+        return error_response(request, 406, f"{what} is offered as: " + ", ".join(error.offered))
 
 
 def alternates(path: str) -> str:

@@ -14,7 +14,6 @@ import pyoxigraph as ox
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     jsonify,
     redirect,
@@ -41,7 +40,14 @@ from ..releases.changelog import Changelog, changelog, changelog_graph
 from .answers import error_response
 from .citation import cite_context
 from .dataset import cited_release, dataset_citation, known_versions, release_or_404
-from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
+from .documents import (
+    BY_MEDIA_TYPE,
+    FORMATS,
+    alternates,
+    conditional,
+    document_type,
+    serialize,
+)
 from .i18n import negotiate_language
 from .links import local_href
 from .negotiation import NotAcceptable, choose, explicit_format
@@ -203,22 +209,11 @@ def _page_href(iri: str) -> str | None:
     return local_href(iri) if iri.startswith(ID_BASE) else None
 
 
-def _negotiated(ext: str | None, what: str) -> str | Response:
-    if ext is not None:
-        if ext not in FORMATS:
-            abort(404)
-        return FORMATS[ext][0]
-    try:
-        return choose(request, OFFERED, explicit_format(request.args))
-    except NotAcceptable as error:
-        return error_response(request, 406, f"{what} is offered as: " + ", ".join(error.offered))
-
-
 @blueprint.get("/releases/<version>/changes")
 @blueprint.get("/releases/<version>/changes.<ext>")
 def changes(version: str, ext: str | None = None):
     found = release_or_404(version)
-    media_type = _negotiated(ext, "The changelog")
+    media_type = document_type(ext, "The changelog")
     if isinstance(media_type, Response):
         return media_type
     if _changes_or_none(found) is None:
@@ -287,7 +282,7 @@ def ontology(version: str):
         return error_response(
             request, 404, f"No ontology version {version!r}. Releases: {known_versions()}"
         )
-    media_type = _negotiated(ext, "The ontology")
+    media_type = document_type(ext, "The ontology")
     if isinstance(media_type, Response):
         return media_type
     if media_type == "text/html":  # its documentation is the release's page

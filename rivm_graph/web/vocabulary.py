@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import IdentifiedNode
@@ -14,10 +14,15 @@ from ..pages.ontology_doc import build_ontology_doc
 from ..rdf.labels import best_label
 from ..rdf.namespaces import bind_all
 from ..stores.files import shape_file
-from .answers import error_response
-from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
+from .documents import (
+    BY_MEDIA_TYPE,
+    FORMATS,
+    alternates,
+    conditional,
+    document_type,
+    serialize,
+)
 from .i18n import negotiate_language
-from .negotiation import NotAcceptable, choose, explicit_format
 from .state import app_state, get_store, rendered
 
 blueprint = Blueprint("vocabulary", __name__)
@@ -30,19 +35,6 @@ def _graph(paths: list[Path]) -> Graph:
     for path in paths:
         graph.parse(path, format="turtle")
     return graph
-
-
-def _negotiated(name: str, ext: str | None) -> str | Response:
-    if ext is not None:
-        if ext not in FORMATS:
-            abort(404)
-        return FORMATS[ext][0]
-    try:
-        return choose(request, OFFERED, explicit_format(request.args))
-    except NotAcceptable as error:
-        return error_response(
-            request, 406, f"The {name} is offered as: " + ", ".join(error.offered)
-        )
 
 
 def _answer(path: str, media_type: str, html, graph_factory) -> Response:
@@ -61,7 +53,7 @@ def _answer(path: str, media_type: str, html, graph_factory) -> Response:
 @blueprint.get("/ontology")
 @blueprint.get("/ontology.<ext>")
 def ontology(ext: str | None = None):
-    media_type = _negotiated("ontology", ext)
+    media_type = document_type(ext, "The ontology")
     if isinstance(media_type, Response):
         return media_type
     root = Path(current_app.config["DATA_ROOT"])
@@ -80,7 +72,7 @@ def ontology(ext: str | None = None):
 @blueprint.get("/shapes")
 @blueprint.get("/shapes.<ext>")
 def shapes(ext: str | None = None):
-    media_type = _negotiated("shapes", ext)
+    media_type = document_type(ext, "The shapes")
     if isinstance(media_type, Response):
         return media_type
     root = Path(current_app.config["DATA_ROOT"])
