@@ -81,3 +81,75 @@ def test_signatories_attending_the_march_2022_assembly_is_flagged_as_an_inferenc
     by_city = {str(r["city"]).rsplit("/", 1)[-1]: str(r.get("confidence") or "") for r in rows}
     assert by_city.pop("braga").endswith("MediumConfidence")
     assert all(c.endswith("LowConfidence") for c in by_city.values()), by_city
+
+
+# ---- 2. Flag, don't drop
+
+
+def test_inferred_co_presidencies_are_in_flagged_low(store):
+    # facts l.187-188: Urtaran 2017-19 and Nava 2019-22, "inferred from the rule", low
+    rows = select(
+        store,
+        """SELECT ?person WHERE {
+             ?m org:member ?person ; org:role role:co-president ;
+                rivm:confidence rivm:LowConfidence ; rivm:evidence ?why ; dct:source ?s .
+             FILTER(CONTAINS(STR(?why), "Inferred from the rule"))
+           }""",
+    )
+    assert slugs(rows, "person") == {"gorka-urtaran", "luis-bernardo-nava-guerrero"}
+
+
+def test_the_seeds_executive_committee_structure_is_kept_unconfirmed(store):
+    # facts l.192 and the seed: 2 co-presidents, 2 vice-presidents, 4 other member cities
+    rows = select(
+        store,
+        """SELECT ?q ?value WHERE {
+             ?f rivm:about organization:rivm-executive-committee ; rivm:quantity ?q ;
+                rivm:value ?value ; rivm:confidence rivm:Unconfirmed ;
+                dct:source source:seed-presentation .
+           }""",
+    )
+    assert {(str(r["q"]).rsplit("/", 1)[-1], int(r["value"])) for r in rows} == {
+        ("co-presidents", 2),
+        ("vice-presidents", 2),
+        ("other-member-cities", 4),
+    }
+
+
+def test_the_seeds_agenda_for_anderson_is_four_unconfirmed_claims(store):
+    # facts l.240: new cities, climate neutrality, circular economy, interns' network
+    rows = select(
+        store,
+        """SELECT ?theme WHERE {
+             ?c a rivm:Claim ; rdf:subject conference:2024-anderson ; rdf:predicate dct:subject ;
+                rdf:object ?theme ; rivm:confidence rivm:Unconfirmed ;
+                dct:source source:seed-presentation .
+           }""",
+    )
+    assert slugs(rows, "theme") == {
+        "network-enlargement",
+        "climate-neutrality",
+        "circular-economy",
+        "interns-network",
+    }
+    asserted = select(store, "SELECT ?t WHERE { conference:2024-anderson dct:subject ?t }")
+    assert not slugs(asserted, "t") & {"network-enlargement", "interns-network"}
+
+
+def test_unconfirmed_michelin_sites_are_in_flagged_and_unsourced(store):
+    # facts l.157-159, 162-163, 480
+    rows = select(
+        store,
+        """SELECT ?city WHERE {
+             ?site rivm:operatedBy organization:michelin ; rivm:locatedIn|rivm:nearCity ?city ;
+                   rivm:confidence rivm:Unconfirmed .
+             FILTER NOT EXISTS { ?site dct:source ?s }
+           }""",
+    )
+    assert {"shanghai", "bangkok", "phra-pradaeng", "nyiregyhaza", "zalau"} <= slugs(rows, "city")
+
+
+def test_identifiers_recalled_from_memory_stay_out(store):
+    # facts l.285-315: unconfirmed QIDs (Valladolid Q8356, Shanghai Q8686, Bangkok Q1861 ...)
+    rows = select(store, "SELECT ?q WHERE { ?c rivm:wikidataId ?q }")
+    assert not {str(r["q"]) for r in rows} & {"Q8356", "Q2978", "Q1040", "Q340", "Q8686", "Q1861"}
