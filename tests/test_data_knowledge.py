@@ -153,3 +153,136 @@ def test_identifiers_recalled_from_memory_stay_out(store):
     # facts l.285-315: unconfirmed QIDs (Valladolid Q8356, Shanghai Q8686, Bangkok Q1861 ...)
     rows = select(store, "SELECT ?q WHERE { ?c rivm:wikidataId ?q }")
     assert not {str(r["q"]) for r in rows} & {"Q8356", "Q2978", "Q1040", "Q340", "Q8686", "Q1861"}
+
+
+# ---- 3. Data instead of comments
+
+
+def figure_values(store, about: str, quantity: str) -> set[tuple[str, str]]:
+    rows = select(
+        store,
+        f"""SELECT ?value ?source WHERE {{
+              ?f a rivm:ReportedFigure ; rivm:about {about} ; rivm:quantity quantity:{quantity} ;
+                 rivm:value ?value ; dct:source ?source .
+            }}""",
+    )
+    return {(str(r["value"]), str(r["source"]).rsplit("/", 1)[-1]) for r in rows}
+
+
+def test_vitoria_gasteiz_awards_are_resources_with_their_years_beside_their_sources(store):
+    # facts l.129: European Green Capital 2012; Global Green City ("this same year", 2019)
+    rows = select(store, "SELECT ?award WHERE { ?award schema:recipient city:vitoria-gasteiz }")
+    assert {
+        "european-green-capital-2012-vitoria-gasteiz",
+        "global-green-city-vitoria-gasteiz",
+    } <= slugs(rows, "award")
+    years = figure_values(store, "project:global-green-city-vitoria-gasteiz", "award-year")
+    assert years == {("2019", "eleconomista-urtaran"), ("2019", "seed-presentation")}
+
+
+def test_the_seeds_wishes_of_peace_sit_beside_the_condemnation_vote(store):
+    # facts l.218-219
+    rows = select(
+        store,
+        """SELECT ?d ?confidence ?source WHERE {
+             ?d a rivm:Declaration ; rivm:confidence ?confidence ; dct:source ?source ;
+                rdfs:seeAlso ?other .
+             ?other rdfs:seeAlso ?d .
+           }""",
+    )
+    found = {
+        (str(r["d"]).rsplit("/", 1)[-1], str(r["confidence"]).rsplit("#", 1)[-1]) for r in rows
+    }
+    assert found == {
+        ("ukraine-condemnation-2022", "MediumConfidence"),
+        ("peace-and-solidarity-wishes-2022", "Unconfirmed"),
+    }
+
+
+def test_odesa_took_part_in_an_undated_online_conference(store):
+    # facts l.164
+    rows = select(
+        store,
+        """SELECT ?text WHERE {
+             ?p rivm:participant city:odesa ; rivm:inEvent ?e ; dct:source source:vedomosti-odesa .
+             ?e a rivm:OnlineConference ; rivm:dateText ?text .
+             FILTER NOT EXISTS { ?e schema:startDate ?d }
+           }""",
+    )
+    assert len(rows) == 1 and "2022 or later" in str(rows[0]["text"])
+
+
+def test_bridgewater_award_and_2017_delegations_and_bizerte_marrakech(store):
+    # facts l.111, 170, 176
+    rows = select(
+        store,
+        "SELECT ?c WHERE { conference:2017-clermont-ferrand rivm:delegationFrom ?c }",
+    )
+    assert {"ru", "ga", "rs", "by", "pl"} <= slugs(rows, "c")
+    rows = select(
+        store,
+        """SELECT ?city WHERE { ?t a rivm:Twinning ; rivm:partner ?city , city:clermont-ferrand ;
+                                 dct:source source:france3-salford . }""",
+    )
+    assert {"bizerte", "marrakech"} <= slugs(rows, "city")
+    rows = select(
+        store,
+        """SELECT ?a WHERE { ?a schema:recipient city:bridgewater ;
+                              dct:source source:bridgewater-news }""",
+    )
+    assert len(rows) == 1
+
+
+def test_montreal_movin_on_2018_and_kremenchuk_as_supplier(store):
+    # facts l.83, 145, 147 (the 2017-2019 range of l.147 is in no source: only 2018 is stated)
+    rows = select(
+        store,
+        """SELECT ?start WHERE { event:2018-05-montreal-meeting rivm:partOfEvent ?s .
+             ?s rivm:hostCity city:montreal ; schema:organizer organization:michelin ;
+                schema:startDate ?start . }""",
+    )
+    assert [str(r["start"]) for r in rows] == ["2018"]
+    assert select(store, "SELECT ?o WHERE { city:kremenchuk rivm:suppliesTo ?o }")
+
+
+def test_disagreeing_dates_are_alternative_sourced_values(store):
+    # facts l.83, 230, 258, 166
+    assert figure_values(store, "event:2018-05-montreal-meeting", "start-date") == {
+        ("2018-05", "clermontinfos-16279"),
+        ("2018-06", "asaimasahiko"),
+    }
+    assert {v for v, _ in figure_values(store, "conference:2024-anderson", "start-date")} == {
+        "2024-04-15",
+        "2024-04-16",
+    }
+    assert {v for v, _ in figure_values(store, "conference:2024-anderson", "end-date")} == {
+        "2024-04-18",
+        "2024-04-19",
+    }
+    assert ("2026-10-05", "veranews-cuneo") in figure_values(
+        store, "conference:2026-cuneo", "start-date"
+    )
+    assert figure_values(store, "site:michelin-lasarte-oria", "start-date") == {
+        ("1934", "diariomotor"),
+        ("1962", "autonocion"),
+    }
+
+
+def test_vitoria_plant_is_reported_open_and_the_2022_format_claim_is_flagged(store):
+    # facts l.129 (status open), l.94 and 474 (seed "restricted" vs sources "hybrid")
+    rows = select(
+        store,
+        "SELECT ?st WHERE { site:michelin-vitoria-gasteiz rivm:statusReport/rivm:status ?st }",
+    )
+    assert [str(r["st"]).rsplit("#", 1)[-1] for r in rows] == ["Open"]
+    rows = select(
+        store,
+        """SELECT ?mode ?claimed WHERE {
+             conference:2022-queretaro schema:eventAttendanceMode ?mode .
+             ?c rdf:subject conference:2022-queretaro ; rdf:predicate schema:eventAttendanceMode ;
+                rdf:object ?claimed ; rivm:confidence rivm:Unconfirmed .
+           }""",
+    )
+    assert len(rows) == 1
+    assert str(rows[0]["mode"]).endswith("MixedEventAttendanceMode")
+    assert "restricted" in str(rows[0]["claimed"])
