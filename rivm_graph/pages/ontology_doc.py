@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ..labels import best_label, compact
-from ..literals import literal
-from ..namespaces import ONTOLOGY_IRI, PREFIXES
-from ..store import GraphStore
+from ..rdf.labels import best_label, compact
+from ..rdf.literals import literal
+from ..rdf.namespaces import ONTOLOGY_IRI, PREFIXES
+from ..stores.base import GraphStore
 
 KIND_ORDER = (
     (OWL.Class, "classes"),
