@@ -6,7 +6,7 @@ the comments) and its sources, never from the code under test.
 
 from __future__ import annotations
 
-from rivm_graph.namespaces import sparql_prologue
+from rivm_graph.rdf.namespaces import sparql_prologue
 
 
 def select(store, text: str) -> list[dict]:
