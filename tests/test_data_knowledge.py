@@ -6,7 +6,12 @@ the comments) and its sources, never from the code under test.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rivm_graph.endpoint.catalogue import find_query, load_catalogue
 from rivm_graph.rdf.namespaces import sparql_prologue
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def select(store, text: str) -> list[dict]:
@@ -286,3 +291,60 @@ def test_vitoria_plant_is_reported_open_and_the_2022_format_claim_is_flagged(sto
     assert len(rows) == 1
     assert str(rows[0]["mode"]).endswith("MixedEventAttendanceMode")
     assert "restricted" in str(rows[0]["claimed"])
+
+
+# ---- 4. Say what is not known
+
+
+def test_a_sourced_no_site_is_told_apart_from_a_city_whose_sites_are_unknown(store):
+    # facts l.135, 138, 139, 145 (a source gives their place without a site) vs l.144, 148
+    query = find_query(load_catalogue(ROOT), "partner-cities-without-michelin-site")
+    rows = store.query(query.text).rows
+    known = {str(r["city"]).rsplit("/", 1)[-1]: str(r["knowledge"]) for r in rows}
+    for city in ("norman", "braga", "regensburg", "kremenchuk"):
+        assert known[city].startswith("no Michelin site"), city
+    for city in ("greer", "guarulhos"):
+        assert known[city].startswith("not known"), city
+    described = str(query.descriptions["en"])
+    # it called every such city a partner or twin city "by design", Greer and Guarulhos included
+    assert "by design" not in described and "Greer" in described
+
+
+def test_undated_figures_get_the_reference_date_their_source_allows(store):
+    # cf-rivm c. 2024, homburg1 c. 2023, inmc-about pre-Nov 2017, the seed's dated history
+    rows = select(
+        store,
+        """SELECT ?key WHERE { ?f a rivm:ReportedFigure ; dct:source/rivm:sourceKey ?key .
+                                FILTER NOT EXISTS { ?f rivm:referenceDate ?d } }""",
+    )
+    # left undated: two sources give only a range of years (c. 2019-2021, c. 2018-2019)
+    assert {str(r["key"]) for r in rows} == {"S-aucoeurduchr", "S-innolid"}
+
+
+#: Catalogue queries that count or list sources or checks rather than state facts.
+NOT_FACT_LISTS = {
+    "events-by-year",
+    "figures-by-source",
+    "figures-with-several-sources",
+    "sources-of-an-entity",
+    "launch-year-claims",
+}
+
+
+def test_every_catalogue_query_that_lists_facts_shows_their_confidence(store):
+    catalogue = load_catalogue(ROOT)
+    missing = []
+    for query in catalogue:
+        if query.kind != "select" or query.is_quality_check or query.slug in NOT_FACT_LISTS:
+            continue
+        variables = {str(v).lstrip("?") for v in store.query(query.text).variables}
+        if not variables & {"confidence", "flaggedParticipations", "types"}:
+            missing.append(query.slug)
+    assert not missing
+
+
+def test_speakers_of_the_unconfirmed_2021_conference_come_out_unconfirmed(store):
+    query = find_query(load_catalogue(ROOT), "speakers-by-event")
+    rows = store.query(query.text).rows
+    miller = [r for r in rows if str(r["person"]).endswith("/david-miller")]
+    assert miller and all(str(r["confidence"]).endswith("#Unconfirmed") for r in miller)
