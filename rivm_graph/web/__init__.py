@@ -35,6 +35,7 @@ from .search import blueprint as search
 from .security import register_security_headers
 from .sparql import blueprint as sparql
 from .state import AppState, install
+from .unknowns import blueprint as unknowns
 from .vocabulary import blueprint as vocabulary
 
 
@@ -93,6 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(descriptions)
     app.register_blueprint(search)
     app.register_blueprint(reconcile)
+    app.register_blueprint(unknowns)
     register_error_pages(app)
     register_security_headers(app)
     init_limits(app)
