@@ -338,7 +338,7 @@ def test_every_catalogue_query_that_lists_facts_shows_their_confidence(store):
         if query.kind != "select" or query.is_quality_check or query.slug in NOT_FACT_LISTS:
             continue
         variables = {str(v).lstrip("?") for v in store.query(query.text).variables}
-        if not variables & {"confidence", "flaggedParticipations", "types"}:
+        if not variables & {"confidence", "flaggedParticipations", "flaggedFigures", "types"}:
             missing.append(query.slug)
     assert not missing
 
@@ -348,3 +348,70 @@ def test_speakers_of_the_unconfirmed_2021_conference_come_out_unconfirmed(store)
     rows = store.query(query.text).rows
     miller = [r for r in rows if str(r["person"]).endswith("/david-miller")]
     assert miller and all(str(r["confidence"]).endswith("#Unconfirmed") for r in miller)
+
+
+# ---- Competency questions (the catalogue's answers, checked against the fact base)
+
+
+def run(store, slug: str) -> list[dict]:
+    query = find_query(load_catalogue(ROOT), slug)
+    assert query is not None, slug
+    return store.query(query.text).rows
+
+
+def test_when_cities_joined_says_joined_or_first_attested(store):
+    rows = {str(r["city"]).rsplit("/", 1)[-1]: r for r in run(store, "cities-joining-over-time")}
+    # facts l.88: Regensburg's council decided on 17 December 2019; l.87 Homburg 2019; l.81 Braga
+    assert (str(rows["regensburg"]["date"]), str(rows["regensburg"]["dateKind"])) == (
+        "2019-12-17",
+        "joined",
+    )
+    assert str(rows["homburg"]["date"]) == "2019" and str(rows["braga"]["date"]) == "2017"
+    # facts l.97/101: Greer appears in February 2023 and no source says when it joined
+    assert (str(rows["greer"]["date"]), str(rows["greer"]["dateKind"])) == (
+        "2023-02-18",
+        "first attested",
+    )
+
+
+def test_attendance_is_one_row_per_conference_and_count(store):
+    rows = run(store, "attendance-per-conference")
+    keys = [(str(r["conference"]), str(r["quantity"])) for r in rows]
+    assert len(keys) == len(set(keys))
+    cities_2017 = next(
+        r
+        for r in rows
+        if str(r["conference"]).endswith("2017-clermont-ferrand")
+        and str(r["quantity"]).endswith("/cities")
+    )
+    # facts l.56-58: 34 (pre-event), 40, 44 (the seed, unconfirmed)
+    assert (int(cities_2017["lowest"]), int(cities_2017["highest"])) == (34, 44)
+    assert int(cities_2017["flaggedFigures"]) >= 1
+
+
+def test_most_active_cities_count_hosting(store):
+    rows = run(store, "most-active-cities")
+    first = rows[0]
+    assert str(first["city"]).endswith("/clermont-ferrand")
+    hosts = {str(r["city"]).rsplit("/", 1)[-1]: int(r["hosted"]) for r in rows}
+    assert hosts["cuneo"] >= 2 and hosts["anderson"] >= 1  # facts l.100-102, l.96-99
+
+
+def test_co_presidents_over_time_include_the_flagged_inferences(store):
+    rows = run(store, "co-presidents")
+    by_holder = {str(r["holder"]).rsplit("/", 1)[-1]: str(r["confidence"]) for r in rows}
+    assert by_holder["gorka-urtaran"].endswith("LowConfidence")
+    assert by_holder["luis-bernardo-nava-guerrero"].endswith("LowConfidence")
+    assert by_holder["terence-roberts"].endswith("HighConfidence")
+    starts = [str(r.get("startDate") or "") for r in rows]
+    assert starts == sorted(starts)
+
+
+def test_signatories_with_a_plant_closing(store):
+    rows = run(store, "signatories-with-plant-closing")
+    # facts l.130, 140, 141: Querétaro closing end 2025, Karlsruhe closing, Homburg partly
+    assert {str(r["city"]).rsplit("/", 1)[-1] for r in rows} == {
+        "queretaro",
+        "karlsruhe",
+        "homburg",
+    }
