@@ -74,7 +74,8 @@ def _select(store: GraphStore, text: str) -> list[dict]:
 
 def _text(candidates: list, languages: Sequence[str]) -> tuple[str | None, str | None]:
     """A note and its language: the reader's language first, then the fallbacks."""
-    by_language = {getattr(c, "language", None) or "": str(c) for c in candidates}
+    # Sorted, so that a resource with two notes in one language shows the same one everywhere.
+    by_language = {getattr(c, "language", None) or "": str(c) for c in sorted(candidates, key=str)}
     for language in (*languages, "", *by_language):
         if language in by_language:
             return by_language[language], language or None
