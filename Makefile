@@ -1,7 +1,9 @@
 # Two commands do everything on a fresh clone (only Python 3.11 or later and make needed):
 #   make serve   set up .venv and run the server on 127.0.0.1:8080
-#   make test    set up .venv with test extras, install Chromium and Virtuoso when it can (apt, as
-#                root or with password-less sudo), lint, and run the whole suite
+#   make test    set up .venv with test extras, install Chromium, Virtuoso, curl and node when it
+#                can (apt, as root or with password-less sudo), build the query editor when npm
+#                can reach its registry, lint, and run the whole suite
+#   make editor  only build the query page's editor (CodeMirror 6; optional, never committed)
 #   make test-virtuoso  only the tests of the service on Virtuoso (virtuoso-opensource installed)
 #   make bench   our SPARQL server (embedded, and on Virtuoso) against rdflib-endpoint 0.6.3 (BENCH_ARGS=...)
 #   make loadtest  mixed load with runaway queries for 60 s at 16 clients (LOADTEST_ARGS=...)
@@ -9,10 +11,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test test-virtuoso lint system-packages validate stats bench loadtest clean
+.PHONY: serve test test-virtuoso lint system-packages editor validate stats bench loadtest clean
 
-# program=Debian package: what the browser tests and the tests on Virtuoso need.
-TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource
+# program=Debian package: what the browser tests, the tests on Virtuoso and the snippet tests need.
+TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource curl=curl node=nodejs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +45,12 @@ lint: $(VENV)/.installed-test
 system-packages:
 	@scripts/system-packages.sh $(TEST_PROGRAMS)
 
-test: lint system-packages
+# The query page's editor (CodeMirror 6 from the npm registry, bundled, never committed); without
+# npm or the registry it says so and the page keeps its plain form.
+editor:
+	@scripts/build-editor.sh
+
+test: lint system-packages editor
 	$(BIN)/python -m pytest
 
 # Only the tests against the service on Virtuoso (RIVM_STORE=sparql); needs virtuoso-opensource.
@@ -69,4 +76,4 @@ stats: $(VENV)/.installed
 	$(BIN)/rivm-graph stats
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache editor/node_modules rivm_graph/web/static/editor

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import (
@@ -26,22 +25,25 @@ from ..pictures.maps import locator_map_svg
 from ..rdf.literals import literal
 from ..rdf.namespaces import ID_BASE, KINDS, bind_all
 from .answers import error_response
+from .citation import resource_cite_context
+from .dataset import today
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
-from .links import local_href
+from .links import local_href, minted_iri
 from .negotiation import NotAcceptable, choose, explicit_format
+from .reuse import listing_answer, listing_formats, resource_links
 from .state import app_state, get_store, rendered
 
 blueprint = Blueprint("resources", __name__)
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 PAGE_SIZE = 100
 
 
-def _iri(kind: str, slug: str) -> str:
-    if kind not in KINDS or not SLUG.match(slug):
+def resource_iri(kind: str, slug: str) -> str:
+    iri = minted_iri(kind, slug)
+    if iri is None:
         abort(404)
-    return f"{ID_BASE}{kind}/{slug}"
+    return iri
 
 
 def _not_found(iri: str):
@@ -85,7 +87,7 @@ def _locator(page, language: str) -> Markup | None:
 
 @blueprint.get("/id/<kind>/<slug>")
 def thing(kind: str, slug: str):
-    iri = _iri(kind, slug)
+    iri = resource_iri(kind, slug)
     if not resource_exists(get_store(), iri):
         return _not_found(iri)
     query: dict[str, Any] = request.args.to_dict()
@@ -100,7 +102,7 @@ def document(kind: str, name: str):
     slug, dot, ext = name.partition(".")
     if dot and ext not in FORMATS:
         abort(404)
-    iri = _iri(kind, slug)
+    iri = resource_iri(kind, slug)
     store = get_store()
     if not resource_exists(store, iri):
         return _not_found(iri)
@@ -125,10 +127,13 @@ def document(kind: str, name: str):
                 formats=FORMATS,
                 doc_iri=document_iri(iri),
                 locator_svg=_locator(page, language),
+                cite=resource_cite_context(language, iri, page.title, kind, slug),
+                reuse_links=resource_links(iri),
             )
 
+        # One day's page: the citation line carries the access date.
         response = Response(
-            rendered((base_path, media_type, language, request.query_string), html),
+            rendered((base_path, media_type, language, request.query_string, today()), html),
             mimetype="text/html",
         )
     else:
@@ -142,7 +147,8 @@ def document(kind: str, name: str):
     response.headers["Vary"] = "Accept, Accept-Language"
     response.headers["Link"] = alternates(base_path) + f', <{iri}>; rel="about"'
     response.headers["Content-Location"] = f"{base_path}.{BY_MEDIA_TYPE[media_type]}"
-    return conditional(response, base_path, media_type, language)
+    day = today().isoformat() if media_type == "text/html" else ""
+    return conditional(response, base_path, media_type, language, day)
 
 
 @blueprint.get("/id/<kind>/")
@@ -178,9 +184,11 @@ def listing(kind: str):
     if page_number > 1:
         links.append(f'<{url_for(".listing", kind=kind, page=page_number - 1)}>; rel="prev"')
     try:
-        media_type = choose(request, OFFERED, explicit_format(request.args))
+        media_type = choose(request, OFFERED + listing_formats(kind), explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
+    if media_type not in OFFERED:  # the whole table or map of the kind
+        return _vary(listing_answer(kind, media_type))
     if media_type == "text/html":
         body = render_template(
             "listing.html",
@@ -197,10 +205,15 @@ def listing(kind: str):
             serialize(_listing_graph(kind, items, page_number, last, total), media_type),
             content_type=media_type,
         )
-    response.headers["Vary"] = "Accept, Accept-Language"
+    _vary(response)
     if links:
         response.headers["Link"] = ", ".join(links)
     return conditional(response, "listing", kind, str(page_number), media_type, language)
+
+
+def _vary(response: Response) -> Response:
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
 
 
 def _listing_graph(kind: str, items, page_number: int, last: int, total: int) -> Graph:
