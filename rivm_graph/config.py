@@ -70,6 +70,9 @@ DEFAULTS: dict[str, Any] = {
     "PUBLISHER_TYPE": "PrivateIndividual(s)",
     # Where to reach the publisher (the descriptions' contact point); empty: this site's home page.
     "CONTACT_URL": "",
+    # Where readers send corrections, linked from the page "What we don't know" (an issue
+    # tracker or a mailto: address); empty: CONTACT_URL, else the page says none is given.
+    "CORRECTIONS_URL": "",
     # Per-client budgets in the `limits` syntax ("600 per minute"): requests to the SPARQL
     # endpoint and the query page that evaluate a query (cached answers cost nothing), and query
     # seconds per minute.

@@ -301,6 +301,113 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "événements où elle était présente",
         "es": "eventos a los que asistió",
     },
+    # The page "What we don't know" (web/unknowns.py).
+    "unknowns_title": {
+        "en": "What we don't know",
+        "fr": "Ce que nous ne savons pas",
+        "es": "Lo que no sabemos",
+    },
+    "unknowns_intro": {
+        "en": "Every fact of this graph cites its sources, and some facts are less sure than "
+        "others. This page lists, from the data itself, every statement flagged unconfirmed or "
+        "of low confidence, every figure on which sources disagree, and every city whose "
+        "Michelin sites no source establishes. Check them before relying on them.",
+        "fr": "Chaque fait de ce graphe cite ses sources, et certains sont moins sûrs que "
+        "d'autres. Cette page liste, à partir des données elles-mêmes, chaque énoncé signalé "
+        "non confirmé ou de confiance faible, chaque chiffre sur lequel les sources divergent, "
+        "et chaque ville dont aucune source n'établit les sites Michelin. Vérifiez-les avant "
+        "de vous y fier.",
+        "es": "Cada hecho de este grafo cita sus fuentes, y algunos son menos seguros que otros. "
+        "Esta página enumera, a partir de los propios datos, cada afirmación marcada como no "
+        "confirmada o de confianza baja, cada cifra en la que las fuentes discrepan y cada "
+        "ciudad cuyos centros Michelin ninguna fuente establece. Compruébelos antes de "
+        "fiarse de ellos.",
+    },
+    "unknowns_corrections": {
+        "en": "Send a correction",
+        "fr": "Envoyer une correction",
+        "es": "Enviar una corrección",
+    },
+    "unknowns_corrections_to": {
+        "en": "If you know better, with a source, tell us:",
+        "fr": "Si vous en savez plus, avec une source, dites-le-nous :",
+        "es": "Si sabe más, con una fuente, díganoslo:",
+    },
+    "unknowns_corrections_none": {
+        "en": "This site's publisher has not given an address for corrections yet "
+        "(setting RIVM_CORRECTIONS_URL).",
+        "fr": "L'éditeur de ce site n'a pas encore donné d'adresse pour les corrections "
+        "(réglage RIVM_CORRECTIONS_URL).",
+        "es": "El editor de este sitio aún no ha indicado una dirección para las correcciones "
+        "(ajuste RIVM_CORRECTIONS_URL).",
+    },
+    "unknowns_flagged": {
+        "en": "Unconfirmed and low-confidence statements",
+        "fr": "Énoncés non confirmés et de confiance faible",
+        "es": "Afirmaciones no confirmadas y de confianza baja",
+    },
+    "unknowns_flagged_intro": {
+        "en": "Unconfirmed: found in no retrieved source other than the one cited, or in none. "
+        "Low: inferred from indirect evidence.",
+        "fr": "Non confirmé : trouvé dans aucune autre source consultée que celle citée, ou dans "
+        "aucune. Faible : déduit d'indices indirects.",
+        "es": "No confirmada: no se halla en ninguna fuente consultada salvo la citada, o en "
+        "ninguna. Baja: deducida de indicios indirectos.",
+    },
+    "unknowns_statement": {"en": "Statement", "fr": "Énoncé", "es": "Afirmación"},
+    "unknowns_kind": {"en": "Kind", "fr": "Type", "es": "Tipo"},
+    "unknowns_confidence": {"en": "Confidence", "fr": "Confiance", "es": "Confianza"},
+    "unknowns_sources": {"en": "Sources", "fr": "Sources", "es": "Fuentes"},
+    "unknowns_about": {"en": "about", "fr": "à propos de", "es": "sobre"},
+    "unknowns_no_source": {
+        "en": "none (the compiler's general knowledge)",
+        "fr": "aucune (connaissances générales du compilateur)",
+        "es": "ninguna (conocimiento general del compilador)",
+    },
+    "unknowns_conflicts": {
+        "en": "Where sources disagree",
+        "fr": "Là où les sources divergent",
+        "es": "Donde las fuentes discrepan",
+    },
+    "unknowns_conflicts_intro": {
+        "en": "Each value is kept beside the source that gives it; none is picked. Counts that "
+        "change over time are compared within one year.",
+        "fr": "Chaque valeur est gardée à côté de la source qui la donne ; aucune n'est choisie. "
+        "Les effectifs qui changent avec le temps sont comparés au sein d'une même année.",
+        "es": "Cada valor se conserva junto a la fuente que lo da; no se elige ninguno. Las "
+        "cifras que cambian con el tiempo se comparan dentro de un mismo año.",
+    },
+    "unknowns_subject": {"en": "About", "fr": "Sujet", "es": "Sobre"},
+    "unknowns_quantity": {"en": "What", "fr": "Quoi", "es": "Qué"},
+    "unknowns_values": {
+        "en": "Values and sources",
+        "fr": "Valeurs et sources",
+        "es": "Valores y fuentes",
+    },
+    "unknowns_forecast": {"en": "announced", "fr": "annoncé", "es": "anunciado"},
+    "unknowns_cities": {
+        "en": "Cities whose Michelin sites are not known",
+        "fr": "Villes dont on ne connaît pas les sites Michelin",
+        "es": "Ciudades cuyos centros Michelin no se conocen",
+    },
+    "unknowns_cities_intro": {
+        "en": "Cities with no confirmed Michelin site in or near them and no source giving "
+        "their place in the network without one. Not found is not none.",
+        "fr": "Villes sans site Michelin confirmé dans la ville ou à proximité, et sans source "
+        "expliquant leur place dans le réseau sans site. Non trouvé ne veut pas dire absent.",
+        "es": "Ciudades sin centro Michelin confirmado en ellas o cerca, y sin fuente que "
+        "explique su lugar en la red sin centro. No encontrado no significa inexistente.",
+    },
+    "unknowns_unconfirmed_sites": {
+        "en": "unconfirmed:",
+        "fr": "non confirmé :",
+        "es": "no confirmado:",
+    },
+    "unknowns_no_source_found": {
+        "en": "no source found describes a site there, or rules one out",
+        "fr": "aucune source trouvée n'y décrit de site, ni n'en exclut",
+        "es": "ninguna fuente encontrada describe un centro allí, ni lo descarta",
+    },
     # Views of a query's answer (endpoint/views.py) and the code to run it elsewhere.
     "views": {"en": "View", "fr": "Vue", "es": "Vista"},
     "view_table": {"en": "Table", "fr": "Tableau", "es": "Tabla"},

@@ -167,7 +167,8 @@ def timeline(
                 tuple(by_event.get(iri, ())),
             )
         )
-    return sorted(events, key=lambda e: e.date)
+    # Same-day events (two in 2018) in one order on every engine.
+    return sorted(events, key=lambda e: (e.date, e.iri))
 
 
 def network_summary(store: GraphStore, languages: Sequence[str]) -> tuple[str | None, str | None]:

@@ -40,6 +40,7 @@ KINDS: tuple[str, ...] = (
     "figure",
     "quantity",
     "source",
+    "claim",
 )
 
 PREFIXES: dict[str, str] = {

@@ -40,6 +40,7 @@ from .search import blueprint as search
 from .security import register_security_headers
 from .sparql import blueprint as sparql
 from .state import AppState, install
+from .unknowns import blueprint as unknowns
 from .vocabulary import blueprint as vocabulary
 
 
@@ -100,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(descriptions)
     app.register_blueprint(search)
     app.register_blueprint(reconcile)
+    app.register_blueprint(unknowns)
     app.register_blueprint(citation)
     app.register_blueprint(releases)
     app.register_blueprint(reuse)
