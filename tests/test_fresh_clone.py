@@ -16,6 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 #: Ways a test could reach above the repository: the parent of the repository root, or a
 #: relative path climbing out of it.
+#: The mark of a line whose "../" is hostile input a test sends (and checks is never read).
+HOSTILE = "# hostile input, never read"
 OUTSIDE = re.compile(r"ROOT\.parent\b|parents\[2\]|\.parent\.parent\.parent|[\"']\.\./")
 
 
@@ -67,6 +69,6 @@ def test_no_test_builds_a_path_outside_the_repository():
         for path in sorted((ROOT / "tests").rglob("*.py"))
         if path.name != "test_fresh_clone.py"
         for number, line in enumerate(path.read_text().splitlines(), 1)
-        if OUTSIDE.search(line)
+        if OUTSIDE.search(line) and HOSTILE not in line
     ]
     assert not offending, offending

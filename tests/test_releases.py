@@ -340,7 +340,7 @@ def test_release_command_keeps_each_version_and_writes_the_changelog(tmp_path):
     assert "first release" in (root / "CHANGELOG.md").read_text()
     again = rivm_graph("--root", str(root), "release", "1.0.0")
     assert again.returncode == 1 and "already exists" in again.stderr
-    bad = rivm_graph("--root", str(root), "release", "../1.0.1")
+    bad = rivm_graph("--root", str(root), "release", "../1.0.1")  # hostile input, never read
     assert bad.returncode == 1 and "not a version" in bad.stderr
     assert not (tmp_path / "1.0.1").exists()
     with open(root / "data" / "cities.ttl", "a") as f:
