@@ -9,10 +9,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test test-virtuoso lint system-packages validate stats bench loadtest clean
+.PHONY: serve test test-virtuoso lint system-packages test-tools validate stats bench loadtest clean
 
-# program=Debian package: what the browser tests and the tests on Virtuoso need.
-TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource
+# program=Debian package: what the browser tests and the tests on Virtuoso need (npm: axe-core).
+TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource npm=npm
+# axe-core for the accessibility tests, from the npm registry at the version the lock file pins;
+# only the test browser ever sees it.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +46,16 @@ lint: $(VENV)/.installed-test
 system-packages:
 	@scripts/system-packages.sh $(TEST_PROGRAMS)
 
-test: lint system-packages
+# Without npm nothing is installed and the accessibility tests skip (in CI they fail).
+test-tools: system-packages
+	@$(MAKE) --no-print-directory $(AXE)
+
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm missing: the accessibility tests (axe-core) skip"; fi
+
+test: lint test-tools
 	$(BIN)/python -m pytest
 
 # Only the tests against the service on Virtuoso (RIVM_STORE=sparql); needs virtuoso-opensource.
@@ -69,4 +81,4 @@ stats: $(VENV)/.installed
 	$(BIN)/rivm-graph stats
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/axe/node_modules

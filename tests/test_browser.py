@@ -1,4 +1,5 @@
-"""A real browser (Playwright driving Debian's Chromium) on the pages people read.
+"""A real browser (Playwright driving Debian's Chromium) on the pages people read (the `browser`
+and `page` fixtures are in conftest.py; tests/test_accessibility.py audits the same pages).
 
 `make test` installs Chromium when it can; without it these skip (pytest's summary says so in one
 line), and in CI (`CI` set) a missing Chromium is a failure.
@@ -8,52 +9,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
-
-from tests.conftest import CHROMIUM_ARGS
-from tests.system_programs import require
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.outside = []  # type: ignore[attr-defined]
-
-    def watch(request):
-        host = urlsplit(request.url).hostname
-        if request.url.startswith(("http:", "https:")) and host not in ("127.0.0.1", "localhost"):
-            page.outside.append(request.url)  # type: ignore[attr-defined]
-
-    page.on("request", watch)
-    yield page
-    assert page.outside == [], f"requests left 127.0.0.1: {page.outside}"  # type: ignore[attr-defined]
-    context.close()
-
 
 def test_home_page_map_shows_the_cities_and_the_timeline(page, live_server):
     page.goto(live_server + "/")
     assert page.locator("h1").first.inner_text() == "International Network of Michelin Cities"
     cities = page.locator("svg a.rivm-map-city")
     assert cities.count() >= 35
-    box = page.locator("svg[role=img]").first.bounding_box()
+    box = page.locator("svg[role=group]").first.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 150, "the map is drawn"
-    labelled_by = page.locator("svg[role=img]").first.get_attribute("aria-labelledby")
+    labelled_by = page.locator("svg[role=group]").first.get_attribute("aria-labelledby")
     title_id = labelled_by.split()[0]
     assert page.locator(f"[id='{title_id}']").text_content().strip(), "a text alternative"
     assert page.get_by_text("1st INMC Conference, Clermont-Ferrand (2017)").count() >= 1
@@ -72,7 +36,7 @@ def test_language_switch_changes_interface_and_labels(page, live_server):
 
 def test_a_city_page_has_a_locator_map_and_its_sources(page, live_server):
     page.goto(live_server + "/doc/city/clermont-ferrand")
-    locator = page.locator("figure.locator svg[role=img]")
+    locator = page.locator("figure.locator svg[role=group]")
     assert locator.count() == 1
     assert locator.locator("a.rivm-map-city, g.rivm-map-city").count() == 1
     assert page.locator("section.sources li").count() >= 3
