@@ -19,7 +19,7 @@ import uvicorn
 from rdflib import Dataset, URIRef
 from rdflib_endpoint import SparqlEndpoint
 
-from rivm_graph.files import graph_files
+from rivm_graph.stores.files import graph_files
 
 
 def build_dataset(root: Path) -> Dataset:

@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import quote
 
-from rivm_graph.executor import SLOW_AFTER
+from rivm_graph.stores.executor import SLOW_AFTER
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CITIES = [

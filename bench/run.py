@@ -70,8 +70,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from rivm_graph.config import load_settings, server_processes
-from rivm_graph.files import data_files, graph_files
-from rivm_graph.namespaces import ID_BASE
+from rivm_graph.rdf.namespaces import ID_BASE
+from rivm_graph.stores.files import data_files, graph_files
 from tests.virtuoso import Virtuoso, running_virtuoso
 from tests.virtuoso import binary as virtuoso_binary
 

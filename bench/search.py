@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rivm_graph.search import Reconciler, SearchIndex
 from rivm_graph.search.text import fold
-from rivm_graph.store import OxigraphStore
+from rivm_graph.stores.oxigraph import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 CITY = "https://w3id.org/rivm/ontology#City"

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from rivm_graph.namespaces import PREFIXES
+from rivm_graph.rdf.namespaces import PREFIXES
 
 SEED = 20171129  # the opening day of the 1st INMC conference
 REPOSITORY = Path(__file__).resolve().parent.parent

@@ -10,26 +10,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .catalogue import find_query, load_catalogue
 from .config import load_settings, unknown_settings
+from .endpoint.catalogue import find_query, load_catalogue
 from .i18n import label_languages
-from .labels import compact, display, fetch_labels
-from .namespaces import sparql_prologue
-from .query_text import QueryLimits, inspect_query, size_refusal, syntax_error_message
-from .store import DataFileError, GraphStore, OxigraphStore, StoreError
+from .rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
+from .rdf.labels import compact, display
+from .rdf.namespaces import sparql_prologue
+from .rdf.query_text import QueryLimits, inspect_query, size_refusal, syntax_error_message
+from .stores.base import DataFileError, GraphStore, StoreError
+from .stores.oxigraph import OxigraphStore
 
-RESULT_MEDIA_TYPES = {
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-}
-GRAPH_MEDIA_TYPES = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
+RESULT_MEDIA_TYPES = {f.name: f.media_type for f in RESULT_FORMATS}
+GRAPH_MEDIA_TYPES = {f.name: f.media_type for f in GRAPH_FORMATS}
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -146,7 +138,7 @@ def cmd_query_run(args: argparse.Namespace) -> int:
         iris = {
             str(v) for row in result.rows for v in row.values() if v.__class__.__name__ == "URIRef"
         }
-        labels = fetch_labels(store, iris, label_languages(args.lang))
+        labels = store.labels(iris, label_languages(args.lang))
         # A column whose label the query already selects (?city with ?cityLabel) shows the IRI.
         labelled = {v for v in result.variables if f"{v}Label" in result.variables}
         rows = [
@@ -178,7 +170,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from .loader import Loader, LoadError
+    from .stores.loader import Loader, LoadError
 
     settings = load_settings()
     store = _open_store(args)

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from rivm_graph.catalogue import load_catalogue
-from rivm_graph.store import OxigraphStore
+from rivm_graph.endpoint.catalogue import load_catalogue
+from rivm_graph.stores.oxigraph import OxigraphStore
 from tests.processes import SERVER_LOGS, free_port, stop, wait_until_up
 from tests.system_programs import find, missing_program_summary, require
 

@@ -10,7 +10,7 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph
 
-from rivm_graph.catalogue import find_query, load_catalogue, read_query_file
+from rivm_graph.endpoint.catalogue import find_query, load_catalogue, read_query_file
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_FILES = sorted((ROOT / "queries").glob("*.ttl"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rivm_graph.namespaces import sparql_prologue
+from rivm_graph.rdf.namespaces import sparql_prologue
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "facts"

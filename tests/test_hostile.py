@@ -16,7 +16,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from rivm_graph.config import DEFAULTS
-from rivm_graph.query_text import QueryLimits, inspect_query, size_refusal
+from rivm_graph.rdf.query_text import QueryLimits, inspect_query, size_refusal
 from tests.conftest import STORES, rivm_graph, running_server
 from tests.processes import SERVER_LOGS
 from tests.test_sparql_protocol import fetch

@@ -7,7 +7,7 @@ import tomllib
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from rivm_graph.namespaces import ONTOLOGY_IRI, VANN
+from rivm_graph.rdf.namespaces import ONTOLOGY_IRI, VANN
 
 
 def _ontology(root) -> Graph:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from rivm_graph.query_rewrite import with_base, with_values_inside, without_dataset_clauses
-from rivm_graph.store import OxigraphStore
+from rivm_graph.stores.oxigraph import OxigraphStore
+from rivm_graph.stores.query_rewrite import with_base, with_values_inside, without_dataset_clauses
 
 PREFIXES = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"

@@ -18,7 +18,7 @@ from referencing.jsonschema import DRAFT7
 
 from rivm_graph.search import Reconciler, SearchError, SearchIndex
 from rivm_graph.search.reconcile import MAX_BATCH
-from rivm_graph.store import OxigraphStore
+from rivm_graph.stores.oxigraph import OxigraphStore
 
 SCHEMAS = Path(__file__).parent / "vendor" / "reconciliation-api" / "0.2"
 ID = "https://w3id.org/rivm/id/"
@@ -198,7 +198,7 @@ def test_a_property_narrows_a_name_several_resources_share(service):
 def test_two_resources_of_the_same_name_are_never_matched_alone(root, tmp_path):
     """OpenRefine must not pick one of two cities both called Braga: the best score has to stand
     clearly above the next. A second city of that name is added to the real data."""
-    from rivm_graph.files import GraphFile, graph_files
+    from rivm_graph.stores.files import GraphFile, graph_files
 
     extra = tmp_path / "braga.ttl"
     extra.write_text(
@@ -506,7 +506,7 @@ def test_ids_never_reach_the_query_text(service):
 def test_virtuoso_answers_the_same(virtuoso, service):
     """Reconciliation, proposals and extension read the store at request time: Virtuoso answers
     their triple patterns and VALUES as Oxigraph does."""
-    from rivm_graph.remote_store import SparqlStore
+    from rivm_graph.stores.remote import SparqlStore
 
     remote = Reconciler(SparqlStore(virtuoso.query_url, timeout=30.0))
     batch = {

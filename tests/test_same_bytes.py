@@ -16,8 +16,8 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from rivm_graph.rdf_serialize import answer_triples
-from rivm_graph.terms import from_rdflib
+from rivm_graph.rdf.serialize import answer_triples
+from rivm_graph.rdf.terms import from_rdflib
 from tests.conftest import STORES, running_server
 
 RDF = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from rivm_graph.search import SearchError, SearchIndex, index_for
 from rivm_graph.search.index import MAX_LIMIT
 from rivm_graph.search.text import fold
-from rivm_graph.store import GraphStore
+from rivm_graph.stores.base import GraphStore
 
 ID = "https://w3id.org/rivm/id/"
 RIVM = "https://w3id.org/rivm/ontology#"
@@ -341,7 +341,7 @@ def test_a_forked_process_opens_its_own_fts5_database(index):
 
 @pytest.mark.virtuoso
 def test_virtuoso_gives_the_same_index(virtuoso, index):
-    from rivm_graph.remote_store import SparqlStore
+    from rivm_graph.stores.remote import SparqlStore
 
     remote = SparqlStore(virtuoso.query_url, timeout=30.0)
     built = SearchIndex.build(remote)

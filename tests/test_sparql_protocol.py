@@ -16,8 +16,8 @@ from rdflib.namespace import RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, URLENCODED, XML, SPARQLWrapper
 
-from rivm_graph.files import graph_files
-from rivm_graph.namespaces import SD
+from rivm_graph.rdf.namespaces import SD
+from rivm_graph.stores.files import graph_files
 
 CITIES = (
     "PREFIX rivm: <https://w3id.org/rivm/ontology#>\n"

@@ -8,9 +8,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
-from rivm_graph.files import QUERIES_GRAPH
-from rivm_graph.namespaces import GRAPH_BASE
-from rivm_graph.store import DataFileError, OxigraphStore
+from rivm_graph.rdf.namespaces import GRAPH_BASE
+from rivm_graph.stores.base import DataFileError
+from rivm_graph.stores.files import QUERIES_GRAPH
+from rivm_graph.stores.oxigraph import OxigraphStore
 
 EX = "https://w3id.org/rivm/id/city/"
 

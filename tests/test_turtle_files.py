@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from rivm_graph.namespaces import PREFIXES
+from rivm_graph.rdf.namespaces import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 TURTLE_FILES = sorted(

@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pyoxigraph as ox
 import pytest
 
-from rivm_graph.files import graph_files
-from rivm_graph.store import OxigraphStore
+from rivm_graph.stores.files import graph_files
+from rivm_graph.stores.oxigraph import OxigraphStore
 from tests.conftest import ROOT, load_graph_into, rivm_graph, running_server
 from tests.system_programs import require
 from tests.test_sparql_protocol import fetch
@@ -134,7 +134,7 @@ def comparable(status: int, body: bytes):
 
 
 def _catalogue_params():
-    from rivm_graph.catalogue import load_catalogue
+    from rivm_graph.endpoint.catalogue import load_catalogue
 
     params = []
     for entry in load_catalogue(ROOT):

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ..labels import best_label, compact
-from ..literals import literal
-from ..namespaces import ONTOLOGY_IRI, PREFIXES
-from ..store import GraphStore
+from ..rdf.labels import best_label, compact
+from ..rdf.literals import literal
+from ..rdf.namespaces import ONTOLOGY_IRI, PREFIXES
+from ..stores.base import GraphStore
 
 KIND_ORDER = (
     (OWL.Class, "classes"),
@@ -90,8 +91,6 @@ def build_ontology_doc(ontology: Graph, store: GraphStore, languages: Sequence[s
         if not isinstance(node, URIRef):
             members = [m for m in ontology.objects(node, OWL.unionOf)]
             if members:
-                from rdflib.collection import Collection
-
                 names = [ref(m) for m in Collection(ontology, members[0])]
                 text = " ∪ ".join(r.text for r in names if r)
                 return TermRef("", text, None)

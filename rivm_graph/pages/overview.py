@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from rdflib import Literal
 
-from ..class_hierarchy import values
-from ..labels import best_label, fetch_labels
-from ..namespaces import ID_BASE, PREFIXES, sparql_prologue
 from ..pictures.maps import MapPoint
 from ..pictures.timeline import TimelineEvent
-from ..store import GraphStore
+from ..rdf.labels import best_label
+from ..rdf.namespaces import ID_BASE, PREFIXES, sparql_prologue
+from ..stores.base import GraphStore
+from ..stores.class_hierarchy import values
 
 EVENT = PREFIXES["rivm"] + "Event"
 SITE = PREFIXES["rivm"] + "MichelinSite"
@@ -90,7 +90,7 @@ def map_points(
         }}""",
     )
     seen, points = set(), []
-    labels = fetch_labels(store, {str(r["thing"]) for r in rows}, languages)
+    labels = store.labels({str(r["thing"]) for r in rows}, languages)
     for r in rows:
         iri = str(r["thing"])
         if iri in seen:
@@ -132,8 +132,7 @@ def timeline(
           FILTER NOT EXISTS { ?f rivm:isForecast true }
         } ORDER BY ?event ?quantity ?value""",
     )
-    names = fetch_labels(
-        store,
+    names = store.labels(
         {str(r["event"]) for r in rows}
         | {str(f["quantity"]) for f in figures}
         | {str(f["source"]) for f in figures},

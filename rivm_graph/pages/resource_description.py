@@ -7,14 +7,11 @@ a description of the document itself (its topic, licence and dataset).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF
 
-from ..labels import pairs
-from ..namespaces import BASE_IRI, ID_BASE, PREFIXES, VOID, bind_all
-from ..store import LABEL_PREDICATES, GraphStore
+from ..rdf.namespaces import BASE_IRI, ID_BASE, PREFIXES, VOID, bind_all
+from ..stores.base import GraphStore
 
 DATASET_IRI = BASE_IRI + "dataset"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -31,21 +28,6 @@ def resource_exists(store: GraphStore, iri: str) -> bool:
     return bool(store.query(f"ASK {{ <{iri}> ?p ?o }}").boolean)
 
 
-def add_names(store: GraphStore, graph: Graph, iris: Iterable[str]) -> None:
-    """Add the labels (all languages) and types of these resources to the graph."""
-    wanted = sorted(set(iris))
-    if not wanted:
-        return
-    predicates = (*LABEL_PREDICATES, str(RDF.type))
-    for chunk in range(0, len(wanted), 500):
-        result = store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { "
-            f"{pairs(wanted[chunk : chunk + 500], predicates)} ?s ?p ?o }}"
-        )
-        if result.graph is not None:
-            graph += result.graph
-
-
 def describe_resource(store: GraphStore, iri: str) -> Graph:
     graph = store.describe(iri)
     incoming = store.query(
@@ -56,7 +38,7 @@ def describe_resource(store: GraphStore, iri: str) -> Graph:
         graph.add((row["s"], row["p"], subject))
     mentioned = {str(o) for o in graph.objects() if isinstance(o, URIRef)}
     mentioned |= {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
-    add_names(store, graph, (m for m in mentioned if m != iri))
+    graph += store.names((m for m in mentioned if m != iri), with_types=True)
     document = URIRef(document_iri(iri))
     graph.add((document, RDF.type, FOAF.Document))
     graph.add((document, FOAF.primaryTopic, subject))

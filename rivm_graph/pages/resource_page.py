@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..labels import best_label, compact
-from ..literals import literal
-from ..namespaces import ID_BASE, PREFIXES
-from ..store import LABEL_PREDICATES, GraphStore
-from .resource_description import add_names, describe_resource, document_iri
+from ..rdf.labels import LABEL_PREDICATES, best_label, compact
+from ..rdf.literals import literal
+from ..rdf.namespaces import ID_BASE, PREFIXES
+from ..stores.base import GraphStore
+from .resource_description import describe_resource, document_iri
 
 P = {k: PREFIXES[k] for k in ("rdfs", "skos", "schema", "dct", "rivm", "owl", "geo", "wgs", "org")}
 RIVM = P["rivm"]
@@ -324,7 +324,9 @@ class PageBuilder:
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
         )
         graph = details.graph or Graph()
-        add_names(self.store, graph, {str(o) for o in graph.objects() if isinstance(o, URIRef)})
+        graph += self.store.names(
+            {str(o) for o in graph.objects() if isinstance(o, URIRef)}, with_types=True
+        )
         source_details = self.store.query(
             "CONSTRUCT { ?src ?p ?o } WHERE { VALUES ?s { "
             + values

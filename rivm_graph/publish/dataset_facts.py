@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from rdflib import Literal
 
-from ..class_hierarchy import values
-from ..namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, sparql_prologue
 from ..pages.overview import EVENT, NETWORK
 from ..pages.overview import counts as overview_counts
-from ..store import GraphStore, StoreCounts
+from ..rdf.namespaces import ID_BASE, ONTOLOGY_IRI, PREFIXES, sparql_prologue
+from ..stores.base import GraphStore, StoreCounts
+from ..stores.class_hierarchy import values
 
 #: Resources worth showing first (void:exampleResource), kept if the graph holds them.
 EXAMPLES = (

@@ -17,9 +17,10 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..i18n import LANGUAGES
 from ..i18n.descriptions import KEYWORDS, TEXTS
-from ..namespaces import BASE_IRI, ID_BASE, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
 from ..pages.resource_description import DATASET_IRI, LICENSE
-from ..store import GraphStore
+from ..rdf.formats import Format, by_media_type
+from ..rdf.namespaces import BASE_IRI, ID_BASE, ONTOLOGY_IRI, PREFIXES, VOID, bind_all
+from ..stores.base import GraphStore
 from . import eu_vocabularies as eu
 from .dataset_facts import LINK_TARGETS, DatasetFacts, gather_facts
 from .dumps import DumpSet
@@ -145,8 +146,7 @@ def void_description(
     for dump in dumps.files:
         graph.add((dataset, VOID.dataDump, _dump_url(base_url, dump.name)))
     for media_type in sorted({d.format.media_type for d in dumps.files}):
-        name = eu.RDF_FORMATS[media_type][1]
-        graph.add((dataset, VOID.feature, URIRef(eu.W3C_FORMATS + name)))
+        graph.add((dataset, VOID.feature, URIRef(_format(media_type).w3c_iri or "")))
     graph.add((dataset, VOID.uriSpace, Literal(ID_BASE)))
     graph.add((dataset, VOID.rootResource, URIRef(ID_BASE + "organization/rivm")))
     for iri in facts.examples:
@@ -318,9 +318,15 @@ def _period(graph: Graph, facts: DatasetFacts) -> BNode | None:
     return period
 
 
+def _format(media_type: str) -> Format:
+    found = by_media_type(media_type)
+    assert found is not None, f"{media_type} is not in the format registry"
+    return found
+
+
 def _distribution(graph: Graph, dump, dumps: DumpSet, base_url: str) -> URIRef:
     fmt = dump.format
-    code, _ = eu.RDF_FORMATS[fmt.media_type]
+    code = _format(fmt.media_type).eu_file_type
     node = URIRef(DISTRIBUTION_BASE + dump.name)
     graph.add((node, RDF.type, DCAT.Distribution))
     _add_texts(graph, node, DCT.title, _texts("distribution_title", label=fmt.label))

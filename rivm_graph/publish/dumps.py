@@ -17,8 +17,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
-from ..rdf_serialize import canonical_quads
+from .. import __version__
+from ..config import dump_base
+from ..rdf import formats
+from ..rdf.namespaces import PREFIXES
+from ..rdf.serialize import canonical_quads
 
 BASENAME = "rivm"
 CHECKSUMS = "SHA256SUMS"
@@ -39,15 +42,27 @@ class DumpFormat:
         return "application/gzip" if self.gzip_of else self.media_type
 
 
+def _dump(fmt: formats.Format, *, quads: bool = False, gzipped: bool = False) -> DumpFormat:
+    """A dump in a format of the registry (with its named graphs if ``quads``), or its gzip."""
+    return DumpFormat(
+        fmt.extension + (".gz" if gzipped else ""),
+        fmt.media_type,
+        fmt.label + (" (gzip)" if gzipped else ""),
+        None if gzipped else fmt.oxigraph,
+        quads=quads,
+        gzip_of=fmt.extension if gzipped else None,
+    )
+
+
 FORMATS: tuple[DumpFormat, ...] = (
-    DumpFormat("ttl", "text/turtle", "Turtle", ox.RdfFormat.TURTLE),
-    DumpFormat("nt", "application/n-triples", "N-Triples", ox.RdfFormat.N_TRIPLES),
-    DumpFormat("nt.gz", "application/n-triples", "N-Triples (gzip)", None, gzip_of="nt"),
-    DumpFormat("nq", "application/n-quads", "N-Quads", ox.RdfFormat.N_QUADS, quads=True),
-    DumpFormat("nq.gz", "application/n-quads", "N-Quads (gzip)", None, quads=True, gzip_of="nq"),
-    DumpFormat("trig", "application/trig", "TriG", ox.RdfFormat.TRIG, quads=True),
-    DumpFormat("jsonld", "application/ld+json", "JSON-LD", ox.RdfFormat.JSON_LD),
-    DumpFormat("rdf", "application/rdf+xml", "RDF/XML", ox.RdfFormat.RDF_XML),
+    _dump(formats.TURTLE),
+    _dump(formats.NTRIPLES),
+    _dump(formats.NTRIPLES, gzipped=True),
+    _dump(formats.NQUADS, quads=True),
+    _dump(formats.NQUADS, quads=True, gzipped=True),
+    _dump(formats.TRIG, quads=True),
+    _dump(formats.JSONLD),
+    _dump(formats.RDFXML),
 )
 
 
@@ -161,8 +176,5 @@ def ensure_dumps(quads_source, version: str, base: Path) -> DumpSet:
 
 def dumps_for(store, settings: dict) -> DumpSet:
     """The dump set of what ``store`` holds, built if needed under the configured folder."""
-    from .. import __version__
-    from ..config import dump_base
-
     version = f"{__version__}-{store.data_version}"
     return ensure_dumps(store.quads, version, dump_base(settings))

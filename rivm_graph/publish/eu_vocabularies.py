@@ -66,16 +66,6 @@ DATA_THEMES: dict[str, dict[str, str]] = {
     "GOVE": {"en": "Government and public sector", "fr": "Gouvernement et secteur public"},
 }
 
-#: Media type of a dump → (EU file-type code, W3C format name).
-RDF_FORMATS: dict[str, tuple[str, str]] = {
-    "text/turtle": ("RDF_TURTLE", "Turtle"),
-    "application/n-triples": ("RDF_N_TRIPLES", "N-Triples"),
-    "application/n-quads": ("RDF_N_QUADS", "N-Quads"),
-    "application/trig": ("RDF_TRIG", "TriG"),
-    "application/ld+json": ("JSON_LD", "JSON-LD"),
-    "application/rdf+xml": ("RDF_XML", "RDF_XML"),
-}
-
 #: ADMS publisher types (http://purl.org/adms/publishertype/…) with their English labels.
 PUBLISHER_TYPES: dict[str, str] = {
     "Academia-ScientificOrganisation": "Academia/Scientific organisation",

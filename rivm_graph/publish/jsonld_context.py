@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from ..namespaces import ID_BASE, PREFIXES
+from ..rdf.namespaces import ID_BASE, PREFIXES
 
 #: Terms of other vocabularies that the data uses most, by the short name the context gives them.
 LANGUAGE_MAPS = {

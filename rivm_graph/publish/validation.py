@@ -16,11 +16,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from ..files import data_files, ontology_files, query_files, shape_file
 from ..i18n import DEFAULT_LANGUAGE, label_languages
-from ..labels import best_label, compact
-from ..namespaces import SH, bind_all
-from ..store import LABEL_PREDICATES
+from ..rdf.labels import LABEL_PREDICATES, best_label, compact
+from ..rdf.namespaces import SH, bind_all
+from ..stores.files import data_files, ontology_files, query_files, shape_file
 
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
 

@@ -34,11 +34,11 @@ from rapidfuzz.distance import OSA
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from .. import class_hierarchy
 from ..i18n import DEFAULT_LANGUAGE, FALLBACK, label_languages
-from ..labels import best_label, compact
-from ..namespaces import ID_BASE, PREFIXES
-from ..store import LABEL_PREDICATES, GraphStore
+from ..rdf.labels import LABEL_PREDICATES, best_label, compact
+from ..rdf.namespaces import ID_BASE, PREFIXES
+from ..stores import class_hierarchy
+from ..stores.base import GraphStore
 from .errors import SearchError
 from .text import fold, language, phrase
 

@@ -21,8 +21,8 @@ from rdflib.namespace import XSD
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..i18n.messages import translator
-from ..namespaces import ID_BASE, PREFIXES
-from ..store import GraphStore
+from ..rdf.namespaces import ID_BASE, PREFIXES
+from ..stores.base import GraphStore
 from .errors import SearchError
 from .index import EXACT, MAIN_KINDS, MAX_LIMIT, Match, SearchIndex, expand, index_for
 from .text import fold, language

@@ -9,17 +9,17 @@ from flask import Flask, request, url_for
 from flask_cors import CORS
 from rdflib import Graph
 
-from ..catalogue import load_catalogue
 from ..config import DEFAULTS
-from ..executor import executor_for
-from ..files import ontology_files
+from ..endpoint.catalogue import load_catalogue
+from ..endpoint.service import QueryPolicy, QueryService
 from ..i18n import LANGUAGES
 from ..i18n.messages import translator
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
-from ..query_text import QueryLimits
 from ..search import Reconciler, index_for
-from ..store import open_store
+from ..stores.executor import executor_for
+from ..stores.factory import open_store
+from ..stores.files import ontology_files
 from .access_log import init_access_log
 from .cache import LruCache
 from .descriptions import blueprint as descriptions
@@ -56,6 +56,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     entries = int(app.config["CACHE_ENTRIES"])
     # Built here, in gunicorn's master, so its processes share one index (0.2-0.7 s to build).
     index = index_for(store)
+    # the executor's worker pool starts in each server process (server.py)
+    executor = executor_for(
+        store,
+        workers=int(app.config["QUERY_WORKERS"]),
+        timeout=float(app.config["QUERY_TIMEOUT"]),
+        max_rows=int(app.config["MAX_ROWS"]) or None,
+        deadline=float(app.config["QUERY_DEADLINE"]),
+        slow_queries=int(app.config["SLOW_QUERIES"]),
+    )
+    answers = LruCache(entries)
     install(
         app,
         AppState(
@@ -64,17 +74,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             ontology=ontology,
             jsonld_context=build_context(ontology),
             dumps=dumps_for(store, app.config),
-            # the executor's worker pool starts in each server process (server.py)
-            executor=executor_for(
-                store,
-                workers=int(app.config["QUERY_WORKERS"]),
-                timeout=float(app.config["QUERY_TIMEOUT"]),
-                max_rows=int(app.config["MAX_ROWS"]) or None,
-                deadline=float(app.config["QUERY_DEADLINE"]),
-                slow_queries=int(app.config["SLOW_QUERIES"]),
+            executor=executor,
+            query_service=QueryService(
+                store, executor, answers, QueryPolicy.from_settings(app.config)
             ),
-            query_limits=QueryLimits.from_settings(app.config),
-            answers=LruCache(entries),
+            answers=answers,
             pages=LruCache(entries),
             search=index,
             reconciler=Reconciler(store, index),

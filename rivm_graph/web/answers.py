@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import Request, Response, jsonify
 
-JSON_TYPES = ("application/json", "application/sparql-results+json", "application/ld+json")
+from ..rdf import formats
+
+_JSON_FORMATS = (formats.JSON, formats.SPARQL_JSON, formats.JSONLD)
+JSON_TYPES = tuple(f.media_type for f in _JSON_FORMATS)
 #: Format parameter values (``format=json`` …) that ask for JSON.
-JSON_NAMES = frozenset({"json", "srj", "jsonld", "json-ld", *JSON_TYPES})
+JSON_NAMES = frozenset({*(n for f in _JSON_FORMATS for n in f.names), *JSON_TYPES})
 
 
 def wants_json(request: Request, explicit: str | None = None) -> bool:

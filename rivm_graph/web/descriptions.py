@@ -8,10 +8,11 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
 
-from ..namespaces import ID_BASE, KINDS
 from ..publish.dataset_facts import DatasetFacts, gather_facts
 from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
-from ..rdf_serialize import DOCUMENT_TYPES, serialize
+from ..rdf.formats import content_type
+from ..rdf.namespaces import ID_BASE, KINDS
+from ..rdf.serialize import DOCUMENT_TYPES, serialize
 from .answers import error_response
 from .documents import conditional
 from .negotiation import NotAcceptable, choose, explicit_format
@@ -62,8 +63,9 @@ def _rdf_answer(build, path: str) -> Response:
         graph = build(store, dumps, base, publisher=publisher, facts=_facts())
         return serialize(graph, media_type)
 
-    charset = "; charset=utf-8" if media_type == "text/turtle" else ""
-    response = Response(rendered((path, media_type, base), body), content_type=media_type + charset)
+    response = Response(
+        rendered((path, media_type, base), body), content_type=content_type(media_type)
+    )
     response.headers["Vary"] = "Accept"
     # The body depends only on the data, the dumps and the public URL: a strong ETag from those.
     return conditional(response, path, media_type, base, dumps.version)

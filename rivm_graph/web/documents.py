@@ -10,17 +10,12 @@ import hashlib
 from flask import Response, request
 from rdflib import Graph
 
-from .. import rdf_serialize
+from ..rdf import serialize as rdf_serialize
+from ..rdf.formats import DOCUMENT_FORMATS, HTML
 from .state import app_state, get_store
 
-#: extension → (media type, label)
-FORMATS = {
-    "html": ("text/html", "HTML"),
-    "ttl": ("text/turtle", "Turtle"),
-    "jsonld": ("application/ld+json", "JSON-LD"),
-    "rdf": ("application/rdf+xml", "RDF/XML"),
-    "nt": ("application/n-triples", "N-Triples"),
-}
+#: extension → (media type, label): the page, then the RDF documents (rdf/formats.py)
+FORMATS = {f.extension: (f.media_type, f.label) for f in (HTML, *DOCUMENT_FORMATS)}
 BY_MEDIA_TYPE = {media: ext for ext, (media, _) in FORMATS.items()}
 OFFERED = [media for media, _ in FORMATS.values()]
 

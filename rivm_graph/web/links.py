@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..namespaces import BASE_IRI
+from ..rdf.namespaces import BASE_IRI
 
 
 def local_href(iri: str) -> str:

@@ -11,12 +11,10 @@ from __future__ import annotations
 from flask import Request
 from werkzeug.datastructures import MIMEAccept, MultiDict
 
-SRJ = "application/sparql-results+json"
-SRX = "application/sparql-results+xml"
-TURTLE = "text/turtle"
-NTRIPLES = "application/n-triples"
-JSONLD = "application/ld+json"
-RDFXML = "application/rdf+xml"
+from ..rdf import formats
+
+SRJ, SRX = formats.SPARQL_JSON.media_type, formats.SPARQL_XML.media_type
+TURTLE, NTRIPLES = formats.TURTLE.media_type, formats.NTRIPLES.media_type
 
 #: The parameters that name a format explicitly, as clients send them: ``format`` (Virtuoso's),
 #: ``output`` (Joseki's, Fuseki's), ``results``, ``_format`` and ``_mediatype`` (the Linked Data
@@ -27,49 +25,22 @@ FORMAT_PARAMETERS = ("format", "output", "results", "_format", "_mediatype")
 #: the first one that the answer can take is the default. ``xml`` is SPARQL results XML for SELECT
 #: and RDF/XML for a graph, ``json`` SPARQL results JSON, JSON-LD or plain JSON. Every name
 #: SPARQLWrapper sends is here (json, xml, turtle, n3, rdf, rdf+xml, csv, tsv, json-ld).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "json": (SRJ, JSONLD, "application/json"),
-    "srj": (SRJ,),
-    "xml": (SRX, RDFXML),
-    "srx": (SRX,),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-    "turtle": (TURTLE,),
-    "ttl": (TURTLE,),
-    "n3": (TURTLE,),
-    "ntriples": (NTRIPLES,),
-    "nt": (NTRIPLES,),
-    "jsonld": (JSONLD,),
-    "json-ld": (JSONLD,),
-    "rdfxml": (RDFXML,),
-    "rdf+xml": (RDFXML,),
-    "rdf": (RDFXML,),
-    "nquads": ("application/n-quads",),
-    "nq": ("application/n-quads",),
-    "trig": ("application/trig",),
-    "html": ("text/html",),
-}
+ALIASES: dict[str, tuple[str, ...]] = {}
+for _format in formats.FORMATS:
+    for _name in _format.names:
+        ALIASES[_name] = (*ALIASES.get(_name, ()), _format.media_type)
 
 #: Formats whose documents are documents of another format too, so a client naming the latter
 #: can read them: N-Triples is Turtle and N-Quads, Turtle is TriG.
 SUBSETS: dict[str, tuple[str, ...]] = {
     TURTLE: (NTRIPLES,),
-    "application/n-quads": (NTRIPLES,),
-    "application/trig": (TURTLE, NTRIPLES),
+    formats.NQUADS.media_type: (NTRIPLES,),
+    formats.TRIG.media_type: (TURTLE, NTRIPLES),
 }
 
 #: Media types older clients send for the same thing.
 SYNONYMS: dict[str, str] = {
-    "application/json": SRJ,
-    "application/xml": SRX,
-    "text/xml": SRX,
-    "application/x-turtle": TURTLE,
-    "application/turtle": TURTLE,
-    "text/n3": TURTLE,
-    "text/rdf+n3": TURTLE,
-    "application/n3": TURTLE,
-    "application/x-json+ld": JSONLD,
-    "text/plain": NTRIPLES,
+    synonym: f.media_type for f in formats.FORMATS for synonym in f.synonyms
 }
 
 

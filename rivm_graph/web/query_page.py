@@ -7,22 +7,20 @@ import json
 from flask import Blueprint, current_app, render_template, request, url_for
 from rdflib import Graph
 
+from ..endpoint.service import RESULT_TYPES, QueryRefused
 from ..i18n import label_languages
-from ..labels import compact, fetch_labels
+from ..rdf.formats import DOCUMENT_FORMATS, RESULT_FORMATS
+from ..rdf.labels import compact
+from . import querying
 from .i18n import negotiate_language
 from .links import local_href
-from .protocol import ProtocolError, ProtocolRequest
-from .state import get_catalogue, get_store
+from .state import get_catalogue, get_query_service, get_store
 
 blueprint = Blueprint("query_page", __name__)
 
-RESULT_DOWNLOADS = [("JSON", "json"), ("XML", "xml"), ("CSV", "csv"), ("TSV", "tsv")]
-GRAPH_DOWNLOADS = [
-    ("Turtle", "ttl"),
-    ("N-Triples", "nt"),
-    ("JSON-LD", "jsonld"),
-    ("RDF/XML", "rdf"),
-]
+#: (label, format parameter) of each download link under an answer
+RESULT_DOWNLOADS = [(f.label, f.name) for f in RESULT_FORMATS]
+GRAPH_DOWNLOADS = [(f.label, f.extension) for f in DOCUMENT_FORMATS]
 DEFAULT_EXAMPLE = "cities-by-country"
 
 
@@ -45,14 +43,12 @@ def _table(body: bytes, language: str) -> dict:
     variables = doc["head"]["vars"]
     bindings = doc["results"]["bindings"]
     iris = {b["value"] for row in bindings for b in row.values() if b["type"] == "uri"}
-    labels = fetch_labels(get_store(), iris, label_languages(language))
+    labels = get_store().labels(iris, label_languages(language))
     rows = [[_cell(row.get(v), labels) for v in variables] for row in bindings]
     return {"variables": variables, "rows": rows}
 
 
 def render_query_page():
-    from .sparql import GRAPH_TYPES, RESULT_TYPES, UNKNOWN_GRAPHS_HEADER, evaluate
-
     language = negotiate_language(request)
     catalogue = get_catalogue()
     by_slug = {q.slug: q for q in catalogue}
@@ -63,17 +59,14 @@ def render_query_page():
         query = (example or by_slug.get(DEFAULT_EXAMPLE) or catalogue[0]).text
     outcome: dict = {}
     if run and query.strip():
-        chosen: dict = {}
-
-        def pick(offered: list[str]) -> str:
-            chosen["graph"] = offered is GRAPH_TYPES
-            return "text/turtle" if chosen["graph"] else RESULT_TYPES[0]
-
         try:
-            answer, headers = evaluate(ProtocolRequest(query=query), pick, conditional=False)
-            assert answer is not None  # not conditional: never a 304
-            outcome["unknown_graphs"] = headers.get(UNKNOWN_GRAPHS_HEADER)
-            if chosen["graph"]:
+            until = get_query_service().deadline_from_now()
+            checked = querying.check(query)
+            graph_answer = checked.answers_with_graph
+            media_type = "text/turtle" if graph_answer else RESULT_TYPES[0]
+            answer = querying.run(checked, media_type, until).answer
+            outcome["unknown_graphs"] = ", ".join(f"<{g}>" for g in checked.unknown_graphs)
+            if graph_answer:
                 graph = Graph().parse(data=answer.body, format="turtle")
                 outcome["turtle"] = answer.body.decode()
                 outcome["size"] = len(graph)
@@ -81,13 +74,13 @@ def render_query_page():
                 outcome.update(_table(answer.body, language))
                 outcome["size"] = answer.size
             outcome["truncated"] = answer.truncated
-            downloads = GRAPH_DOWNLOADS if chosen["graph"] else RESULT_DOWNLOADS
+            downloads = GRAPH_DOWNLOADS if graph_answer else RESULT_DOWNLOADS
             outcome["downloads"] = [
                 (name, url_for("sparql.endpoint", query=query, format=fmt))
                 for name, fmt in downloads
             ]
-        except ProtocolError as error:
-            outcome["error"] = error.message
+        except QueryRefused as refused:
+            outcome["error"] = refused.message
     examples = [q for q in catalogue if not q.is_quality_check]
     checks = [q for q in catalogue if q.is_quality_check]
     return render_template(

@@ -20,11 +20,11 @@ from rdflib import Graph
 
 from ..i18n import label_languages
 from ..i18n.messages import translator
-from ..literals import literal
-from ..namespaces import ID_BASE, KINDS, bind_all
 from ..pages.resource_description import describe_resource, document_iri, resource_exists
 from ..pages.resource_page import build_page
 from ..pictures.maps import locator_map_svg
+from ..rdf.literals import literal
+from ..rdf.namespaces import ID_BASE, KINDS, bind_all
 from .answers import error_response
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language

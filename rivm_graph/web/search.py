@@ -9,7 +9,8 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from ..labels import compact
+from ..rdf.formats import HTML, JSON
+from ..rdf.labels import compact
 from ..search import SearchError, SearchResults
 from ..search.index import DEFAULT_LIMIT, MAIN_KINDS, MAX_QUERY_LENGTH
 from .answer_cache import CACHE_CONTROL, answer_key, answered, not_modified
@@ -21,7 +22,7 @@ from .state import get_search_index
 
 blueprint = Blueprint("search", __name__)
 
-OFFERED = ["text/html", "application/json"]
+OFFERED = [HTML.media_type, JSON.media_type]
 YES, NO = frozenset({"true", "1", "yes", "on"}), frozenset({"false", "0", "no", "off", ""})
 VARY = "Accept, Accept-Language"
 

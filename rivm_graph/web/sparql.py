@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
-import math
-import time
 import urllib.parse
 
 from flask import Blueprint, Response, current_app, request
 
-from ..config import allowlist
-from ..executor import QueryTimeout, ServerStopping, TooManySlowQueries, WorkerLost
-from ..files import QUERIES_GRAPH
-from ..query_text import (
-    QueryLimits,
-    QueryTextError,
-    inspect_query,
-    size_refusal,
-    syntax_error_message,
-)
-from ..rdf_serialize import serialize
-from ..results import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, SerializedAnswer
-from ..service_description import service_description
+from ..endpoint.service import QueryRefused, etag
+from ..endpoint.service_description import service_description
+from ..rdf.formats import DOCUMENT_FORMATS, content_type, media_types
+from ..rdf.serialize import serialize
+from ..stores.files import QUERIES_GRAPH
+from . import querying
 from .answers import error_response
 from .negotiation import NotAcceptable, choose, explicit_format
 from .protocol import ProtocolError, ProtocolRequest, read_request
 from .query_page import render_query_page
-from .state import app_state, get_executor, get_store, request_record
+from .state import get_query_service, get_store
 
 blueprint = Blueprint("sparql", __name__)
 
-RESULT_TYPES = list(RESULTS_MEDIA_TYPES)  # JSON first: the default for SELECT and ASK
-GRAPH_TYPES = list(GRAPH_MEDIA_TYPES)  # Turtle first: the default for CONSTRUCT and DESCRIBE
-DESCRIPTION_TYPES = [
-    "text/turtle",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/n-triples",
-]
-TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle")
-
-
-def _content_type(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8" if media_type in TEXT_TYPES else media_type
+DESCRIPTION_TYPES = media_types(DOCUMENT_FORMATS)
 
 
 def _endpoint_url() -> str:
@@ -55,19 +33,6 @@ UNKNOWN_GRAPHS_HEADER = "X-Unknown-Graphs"
 #: Characters of an IRI kept as they are in a header; anything else (spaces, quotes, angle
 #: brackets, line breaks, non-ASCII) is percent-encoded as UTF-8.
 _HEADER_SAFE = "!#$%&'()*+,/:;=?@[]~"
-
-
-def _unknown_graphs(parsed: ProtocolRequest, info, known: set[str]) -> list[str]:
-    """The graphs named by FROM, FROM NAMED, default-graph-uri or named-graph-uri that the
-    dataset does not hold. Each is an empty graph (as Oxigraph server and Fuseki read them), never
-    fetched; the answer names them so that a mistyped graph is still seen."""
-    named = [
-        *info.from_graphs,
-        *info.from_named_graphs,
-        *parsed.default_graphs,
-        *parsed.named_graphs,
-    ]
-    return list(dict.fromkeys(g for g in named if g not in known))
 
 
 def _warn(headers: dict, text: str) -> None:
@@ -93,145 +58,40 @@ def _service_description(explicit: str | None) -> Response:
     media_type = choose(request, offered, explicit)
     if media_type == "text/html":
         return render_query_page()
-    store = get_store()
     graph = service_description(
-        store, _endpoint_url(), federation=bool(allowlist(current_app.config["SERVICE_ALLOWLIST"]))
+        get_store(),
+        _endpoint_url(),
+        federation=bool(get_query_service().policy.allowed_services),
     )
-    response = Response(serialize(graph, media_type), content_type=_content_type(media_type))
+    response = Response(serialize(graph, media_type), content_type=content_type(media_type))
     response.headers["Vary"] = "Accept"
     return response
 
 
-def evaluate(
-    parsed: ProtocolRequest, media_type_for, *, conditional: bool = True
-) -> tuple[SerializedAnswer | None, dict]:
-    """Check and run a query; ``media_type_for(offered)`` negotiates once the form is known.
-
-    Returns the answer and the response headers; the answer is None when the client's cached copy
-    is current (304). Raises ProtocolError with the status and message for the client.
-    """
-    store = get_store()
+def evaluate(parsed: ProtocolRequest, explicit: str | None) -> Response:
+    """Check the query, negotiate its format, answer it (or 304), with the headers that say what
+    the answer is. Raises QueryRefused or NotAcceptable."""
+    service = get_query_service()
     # Everything from here on counts against the wall-clock limit (RIVM_QUERY_DEADLINE).
-    until = time.monotonic() + float(current_app.config["QUERY_DEADLINE"])
-    query = parsed.query or ""
-    if len(query.encode()) > int(current_app.config["MAX_QUERY_BYTES"]):
-        raise ProtocolError(413, "The query is longer than this endpoint accepts.")
-    limits: QueryLimits = app_state().query_limits
-    try:
-        info = inspect_query(query, most_tokens=limits.tokens)
-    except QueryTextError as error:
-        raise ProtocolError(400, f"The query cannot be read: {error}") from error
-    # Before any parser: Oxigraph's recurses (a deep query overflows the stack of the process that
-    # parses it, the serving process itself on a remote store) and its planner is slow on many
-    # patterns.
-    refusal = size_refusal(info.size, limits)
-    if refusal:
-        request_record().outcome = "too-big"
-        raise ProtocolError(400, refusal)
-    if info.is_update:
-        raise ProtocolError(
-            403,
-            "This endpoint is read-only: SPARQL Update "
-            f"({info.form}) is not accepted, and the data is unchanged.",
-        )
-    allowed = allowlist(current_app.config["SERVICE_ALLOWLIST"])
-    for service in info.services:
-        if service not in allowed:
-            raise ProtocolError(
-                400,
-                f"SERVICE <{service}> is refused: federated queries are disabled on this endpoint "
-                "(the server makes no outbound request). An operator can allow named endpoints "
-                "with RIVM_SERVICE_ALLOWLIST.",
-            )
-    unknown = _unknown_graphs(parsed, info, set(store.graphs()))
-
-    graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
-    media_type = media_type_for(GRAPH_TYPES if graph_form else RESULT_TYPES)
-    default_graphs = parsed.default_graphs or None
-    named_graphs = parsed.named_graphs or None
-    key = "\x00".join(
-        [
-            store.data_version,
-            media_type,
-            query,
-            ",".join(parsed.default_graphs),
-            ",".join(parsed.named_graphs),
-            str(current_app.config["MAX_ROWS"]),
-        ]
-    )
-    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
-    headers = {"Vary": "Accept", "ETag": f'"{etag}"', "Cache-Control": "public, max-age=3600"}
-    _note_unknown_graphs(headers, unknown)
-    if conditional and request.if_none_match.contains_weak(etag):
-        if not request.if_none_match.contains(etag):
-            headers["ETag"] = f'W/"{etag}"'  # the client's copy was one of the weak answers
-        return None, headers
-    cache = app_state().answers
-    answer = cache.get(key)
-    record = request_record()
-    record.asked_query = True
-    record.cached = answer is not None
-    if answer is None:
-        executor = get_executor()
-        started = time.monotonic()
-        try:
-            answer = executor.run(
-                query,
-                media_type,
-                default_graphs=default_graphs,
-                named_graphs=named_graphs,
-                add_labels=info.form == "DESCRIBE",
-                until=until,
-            )
-        except SyntaxError as error:
-            record.outcome = "syntax-error"
-            raise ProtocolError(400, syntax_error_message(error)) from error
-        except ValueError as error:
-            raise ProtocolError(406, str(error)) from error
-        except QueryTimeout as error:
-            record.outcome = "timeout"
-            raise ProtocolError(
-                503,
-                f"The query was stopped: {error}. Narrow it down (a LIMIT, a more selective "
-                "pattern) and try again.",
-            ) from error
-        except TooManySlowQueries as error:
-            record.outcome = "busy"
-            raise ProtocolError(
-                503,
-                f"The query was stopped as soon as it turned out to be long: {error}, and "
-                "quick queries keep the rest. Try again later, or narrow it down.",
-                {"Retry-After": str(math.ceil(error.retry_after))},
-            ) from error
-        except (OSError, RuntimeError) as error:
-            if info.services:
-                raise ProtocolError(502, f"A SERVICE endpoint failed: {error}") from error
-            raise ProtocolError(503, f"The query engine could not answer: {error}") from error
-        except ServerStopping as error:
-            record.outcome = "stopping"
-            raise ProtocolError(
-                503, "The server is stopping; the query was cut. Send it again in a moment."
-            ) from error
-        except WorkerLost as error:
-            record.outcome = "worker-lost"
-            raise ProtocolError(
-                503,
-                "The query worker stopped while evaluating this query "
-                "(it may have needed too much memory); other queries are "
-                "unaffected. Try again, or narrow the query down.",
-            ) from error
-        finally:
-            # What the query cost, even when it failed: the client's query-time budget pays it.
-            record.query_seconds = time.monotonic() - started
-        cache.put(key, answer)
+    until = service.deadline_from_now()
+    query = querying.check(parsed.query or "", parsed.default_graphs, parsed.named_graphs)
+    media_type = choose(request, query.offered, explicit)
+    tag = etag(service.answer_key(query, media_type))
+    headers = {"Vary": "Accept", "ETag": f'"{tag}"', "Cache-Control": "public, max-age=3600"}
+    _note_unknown_graphs(headers, query.unknown_graphs)
+    if request.if_none_match.contains_weak(tag):
+        if not request.if_none_match.contains(tag):
+            headers["ETag"] = f'W/"{tag}"'  # the client's copy was one of the weak answers
+        return Response(status=304, headers=headers)
+    answer = querying.run(query, media_type, until).answer
     if not answer.same_everywhere:
-        headers["ETag"] = f'W/"{etag}"'
+        headers["ETag"] = f'W/"{tag}"'
     if answer.truncated:
-        limit = current_app.config["MAX_ROWS"]
+        limit = service.policy.max_rows
         headers["X-Result-Truncated"] = "true"
         headers["X-Result-Limit"] = str(limit)
         _warn(headers, f"answer cut at {limit} rows (RIVM_MAX_ROWS)")
-    return answer, headers
+    return Response(answer.body, content_type=content_type(answer.media_type), headers=headers)
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -252,11 +112,8 @@ def endpoint():
             return _service_description(explicit)
         if not parsed.query.strip():
             raise ProtocolError(400, "The 'query' parameter is empty.")
-        answer, headers = evaluate(parsed, lambda offered: choose(request, offered, explicit))
-        if answer is None:
-            return Response(status=304, headers=headers)
-        return Response(answer.body, content_type=_content_type(answer.media_type), headers=headers)
-    except ProtocolError as error:
+        return evaluate(parsed, explicit)
+    except (ProtocolError, QueryRefused) as error:
         return error_response(
             request, error.status, error.message, explicit=explicit, **error.headers
         )
@@ -285,6 +142,6 @@ def examples():
     answer = store.query_serialized(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{QUERIES_GRAPH}> {{ ?s ?p ?o }} }}", media_type
     )
-    response = Response(answer.body, content_type=_content_type(media_type))
+    response = Response(answer.body, content_type=content_type(media_type))
     response.headers["Vary"] = "Accept"
     return response

@@ -14,13 +14,13 @@ from typing import Any
 from flask import Flask, current_app, g
 from rdflib import Graph
 
-from ..catalogue import ExampleQuery
-from ..executor import InProcessExecutor, QueryExecutor
+from ..endpoint.catalogue import ExampleQuery
+from ..endpoint.service import QueryService
 from ..publish.dataset_facts import DatasetFacts
 from ..publish.dumps import DumpSet
-from ..query_text import QueryLimits
 from ..search import Reconciler, SearchIndex
-from ..store import GraphStore
+from ..stores.base import GraphStore
+from ..stores.executor import InProcessExecutor, QueryExecutor
 from .budgets import Budgets
 from .cache import LruCache
 
@@ -35,7 +35,7 @@ class AppState:
     jsonld_context: dict[str, Any]
     dumps: DumpSet
     executor: QueryExecutor | InProcessExecutor
-    query_limits: QueryLimits  # the size pre-check's limits (RIVM_MAX_QUERY_*)
+    query_service: QueryService  # the SPARQL policy, answer keys and evaluation
     answers: LruCache  # SPARQL answers by request (query, format, graphs, data version)
     pages: LruCache  # rendered pages and documents
     #: built before gunicorn forks, shared by its processes (each opens its own FTS5 database)
@@ -59,6 +59,10 @@ def get_store() -> GraphStore:
 
 def get_executor() -> QueryExecutor | InProcessExecutor:
     return app_state().executor
+
+
+def get_query_service() -> QueryService:
+    return app_state().query_service
 
 
 def get_dumps() -> DumpSet:

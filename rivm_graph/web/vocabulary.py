@@ -9,11 +9,11 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import IdentifiedNode
 
-from ..files import shape_file
 from ..i18n import label_languages
-from ..labels import best_label
-from ..namespaces import bind_all
 from ..pages.ontology_doc import build_ontology_doc
+from ..rdf.labels import best_label
+from ..rdf.namespaces import bind_all
+from ..stores.files import shape_file
 from .answers import error_response
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language

@@ -19,26 +19,17 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .formats import GRAPH_FORMATS, RESULT_FORMATS
 from .namespaces import PREFIXES
-from .rdf_serialize import answer_rows, answer_triples
+from .serialize import answer_rows, answer_triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-RESULTS_MEDIA_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_MEDIA_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
+#: media type → the writer's name for it (json, xml, csv, tsv)
+RESULTS_MEDIA_TYPES = {f.media_type: f.name for f in RESULT_FORMATS}
+#: media type → Oxigraph's RDF format
+GRAPH_MEDIA_TYPES = {f.media_type: f.oxigraph for f in GRAPH_FORMATS}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ The files are parsed locally first (a broken file stops the load before anything
 each named graph is then *replaced* over the SPARQL 1.1 Graph Store HTTP Protocol (PUT, then POST
 for the rest of a large graph), so loading twice leaves the same graphs. The triple count of every
 graph is checked by a query afterwards, and only then is the *load record* written: the graph
-that tells :class:`~rivm_graph.remote_store.SparqlStore` which graphs make up the dataset, with the
+that tells :class:`~rivm_graph.stores.remote.SparqlStore` which graphs make up the dataset, with the
 data version and the counts. A load that stops half-way leaves the previous record (or none), so
 front-ends never take a half-loaded dataset for a complete one. Graphs named by an earlier record
 but no longer in the dataset are deleted.
@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 import httpx
 import pyoxigraph as ox
 
-from .remote_store import (
+from ..rdf.formats import NTRIPLES
+from .base import GraphStore
+from .remote import (
     DCT,
     LOAD_RECORD,
     LOAD_RECORD_GRAPH,
@@ -35,12 +37,11 @@ from .remote_store import (
     SparqlStore,
     credentials,
 )
-from .store import GraphStore
 
 #: Triples per Graph Store request; a graph's blank-node triples all go in its first request
 #: (blank node names only hold within one request).
 CHUNK = 100_000
-N_TRIPLES = "application/n-triples"
+N_TRIPLES = NTRIPLES.media_type
 
 
 class LoadError(Exception):

@@ -1,4 +1,7 @@
-"""Choosing the name to show for a resource: ordered predicates, then the reader's languages."""
+"""Choosing the name to show for a resource: ordered predicates, then the reader's languages.
+
+The store fetches the candidates (``GraphStore.labels`` and ``GraphStore.names``); this module
+only ranks them and writes names and IRIs the way a person reads them."""
 
 from __future__ import annotations
 
@@ -6,10 +9,16 @@ from collections.abc import Iterable, Sequence
 
 from rdflib.term import Literal, Node, URIRef
 
-from .i18n import FALLBACK
-from .literals import literal
 from .namespaces import PREFIXES
-from .store import LABEL_PREDICATES, GraphStore
+
+#: Predicates whose values name a resource, in order of preference.
+LABEL_PREDICATES: tuple[str, ...] = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "https://schema.org/name",
+    "http://purl.org/dc/terms/title",
+    "http://xmlns.com/foaf/0.1/name",
+)
 
 
 def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[str]) -> str | None:
@@ -44,27 +53,6 @@ def pairs(subjects: Iterable[str], predicates: Iterable[str], names: str = "?s ?
     predicates = list(predicates)
     rows = " ".join(f"(<{s}> <{p}>)" for s in subjects for p in predicates)
     return f"VALUES ({names}) {{ {rows} }}"
-
-
-def fetch_labels(
-    store: GraphStore, iris: Iterable[str], languages: Sequence[str] = FALLBACK
-) -> dict[str, str]:
-    """Labels for many resources with one query."""
-    wanted = sorted({iri for iri in iris})
-    if not wanted:
-        return {}
-    result = store.query(
-        f"SELECT ?s ?p ?label WHERE {{ {pairs(wanted, LABEL_PREDICATES)} "
-        f"?s ?p ?label . FILTER(isLiteral(?label)) }}"
-    )
-    found: dict[str, list[tuple[str, Literal]]] = {}
-    for row in result.rows:
-        found.setdefault(str(row["s"]), []).append((str(row["p"]), literal(row["label"])))
-    return {
-        iri: label
-        for iri, pairs in found.items()
-        if (label := best_label(pairs, list(languages))) is not None
-    }
 
 
 def compact(iri: str) -> str:

@@ -27,8 +27,8 @@ import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 
-from .results import SerializedAnswer
-from .store import GraphStore, QueryTimeout
+from ..rdf.results import SerializedAnswer
+from .base import GraphStore, QueryTimeout
 
 _STORE: GraphStore | None = None  # what forked workers evaluate against
 

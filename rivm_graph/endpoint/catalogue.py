@@ -8,9 +8,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from .files import query_files
-from .literals import literal
-from .namespaces import QUERY_BASE, RIVMQ, SCHEMA, SH
+from ..rdf.literals import literal
+from ..rdf.namespaces import QUERY_BASE, RIVMQ, SCHEMA, SH
+from ..stores.files import query_files
 
 #: The SHACL property holding the query text, and the kind of query it is.
 TEXT_PROPERTIES: dict[URIRef, str] = {

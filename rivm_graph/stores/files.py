@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .namespaces import GRAPH_BASE
+from ..rdf.namespaces import GRAPH_BASE
 
 QUERIES_GRAPH = GRAPH_BASE + "queries"
 

@@ -1,14 +1,15 @@
 """The graph served from a remote SPARQL engine (Virtuoso, Fuseki, GraphDB, QLever...).
 
-:class:`SparqlStore` implements the same :class:`~rivm_graph.store.GraphStore` interface as the
-embedded store, over the SPARQL 1.1 Protocol, so every page, description and dump works unchanged:
+:class:`SparqlStore` implements the same :class:`~rivm_graph.stores.base.GraphStore` interface
+as the embedded store, over the SPARQL 1.1 Protocol, so every page, description and dump works
+unchanged:
 
-- **which data**: ``rivm-graph load --into`` (see :mod:`rivm_graph.loader`) writes the dataset's
-  named graphs and a *load record* graph naming them, with the data version and triple counts. The
-  store reads that record at start-up: every query names the dataset's graphs as its default graph
-  (their union, as in the embedded store) and as its named graphs, so an engine's own system graphs
-  never show, and every front-end process serving the same load has the same data version (hence
-  the same ETags and cache keys);
+- **which data**: ``rivm-graph load --into`` (see :mod:`rivm_graph.stores.loader`) writes the
+  dataset's named graphs and a *load record* graph naming them, with the data version and triple
+  counts. The store reads that record at start-up: every query names the dataset's graphs as its
+  default graph (their union, as in the embedded store) and as its named graphs, so an engine's own
+  system graphs never show, and every front-end process serving the same load has the same data
+  version (hence the same ETags and cache keys);
 - **the same language**: a query is parsed by Oxigraph first, so a syntax error reads the same in
   both modes and an engine's private extensions are not accepted by one mode only;
 - **deadlines**: the query deadline is passed on (Virtuoso's ``timeout`` parameter, in ms), within
@@ -36,21 +37,26 @@ import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .labels import pairs
-from .literals import literal
-from .namespaces import BASE_IRI, GRAPH_BASE, bind_all
-from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
-from .query_text import inspect_query
-from .results import SerializedAnswer, serialize_boolean, serialize_solutions, serialize_triples
-from .store import (
-    LABEL_PREDICATES,
+from ..rdf import formats
+from ..rdf.labels import pairs
+from ..rdf.literals import literal
+from ..rdf.namespaces import BASE_IRI, GRAPH_BASE, bind_all
+from ..rdf.query_text import inspect_query
+from ..rdf.results import (
+    SerializedAnswer,
+    serialize_boolean,
+    serialize_solutions,
+    serialize_triples,
+)
+from ..rdf.terms import to_rdflib
+from .base import (
     GraphStore,
     QueryResult,
     QueryTimeout,
@@ -58,7 +64,7 @@ from .store import (
     StoreError,
     query_dataset,
 )
-from .terms import to_rdflib
+from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
 
 #: The graph ``rivm-graph load`` writes last: what was loaded (graphs, counts, data version).
 LOAD_RECORD_GRAPH = GRAPH_BASE + "load-record"
@@ -73,8 +79,8 @@ VOID = "http://rdfs.org/ns/void#"
 DCT = "http://purl.org/dc/terms/"
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 
-SPARQL_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
+SPARQL_JSON = formats.SPARQL_JSON.media_type
+N_TRIPLES = formats.NTRIPLES.media_type
 WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"
 VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -445,7 +451,7 @@ class SparqlStore(GraphStore):
     def _for_engine(text: str) -> str:
         """The text the engine is sent: its dataset clauses are in the protocol parameters, a
         trailing VALUES block goes inside, relative IRIs get the service's base (see
-        :mod:`rivm_graph.query_rewrite`)."""
+        :mod:`rivm_graph.stores.query_rewrite`)."""
         plain = without_dataset_clauses(text)
         if "from" in plain.lower():  # never left: the engine would add its graphs
             left = inspect_query(plain)
@@ -544,27 +550,15 @@ class SparqlStore(GraphStore):
             graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
         return QueryResult(kind="graph", graph=graph)
 
-    def _labels(self, iris: Iterable[str], until: float | None = None) -> list[ox.Triple]:
-        iris = sorted(set(iris))
+    def _statements_about(
+        self, iris: Sequence[str], predicates: Sequence[str], until: float | None = None
+    ) -> list[ox.Triple]:
         found: list[ox.Triple] = []
         for start in range(0, len(iris), 200):
-            values = pairs(iris[start : start + 200], LABEL_PREDICATES, "?x ?p")
-            text = f"CONSTRUCT {{ ?x ?p ?label }} WHERE {{ {values} ?x ?p ?label }}"
+            values = pairs(iris[start : start + 200], predicates, "?x ?p")
+            text = f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ {values} ?x ?p ?o }}"
             found += _triples(self._post(text, N_TRIPLES, until=until).content)
         return found
-
-    def _with_labels(
-        self, triples: list[ox.Triple], max_rows: int | None, until: float | None = None
-    ) -> list[ox.Triple]:
-        kept = triples[: None if max_rows is None else max_rows + 1]
-        seen = set(kept)
-        linked = {t.object.value for t in kept if isinstance(t.object, ox.NamedNode)}
-        linked -= {t.subject.value for t in kept if isinstance(t.subject, ox.NamedNode)}
-        for triple in self._labels(linked, until):
-            if triple not in seen:
-                seen.add(triple)
-                kept.append(triple)
-        return kept
 
     def describe(self, iri: str) -> Graph:
         """The concise bounded description, then the labels of the IRIs it links to.
@@ -585,8 +579,7 @@ class SparqlStore(GraphStore):
             graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
             if isinstance(t.object, ox.NamedNode) and t.object.value != iri:
                 linked.add(t.object.value)
-        for t in self._labels(linked):
-            graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
+        graph += self.names(linked)
         return graph
 
     def quads(self) -> Iterator[ox.Quad]:

@@ -5,23 +5,12 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .namespaces import SD, VOID, bind_all
-from .store import GraphStore
+from ..rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
+from ..rdf.namespaces import SD, VOID, bind_all
+from ..stores.base import GraphStore
 
-FORMATS = "http://www.w3.org/ns/formats/"
-#: The result formats the endpoint writes, as W3C format IRIs.
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-    "N-Quads",
-    "TriG",
-)
+#: The formats the endpoint answers in, as W3C format IRIs.
+ANSWER_FORMATS = [f.w3c_iri for f in (*RESULT_FORMATS, *GRAPH_FORMATS) if f.w3c_iri]
 
 
 def service_description(store: GraphStore, endpoint_url: str, *, federation: bool) -> Graph:
@@ -34,8 +23,8 @@ def service_description(store: GraphStore, endpoint_url: str, *, federation: boo
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     if federation:  # SERVICE works only for the allow-listed endpoints
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
-    for name in RESULT_FORMATS:
-        graph.add((service, SD.resultFormat, URIRef(FORMATS + name)))
+    for iri in ANSWER_FORMATS:
+        graph.add((service, SD.resultFormat, URIRef(iri)))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

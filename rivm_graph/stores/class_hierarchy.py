@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from .store import GraphStore
+from .base import GraphStore
 
 RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 

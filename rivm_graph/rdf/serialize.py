@@ -23,14 +23,13 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import Graph
 
+from . import formats
 from .terms import from_rdflib, predicate_from_rdflib, subject_from_rdflib, to_rdflib
 
-TURTLE = "text/turtle"
-NTRIPLES = "application/n-triples"
-JSONLD = "application/ld+json"
-RDFXML = "application/rdf+xml"
+TURTLE, NTRIPLES = formats.TURTLE.media_type, formats.NTRIPLES.media_type
+JSONLD, RDFXML = formats.JSONLD.media_type, formats.RDFXML.media_type
 #: The formats of documents; the first is the default.
-DOCUMENT_TYPES = (TURTLE, JSONLD, RDFXML, NTRIPLES)
+DOCUMENT_TYPES = tuple(formats.media_types(formats.DOCUMENT_FORMATS))
 
 
 def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:

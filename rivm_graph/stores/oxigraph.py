@@ -1,0 +1,171 @@
+"""The embedded store: Oxigraph in memory, loaded once from the repository's files.
+
+SPARQL is evaluated by Oxigraph from the query text, over the union of the named graphs unless the
+query or the protocol names its dataset; the data's blank nodes get canonical names at load so
+every process answers with the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from ..rdf.namespaces import BASE_IRI, bind_all
+from ..rdf.results import SerializedAnswer, serialize_answer
+from ..rdf.serialize import canonical_quads
+from ..rdf.terms import to_rdflib
+from .base import DataFileError, GraphStore, QueryResult, query_dataset
+from .files import GraphFile, graph_files
+
+
+class OxigraphStore(GraphStore):
+    """Oxigraph in memory, loaded once from the repository's files, each in its own named graph."""
+
+    def __init__(self, files: Iterable[GraphFile]):
+        self._store = ox.Store()
+        self.files = list(files)
+        for f in self.files:
+            try:
+                self._store.load(
+                    path=str(f.path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f.graph)
+                )
+            except SyntaxError as error:
+                message = error.args[0] if error.args else str(error)
+                raise DataFileError(f.path, message, error.lineno, error.offset) from error
+            except OSError as error:
+                raise DataFileError(f.path, error.strerror or str(error)) from error
+        self._name_blank_nodes()
+        self._store.optimize()
+        # The data never changes once loaded: the graph names are read once.
+        self._graphs = tuple(
+            sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        )
+        digest = hashlib.sha256()
+        for f in sorted(self.files, key=lambda f: (f.graph, str(f.path.name))):
+            digest.update(f.graph.encode() + b"\0" + f.path.read_bytes() + b"\0")
+        self._version = digest.hexdigest()[:16]
+
+    def _name_blank_nodes(self) -> None:
+        """Give the data's blank nodes canonical (RDFC-1.0) names instead of the parser's random
+        ones. Answers come in an order that follows those names (a path through an RDF list, say),
+        so only then does every process give the same answer in the same order, as its ETag says.
+        Measured: one scan, 1.5-2.2 s for 1M triples on a busy 2-core machine (naming them in
+        Python while reloading every file cost 8 s more)."""
+        rows = self._store.query(
+            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }"
+        )
+        assert isinstance(rows, ox.QuerySolutions)
+        found = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
+        for quad in found:
+            self._store.remove(quad)
+        self._store.extend(canonical_quads(found))
+
+    @property
+    def data_version(self) -> str:
+        return self._version
+
+    def quads(self) -> Iterable[ox.Quad]:
+        return iter(self._store)
+
+    @classmethod
+    def from_root(cls, root: Path | str, *, with_queries: bool = True) -> OxigraphStore:
+        return cls(graph_files(Path(root), with_queries=with_queries))
+
+    def graphs(self) -> list[str]:
+        return list(self._graphs)
+
+    def describe(self, iri: str) -> Graph:
+        graph = Graph()
+        bind_all(graph)
+        seen: set = set()
+        frontier: list = [ox.NamedNode(iri)]
+        linked: set[str] = set()
+        while frontier:
+            subject = frontier.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for quad in self._store.quads_for_pattern(subject, None, None, None):
+                obj = quad.object
+                graph.add((to_rdflib(subject), URIRef(quad.predicate.value), to_rdflib(obj)))
+                if isinstance(obj, ox.BlankNode):
+                    frontier.append(obj)
+                elif isinstance(obj, ox.NamedNode):
+                    linked.add(obj.value)
+        graph += self.names(linked - {iri})
+        return graph
+
+    def _run(self, text: str, default_graphs=None, named_graphs=None):
+        default_graphs, named_graphs = query_dataset(
+            text, default_graphs, named_graphs, self._graphs
+        )
+        # Relative IRIs in a query resolve against the dataset's base (the service's choice).
+        options: dict = {"base_iri": BASE_IRI}
+        if default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return self._store.query(text, **options)
+
+    def query_serialized(
+        self,
+        text: str,
+        media_type: str,
+        *,
+        max_rows: int | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        add_labels: bool = False,
+        until: float | None = None,
+    ) -> SerializedAnswer:
+        answer = self._run(text, default_graphs, named_graphs)
+        if add_labels and isinstance(answer, ox.QueryTriples):
+            answer = self._with_labels(answer, max_rows)
+        return serialize_answer(answer, media_type, max_rows)
+
+    def _statements_about(
+        self, iris: Sequence[str], predicates: Sequence[str], until: float | None = None
+    ) -> Iterator[ox.Triple]:
+        seen: set[ox.Triple] = set()  # a statement held in two graphs is one statement
+        for iri in iris:
+            for predicate in predicates:
+                for quad in self._store.quads_for_pattern(
+                    ox.NamedNode(iri), ox.NamedNode(predicate), None, None
+                ):
+                    if (triple := quad.triple) not in seen:
+                        seen.add(triple)
+                        yield triple
+
+    def query(
+        self,
+        text: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        answer = self._run(text, default_graphs, named_graphs)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(kind="ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [
+                {name: to_rdflib(value) for name in variables if (value := row[name]) is not None}
+                for row in answer
+            ]
+            return QueryResult(kind="select", variables=variables, rows=rows)
+        graph = Graph()
+        for triple in answer:
+            graph.add(
+                (
+                    to_rdflib(triple.subject),
+                    URIRef(triple.predicate.value),
+                    to_rdflib(triple.object),
+                )
+            )
+        return QueryResult(kind="graph", graph=graph)
