@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rivm_graph.namespaces import KINDS
+from rivm_graph.rdf.namespaces import KINDS
 from tests.conftest import browser_page
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"

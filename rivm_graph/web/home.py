@@ -12,7 +12,7 @@ from ..pictures.maps import world_map_svg
 from ..pictures.timeline import timeline_svg
 from .descriptions import schema_org_markup
 from .i18n import negotiate_language
-from .links import local_href
+from .links import page_href
 from .state import get_dumps, get_executor, get_store, rendered
 
 blueprint = Blueprint("home", __name__)
@@ -37,7 +37,7 @@ def home():
 
     def page() -> str:
         store = get_store()
-        overview = build_overview(store, label_languages(language), local_href)
+        overview = build_overview(store, label_languages(language), page_href)
         cities = sum(1 for p in overview.points if p.kind == "city")
         sites = sum(1 for p in overview.points if p.kind == "site")
         world = world_map_svg(

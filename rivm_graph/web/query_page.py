@@ -13,7 +13,7 @@ from ..rdf.formats import DOCUMENT_FORMATS, RESULT_FORMATS
 from ..rdf.labels import compact
 from . import querying
 from .i18n import negotiate_language
-from .links import local_href
+from .links import page_href
 from .state import get_catalogue, get_query_service, get_store
 
 blueprint = Blueprint("query_page", __name__)
@@ -29,7 +29,7 @@ def _cell(binding: dict | None, labels: dict[str, str]) -> dict:
         return {"text": ""}
     if binding["type"] == "uri":
         iri = binding["value"]
-        return {"text": labels.get(iri) or compact(iri), "href": local_href(iri), "title": iri}
+        return {"text": labels.get(iri) or compact(iri), "href": page_href(iri), "title": iri}
     if binding["type"] == "bnode":
         return {"text": "_:" + binding["value"]}
     lang = binding.get("xml:lang")
@@ -91,7 +91,7 @@ def render_query_page():
         checks=checks,
         outcome=outcome,
         ran=run,
-        share=url_for("query_page.page", query=query, lang=language, _external=False),
+        share=url_for("query_page.page", query=query, _external=False),
         timeout=current_app.config["QUERY_DEADLINE"],
         max_rows=current_app.config["MAX_ROWS"],
     )
