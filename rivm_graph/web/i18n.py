@@ -81,12 +81,8 @@ def init_language(app: Flask) -> None:
 
         def lang_url(code: str) -> str:
             args: dict[str, Any] = {k: v for k, v in request.args.lists() if k != PARAMETER}
-            return url_for(
-                request.endpoint or "home.home",
-                **(request.view_args or {}),
-                **args,
-                **{PARAMETER: code},
-            )
+            args[PARAMETER] = code
+            return url_for(request.endpoint or "home.home", **(request.view_args or {}), **args)
 
         return {
             "lang": language,
