@@ -21,6 +21,19 @@ def test_home_page_map_shows_the_cities_and_the_timeline(page, live_server):
     title_id = labelled_by.split()[0]
     assert page.locator(f"[id='{title_id}']").text_content().strip(), "a text alternative"
     assert page.get_by_text("1st INMC Conference, Clermont-Ferrand (2017)").count() >= 1
+    # Europe, where the world map's markers crowd, has a map of its own where none hides another
+    europe = page.locator("svg.rivm-map").nth(1)
+    assert europe.get_attribute("aria-labelledby")
+    centres = europe.evaluate(
+        """svg => [...svg.querySelectorAll('.rivm-map-markers a')].map(a => {
+             const r = a.getBoundingClientRect();
+             return [r.x + r.width / 2, r.y + r.height / 2, r.width];
+           })"""
+    )
+    assert len(centres) >= 25
+    for i, (x, y, w) in enumerate(centres):
+        for x2, y2, _ in centres[i + 1 :]:
+            assert ((x - x2) ** 2 + (y - y2) ** 2) ** 0.5 >= w, "a marker hides another"
 
 
 def test_language_switch_changes_interface_and_labels(page, live_server):

@@ -218,6 +218,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Carte du monde avec {cities} villes et {sites} sites Michelin.",
         "es": "Mapa del mundo con {cities} ciudades y {sites} sitios Michelin.",
     },
+    "europe_title": {
+        "en": "Cities of the network and Michelin sites in Europe",
+        "fr": "Villes du réseau et sites Michelin en Europe",
+        "es": "Ciudades de la red y sitios Michelin en Europa",
+    },
+    "europe_description": {
+        "en": "Map of Europe, where markers crowd on the world map, with {cities} cities and "
+        "{sites} Michelin sites.",
+        "fr": "Carte de l'Europe, où les marqueurs se serrent sur la carte du monde, avec "
+        "{cities} villes et {sites} sites Michelin.",
+        "es": "Mapa de Europa, donde los marcadores se amontonan en el mapa del mundo, con "
+        "{cities} ciudades y {sites} sitios Michelin.",
+    },
     "legend_city": {"en": "city", "fr": "ville", "es": "ciudad"},
     "legend_site": {"en": "Michelin site", "fr": "site Michelin", "es": "sitio Michelin"},
     "timeline_title": {

@@ -20,6 +20,7 @@ from ..stores.factory import open_store
 from ..stores.files import ontology_files
 from .access_log import init_access_log
 from .cache import LruCache
+from .compression import init_compression
 from .descriptions import blueprint as descriptions
 from .downloads import blueprint as downloads
 from .errors import register_error_pages
@@ -96,6 +97,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_limits(app)
     init_access_log(app)
     init_language(app)
+    init_compression(app)
     # Open data: any origin may read, nobody sends credentials.
     CORS(
         app,

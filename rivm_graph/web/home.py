@@ -1,14 +1,15 @@
-"""The home page (what the network is, its numbers, map, timeline, entry points) and /healthz."""
+"""The home page (what the network is, its numbers, map, timeline, entry points), /healthz and
+the favicon."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from ..i18n import label_languages
 from ..i18n.messages import translator
 from ..pages.overview import build_overview
-from ..pictures.maps import world_map_svg
+from ..pictures.maps import EUROPE, inside_bounds, world_map_svg
 from ..pictures.timeline import timeline_svg
 from .descriptions import schema_org_markup
 from .i18n import negotiate_language
@@ -40,11 +41,27 @@ def home():
         overview = build_overview(store, label_languages(language), page_href)
         cities = sum(1 for p in overview.points if p.kind == "city")
         sites = sum(1 for p in overview.points if p.kind == "site")
+        legend = {"city": t("legend_city"), "site": t("legend_site")}
         world = world_map_svg(
             overview.points,
             title=t("map_title"),
             description=t("map_description", cities=cities, sites=sites),
-            legend={"city": t("legend_city"), "site": t("legend_site")},
+            legend=legend,
+        )
+        # Most of the network is in Europe, where the world map's markers crowd: a map of its own.
+        in_europe = [p for p in overview.points if inside_bounds(p, EUROPE)]
+        europe = world_map_svg(
+            in_europe,
+            title=t("europe_title"),
+            description=t(
+                "europe_description",
+                cities=sum(1 for p in in_europe if p.kind == "city"),
+                sites=sum(1 for p in in_europe if p.kind == "site"),
+            ),
+            legend=legend,
+            bounds=EUROPE,
+            width=640,
+            separate=True,
         )
         timeline = timeline_svg(
             overview.events,
@@ -55,6 +72,7 @@ def home():
             "home.html",
             overview=overview,
             world=Markup(world),
+            europe=Markup(europe),
             timeline=Markup(timeline),
             entry_points=ENTRY_POINTS,
             dumps=get_dumps(),
@@ -93,3 +111,12 @@ def healthz():
     """Alive: the process answers (it does not query: a busy server is still alive)."""
     store = get_store()
     return jsonify(status="ok", graphs=len(store.graphs()), version=store.data_version)
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    """Pages name their icon (``<link rel="icon">``, an SVG); clients that ask for the old
+    address are sent to it."""
+    response = redirect(url_for("static", filename="favicon.svg"), code=301)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
