@@ -11,11 +11,12 @@ BIN := $(VENV)/bin
 
 .PHONY: serve test test-virtuoso lint system-packages test-tools validate stats bench loadtest clean
 
-# program=Debian package: what the browser tests and the tests on Virtuoso need (npm: axe-core).
-TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource npm=npm
-# axe-core for the accessibility tests, from the npm registry at the version the lock file pins;
-# only the test browser ever sees it.
-AXE := tests/axe/node_modules/axe-core/axe.min.js
+# program=Debian package: what the browser tests and the tests on Virtuoso need (npm brings
+# axe-core and vnu.jar, which runs on java).
+TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource npm=npm java=default-jre-headless
+# axe-core and the Nu Html Checker (vnu-jar) for the page tests, from the npm registry at the
+# versions the lock file pins (tests/npm); neither is ever served to readers.
+NPM_TOOLS := tests/npm/node_modules/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,14 +47,14 @@ lint: $(VENV)/.installed-test
 system-packages:
 	@scripts/system-packages.sh $(TEST_PROGRAMS)
 
-# Without npm nothing is installed and the accessibility tests skip (in CI they fail).
+# Without npm nothing is installed and the accessibility and HTML tests skip (in CI they fail).
 test-tools: system-packages
-	@$(MAKE) --no-print-directory $(AXE)
+	@$(MAKE) --no-print-directory $(NPM_TOOLS)
 
-$(AXE): tests/axe/package.json tests/axe/package-lock.json
+$(NPM_TOOLS): tests/npm/package.json tests/npm/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "npm missing: the accessibility tests (axe-core) skip"; fi
+	  npm ci --prefix tests/npm --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm missing: the accessibility and HTML tests (axe-core, vnu.jar) skip"; fi
 
 test: lint test-tools
 	$(BIN)/python -m pytest
@@ -81,4 +82,4 @@ stats: $(VENV)/.installed
 	$(BIN)/rivm-graph stats
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/axe/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/npm/node_modules

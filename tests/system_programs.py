@@ -17,6 +17,7 @@ import pytest
 PROGRAMS: dict[str, tuple[tuple[str, ...], str]] = {
     "chromium": (("chromium", "chromium-browser"), "chromium"),
     "virtuoso-t": (("virtuoso-t",), "virtuoso-opensource"),
+    "java": (("java",), "default-jre-headless"),
 }
 #: How a skip for a missing program starts (the summary counts them by it).
 SKIP_REASON = "system program missing: "

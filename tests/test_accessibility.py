@@ -1,7 +1,7 @@
 """Every kind of page, in a real browser at phone and desktop widths: no sideways scrolling, and
 axe-core's WCAG 2.0/2.1 A and AA and 2.2 AA rules find nothing.
 
-axe-core comes from the npm registry (`tests/axe/package.json`, installed by `make test` with
+axe-core comes from the npm registry (`tests/npm/package.json`, installed by `make test` with
 `npm ci`); it is put into the test browser's page through the DevTools protocol, which the
 pages' Content-Security-Policy does not govern, and is never served to readers. Without it (or
 without Chromium) these tests skip; in CI (`CI` set) they fail instead.
@@ -17,7 +17,7 @@ import pytest
 from rivm_graph.rdf.namespaces import KINDS
 from tests.conftest import browser_page
 
-AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parent / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 #: The rules axe groups under these tags: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PHONES = [320, 390]
@@ -70,8 +70,8 @@ def axe_source() -> str:
     if AXE.exists():
         return AXE.read_text(encoding="utf-8")
     if os.environ.get("CI"):
-        pytest.fail("CI must have axe-core (tests/axe, npm ci): make test installs it")
-    pytest.skip("axe-core missing: `make test` installs it with npm (tests/axe/package.json)")
+        pytest.fail("CI must have axe-core (tests/npm, npm ci): make test installs it")
+    pytest.skip("axe-core missing: `make test` installs it with npm (tests/npm/package.json)")
 
 
 def sideways_overflow(page) -> list[str]:
