@@ -5,12 +5,13 @@
 It starts the production server (``rivm-graph serve``, gunicorn, settings from ``RIVM_*``), measures
 the cheap lookups unloaded, then runs ``--clients`` concurrent clients for ``--duration`` seconds:
 one client sends runaway queries back to back (each is stopped at the deadline), the others mix
-varying lookups (50%), resource pages (30%), dump downloads (10%) and catalogue/VoID (10%) with a
-pause between requests. It prints requests and errors by status, p50/p99 per route, the
-cheap-lookup p99 loaded against unloaded, how busy the machine was (and how much of that the load
-clients themselves), the lookups' p99 while a runaway query ran at normal and at idle priority,
-the server's memory (PSS of all its processes) before and after, and whether any server process
-restarted. It asserts nothing: the figures go in the issue notes.
+varying lookups (40%), resource pages (25%), searches by name (10%), reconciliation batches of 10
+names (5%), dump downloads (10%) and catalogue/VoID (10%) with a pause between requests. It prints
+requests and errors by status, p50/p99 per route, the cheap-lookup p99 loaded against unloaded, how
+busy the machine was (and how much of that the load clients themselves), the lookups' p99 while a
+runaway query ran at normal and at idle priority, the server's memory (PSS of all its processes)
+before and after, and whether any server process restarted. It asserts nothing: the figures go
+in the issue notes.
 
 "Unloaded" is measured twice, with one client and nothing else running: back to back, and pausing
 between lookups as the load clients do. The paced figure is the one the loaded run compares with:
@@ -68,12 +69,28 @@ def lookup_path(rng: random.Random) -> str:
     return "/sparql?query=" + quote(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} # {rng.random()}")
 
 
+def name_of(rng: random.Random) -> str:
+    """A city as a person types it: words for the slug's hyphens, sometimes only its beginning."""
+    name = rng.choice(CITIES).replace("-", " ")
+    return name[: rng.randint(3, len(name))] if rng.random() < 0.3 else name
+
+
+def reconcile_path(rng: random.Random) -> str:
+    """A batch of 10 queries as OpenRefine sends it, with a unique tag (no cache serves it)."""
+    queries = {f"q{i}": {"query": name_of(rng), "limit": 3} for i in range(10)}
+    return f"/reconcile?queries={quote(json.dumps(queries))}&_={rng.random()}"
+
+
 def pick(rng: random.Random) -> tuple[str, str]:
     roll = rng.random()
-    if roll < 0.5:
+    if roll < 0.4:
         return "lookup", lookup_path(rng)
-    if roll < 0.8:
+    if roll < 0.65:
         return "page", f"/doc/city/{rng.choice(CITIES)}"
+    if roll < 0.75:
+        return "search", f"/search?format=json&q={quote(name_of(rng))}&_={rng.random()}"
+    if roll < 0.8:
+        return "reconcile", reconcile_path(rng)
     if roll < 0.9:
         return "dump", "/dumps/rivm.nt.gz"
     return "description", rng.choice(["/catalog", "/.well-known/void"])

@@ -28,7 +28,10 @@ seconds or ``--max-requests`` answers, whichever comes first, after a short warm
 
 - ``lookup``: ``SELECT ?p ?o WHERE { <iri> ?p ?o }``, the IRI changing on every request;
 - ``aggregate``: ``SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class``;
-- ``describe``: ``DESCRIBE <iri>``, the IRI changing on every request.
+- ``describe``: ``DESCRIBE <iri>``, the IRI changing on every request;
+- ``search``: ``/search?format=json&q=<name>``, a resource's name changing on every request;
+- ``reconcile``: a batch of 10 reconciliation queries (``/reconcile?queries=``), one in three
+  misspelled, as OpenRefine sends them; these two run on our server only.
 
 Every request also carries a unique comment, so no answer cache (ours, or rdflib-endpoint's parsed
 query cache) ever serves it: each figure is the cost of evaluating the query. The load comes from
@@ -70,6 +73,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from rivm_graph.config import load_settings, server_processes
+from rivm_graph.rdf.labels import LABEL_PREDICATES
 from rivm_graph.rdf.namespaces import ID_BASE
 from rivm_graph.stores.files import data_files, graph_files
 from tests.virtuoso import Virtuoso, running_virtuoso
@@ -89,6 +93,14 @@ SCENARIOS: dict[str, tuple[str, str]] = {  # name: (query, Accept); {iri} varies
     ),
     "describe": ("DESCRIBE <{iri}>", "text/turtle"),
 }
+#: Scenarios of our own surfaces (not SPARQL: rdflib-endpoint has none of them), each request a
+#: path that the load drivers make unique with a tag in the ``_`` parameter (no answer cache
+#: serves it: the figure is the cost of answering):
+#: ``search``: ``/search?format=json&q=<a resource's name>``;
+#: ``reconcile``: a batch of 10 queries as OpenRefine sends them (``queries=`` JSON), one in
+#: three misspelled (a letter left out).
+OWN_SCENARIOS: dict[str, str] = {"search": "application/json", "reconcile": "application/json"}
+RECONCILE_BATCH = 10
 
 #: The contenders, by the name of their column; ENGINE is Virtuoso's own process (memory).
 OURS, OURS_VIRTUOSO, BASELINE, ENGINE = "ours", "ours-virtuoso", "rdflib-endpoint", "virtuoso-t"
@@ -380,6 +392,7 @@ class DataSet:
     root: Path
     triples: int = 0
     subjects: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # labels of those resources (search)
 
 
 def read_data(name: str, root: Path, seed: int) -> DataSet:
@@ -387,6 +400,7 @@ def read_data(name: str, root: Path, seed: int) -> DataSet:
     data = DataSet(name, root)
     in_data = {p.resolve() for p in data_files(root)}
     subjects: set[str] = set()
+    names: set[str] = set()
     for f in graph_files(root):
         for quad in ox.parse(path=str(f.path), format=ox.RdfFormat.TURTLE):
             data.triples += 1
@@ -397,8 +411,12 @@ def read_data(name: str, root: Path, seed: int) -> DataSet:
                 and subject.value.startswith(ID_BASE)
             ):
                 subjects.add(subject.value)
+                if quad.predicate.value in LABEL_PREDICATES and isinstance(quad.object, ox.Literal):
+                    names.add(quad.object.value)
     data.subjects = sorted(subjects)
     random.Random(seed).shuffle(data.subjects)
+    data.names = sorted(names)
+    random.Random(seed).shuffle(data.names)
     return data
 
 
@@ -424,7 +442,27 @@ def human(n: int) -> str:
     return str(n)
 
 
+def misspelled(name: str) -> str:
+    """The name with a letter of its middle left out (as a person types in a hurry)."""
+    middle = len(name) // 2
+    return name[:middle] + name[middle + 1 :] if len(name) > 4 else name
+
+
 def request_paths(scenario: str, data: DataSet) -> list[str]:
+    """The paths of the requests of a scenario; the drivers append the tag that makes each
+    unique (SPARQL: a comment; ours: the value of ``_``, the last parameter)."""
+    if scenario == "search":
+        return [f"/search?format=json&q={quote(name, safe='')}&_=" for name in data.names]
+    if scenario == "reconcile":
+        paths = []
+        for start in range(0, len(data.names), RECONCILE_BATCH):
+            batch = data.names[start : start + RECONCILE_BATCH]
+            queries = {
+                f"q{i}": {"query": misspelled(n) if i % 3 == 2 else n, "limit": 3}
+                for i, n in enumerate(batch)
+            }
+            paths.append(f"/reconcile?queries={quote(json.dumps(queries), safe='')}&_=")
+        return paths
     query, _ = SCENARIOS[scenario]
     if "{iri}" not in query:
         return ["/sparql?query=" + quote(query, safe="")]
@@ -752,13 +790,18 @@ def measure_data_set(data: DataSet, args, work: Path, driver: str, rows: list[Ro
             paths = request_paths(scenario, data)
             paths_file = work / f"paths-{data.name}-{scenario}.txt"
             paths_file.write_text("\n".join(paths) + "\n")
-            accept = SCENARIOS[scenario][1]
+            accept = OWN_SCENARIOS.get(scenario) or SCENARIOS[scenario][1]
+            if not paths or paths == ["/sparql?query="]:
+                print(f"  {scenario}: nothing to ask on this data set", flush=True)
+                continue
             for clients in args.clients:
                 shift = cell_index % len(servers)
                 order = servers[shift:] + servers[:shift]  # each goes first in turn
                 cell_index += 1
                 cells: dict[str, Cell] = {}
                 for server in order:
+                    if scenario in OWN_SCENARIOS and server.name == BASELINE:
+                        continue  # rdflib-endpoint has no search nor reconciliation
                     load = Load(server.port, paths, paths_file, accept, clients)
                     nonce = f"{data.name}.{scenario}.{clients}.{server.name}"
                     # No server stops a query whose client has gone: let all finish what
@@ -912,7 +955,7 @@ def parse_args(argv: list[str] | None):
         help="comma-separated: 'real' and/or synthetic sizes in triples (10000,100000,1000000)",
     )
     parser.add_argument("--clients", type=csv(int), default=[1, 8])
-    parser.add_argument("--scenarios", type=csv(str), default=list(SCENARIOS))
+    parser.add_argument("--scenarios", type=csv(str), default=[*SCENARIOS, *OWN_SCENARIOS])
     parser.add_argument("--duration", type=float, default=10, help="seconds per cell, at most")
     parser.add_argument("--max-requests", type=int, default=20000, help="answers per cell, at most")
     parser.add_argument("--warmup", type=float, default=1, help="seconds of warm-up per cell")
@@ -940,7 +983,7 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--startup-timeout", type=float, default=600)
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "rivm-bench")
     args = parser.parse_args(argv)
-    unknown = set(args.scenarios) - set(SCENARIOS)
+    unknown = set(args.scenarios) - set(SCENARIOS) - set(OWN_SCENARIOS)
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     unknown = set(args.stores) - set(STORES)

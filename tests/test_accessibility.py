@@ -61,6 +61,7 @@ PAGES = {
     "shapes": "/shapes",
     "search": "/search?q=clermont",
     "downloads": "/dumps/",
+    "tables": "/tables/",
     "not-found": "/doc/city/nowhere",
     **{kind: f"/doc/{kind}/{slug}" for kind, slug in RESOURCES.items()},
 }

@@ -47,6 +47,8 @@ def test_a_short_load_run_reports_only_the_runaway_queries_as_errors():
     assert errors, report
     assert int(errors[1]) == int(errors[2]) >= 1, report
     assert re.search(r"^lookup +\d+ .*\{200: \d+\}$", report, re.M), report
+    for route in ("search", "reconcile"):  # in the mix, and answered
+        assert re.search(rf"^{route} +\d+ .*\{{200: \d+", report, re.M), report
     assert "health check after the run: 200" in report
     assert "gunicorn master kept: True" in report
     assert re.search(r"lookups sent while runaway at idle priority: [1-9]", report), report

@@ -118,6 +118,26 @@ def test_prefix_mode_completes_the_last_word(index):
     assert (hit.iri, hit.match) == (ID + "city/karlsruhe", "prefix")
 
 
+@pytest.mark.parametrize(
+    ("typed", "iri"),
+    [
+        ("Regnes", "city/regensburg"),  # two swapped in the beginning being typed
+        ("Clremo", "city/clermont-ferrand"),
+        ("Vitroia", "city/vitoria-gasteiz"),
+        ("Krmench", "city/kremenchuk"),  # a letter missing
+        ("santiago de qeuret", "city/queretaro"),  # in the last word only
+    ],
+)
+def test_prefix_mode_forgives_one_typo_in_the_word_being_typed(index, typed, iri):
+    hit = first(index, typed, prefix=True)
+    assert (hit.iri, hit.match) == (ID + iri, "typo")
+
+
+def test_prefix_mode_prefers_a_real_beginning_to_a_typo(index):
+    assert first(index, "vall", prefix=True).match == "prefix"  # too short for a typo
+    assert first(index, "Regens", prefix=True).match == "prefix"
+
+
 def test_an_event_is_summarised_by_its_date_and_host_city(index):
     hit = first(index, "1st INMC Conference")
     assert hit.iri == ID + "conference/2017-clermont-ferrand"
@@ -272,7 +292,7 @@ def test_the_index_is_read_from_the_store_through_select_queries_only(store):
 
     class SelectOnly(GraphStore):
         data_version = "select-only"
-        query_serialized = quads = graphs = describe = None
+        query_serialized = quads = graphs = describe = _statements_about = None
 
         def __init__(self):
             self.asked: list[str] = []

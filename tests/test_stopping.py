@@ -186,6 +186,8 @@ def test_sigterm_on_virtuoso_with_runaway_queries_in_flight_is_bounded(virtuoso)
         server_in_its_own_session(
             GRACEFUL_TIMEOUT=GRACE,
             QUERY_TIMEOUT=60,
+            QUERY_DEADLINE=60,
+            SLOW_QUERIES=6,  # all six long at once: none is cut before SIGTERM
             STORE="sparql",
             SPARQL_QUERY_URL=virtuoso.query_url,
         ) as (base, master),

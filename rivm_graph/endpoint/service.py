@@ -32,11 +32,10 @@ from ..rdf.query_text import (
     syntax_error_message,
 )
 from ..rdf.results import SerializedAnswer
-from ..stores.base import GraphStore
+from ..stores.base import GraphStore, QueryTimeout
 from ..stores.executor import (
     InProcessExecutor,
     QueryExecutor,
-    QueryTimeout,
     ServerStopping,
     TooManySlowQueries,
     WorkerLost,
@@ -129,7 +128,10 @@ def etag(answer_key: str) -> str:
 
 
 def unknown_graphs(
-    info: QueryInfo, default_graphs: Sequence[str], named_graphs: Sequence[str], known: Collection
+    info: QueryInfo,
+    default_graphs: Sequence[str],
+    named_graphs: Sequence[str],
+    known: Collection[str],
 ) -> list[str]:
     """The graphs named by FROM, FROM NAMED, default-graph-uri or named-graph-uri that the
     dataset does not hold. Each is an empty graph (as Oxigraph server and Fuseki read them), never

@@ -75,6 +75,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "es": "Compilado a partir de fuentes públicas citadas: cada hecho nombra su fuente "
         "(dct:source) y, cuando las fuentes discrepan, cada cifra se conserva junto a la suya.",
     },
+    "table_description": {
+        "en": "A table of the graph ({file}): UTF-8 CSV (RFC 4180), one row per resource, mapped "
+        "back onto the graph by its CSV on the Web metadata (csv-metadata.json).",
+        "fr": "Un tableau du graphe ({file}) : CSV UTF-8 (RFC 4180), une ligne par ressource, "
+        "relié au graphe par ses métadonnées CSV on the Web (csv-metadata.json).",
+        "es": "Una tabla del grafo ({file}): CSV UTF-8 (RFC 4180), una fila por recurso, "
+        "relacionada con el grafo por sus metadatos CSV on the Web (csv-metadata.json).",
+    },
+    "metadata_description": {
+        "en": "The description of every table of the graph ({file}).",
+        "fr": "La description de tous les tableaux du graphe ({file}).",
+        "es": "La descripción de todas las tablas del grafo ({file}).",
+    },
+    "geojson_description": {
+        "en": "An RFC 7946 GeoJSON FeatureCollection ({file}) that QGIS and GeoPandas read as it "
+        "is: each feature with its IRI, names, kind and country.",
+        "fr": "Une FeatureCollection GeoJSON RFC 7946 ({file}) que QGIS et GeoPandas lisent "
+        "telle quelle : chaque objet avec son IRI, ses noms, son type et son pays.",
+        "es": "Una FeatureCollection GeoJSON RFC 7946 ({file}) que QGIS y GeoPandas leen tal "
+        "cual: cada elemento con su IRI, sus nombres, su tipo y su país.",
+    },
 }
 KEYWORDS = {
     "en": ("Michelin", "city network", "linked open data"),

@@ -322,6 +322,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Les mêmes résultats pour les programmes :",
         "es": "Los mismos resultados para programas:",
     },
+    "tables": {
+        "en": "Tables (CSV, CSV on the Web, Data Package)",
+        "fr": "Tableaux (CSV, CSV on the Web, Data Package)",
+        "es": "Tablas (CSV, CSV on the Web, Data Package)",
+    },
+    "tables_intro": {
+        "en": "The graph as tables for spreadsheets, pandas or R (version {version}): UTF-8, one "
+        "row per resource, one IRI column per linked resource. {metadata} maps every column back "
+        "onto the graph; {package} describes them for Frictionless tools.",
+        "fr": "Le graphe en tableaux pour tableurs, pandas ou R (version {version}) : UTF-8, une "
+        "ligne par ressource, une colonne d'IRI par ressource liée. {metadata} relie chaque "
+        "colonne au graphe ; {package} les décrit pour les outils Frictionless.",
+        "es": "El grafo en tablas para hojas de cálculo, pandas o R (versión {version}): UTF-8, "
+        "una fila por recurso, una columna de IRI por recurso enlazado. {metadata} relaciona "
+        "cada columna con el grafo; {package} las describe para las herramientas Frictionless.",
+    },
+    "geojson_cities": {
+        "en": "Cities on a map (GeoJSON)",
+        "fr": "Les villes sur une carte (GeoJSON)",
+        "es": "Las ciudades en un mapa (GeoJSON)",
+    },
+    "geojson_sites": {
+        "en": "Michelin sites on a map (GeoJSON)",
+        "fr": "Les sites Michelin sur une carte (GeoJSON)",
+        "es": "Los centros Michelin en un mapa (GeoJSON)",
+    },
     # Properties the reconciliation service adds to a table (data extension).
     "reconcile_coordinates": {
         "en": "coordinates (latitude,longitude)",

@@ -326,15 +326,18 @@ def _format(media_type: str) -> Format:
 
 def _distribution(graph: Graph, dump, dumps: DumpSet, base_url: str) -> URIRef:
     fmt = dump.format
-    code = _format(fmt.media_type).eu_file_type
-    node = URIRef(DISTRIBUTION_BASE + dump.name)
-    graph.add((node, RDF.type, DCAT.Distribution))
-    _add_texts(graph, node, DCT.title, _texts("distribution_title", label=fmt.label))
     quads = {lang: (TEXTS["quads"][lang] if fmt.quads else "") for lang in LANGUAGES}
-    _add_texts(
+    node = file_distribution(
         graph,
-        node,
-        DCT.description,
+        DownloadFile(
+            name=dump.name,
+            media_type=fmt.media_type,
+            size=dump.size,
+            sha256=dump.sha256,
+            access_url=f"{base_url}/dumps/",
+            download_url=str(_dump_url(base_url, dump.name)),
+        ),
+        _texts("distribution_title", label=fmt.label),
         {
             lang: TEXTS["distribution_description"][lang].format(
                 triples=dumps.triples, label=fmt.label, file=dump.name, quads=quads[lang]
@@ -342,26 +345,55 @@ def _distribution(graph: Graph, dump, dumps: DumpSet, base_url: str) -> URIRef:
             for lang in LANGUAGES
         },
     )
-    graph.add((node, DCAT.accessURL, URIRef(f"{base_url}/dumps/")))
-    graph.add((node, DCAT.downloadURL, _dump_url(base_url, dump.name)))
-    media = URIRef(eu.media_type_iri(fmt.media_type))
-    graph.add((media, RDF.type, DCT.MediaType))
-    graph.add((node, DCAT.mediaType, media))
-    file_type = URIRef(f"{eu.AUTHORITY}file-type/{code}")
-    graph.add((file_type, RDF.type, DCT.MediaTypeOrExtent))
-    graph.add((file_type, SKOS.inScheme, URIRef(eu.FILE_TYPE_SCHEME)))
-    graph.add((node, DCT["format"], file_type))
     if fmt.gzip_of:
         gzip = URIRef(eu.media_type_iri("application/gzip"))
         graph.add((gzip, RDF.type, DCT.MediaType))
         graph.add((node, DCAT.compressFormat, gzip))
-    graph.add((node, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)))
-    checksum = _node("checksum", dump.name)
-    graph.add((node, SPDX.checksum, checksum))
-    graph.add((checksum, RDF.type, SPDX.Checksum))
-    graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    graph.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-    graph.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
+    return node
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """A file offered for download, as a DCAT distribution describes it."""
+
+    name: str  # unique among the distributions: it names the distribution's IRI
+    media_type: str  # its format in the registry gives the EU file type
+    access_url: str
+    download_url: str
+    size: int | None = None
+    sha256: str | None = None
+    conforms_to: tuple[tuple[str, str], ...] = ()  # (standard IRI, title)
+
+
+def file_distribution(
+    graph: Graph, file: DownloadFile, titles: dict[str, str], descriptions: dict[str, str]
+) -> URIRef:
+    """A DCAT-AP distribution of one downloadable file: media type, EU file type, size,
+    checksum, licence and availability."""
+    node = URIRef(DISTRIBUTION_BASE + file.name)
+    graph.add((node, RDF.type, DCAT.Distribution))
+    _add_texts(graph, node, DCT.title, titles)
+    _add_texts(graph, node, DCT.description, descriptions)
+    graph.add((node, DCAT.accessURL, URIRef(file.access_url)))
+    graph.add((node, DCAT.downloadURL, URIRef(file.download_url)))
+    media = URIRef(eu.media_type_iri(file.media_type))
+    graph.add((media, RDF.type, DCT.MediaType))
+    graph.add((node, DCAT.mediaType, media))
+    file_type = URIRef(f"{eu.AUTHORITY}file-type/{_format(file.media_type).eu_file_type}")
+    graph.add((file_type, RDF.type, DCT.MediaTypeOrExtent))
+    graph.add((file_type, SKOS.inScheme, URIRef(eu.FILE_TYPE_SCHEME)))
+    graph.add((node, DCT["format"], file_type))
+    for standard, title in file.conforms_to:
+        graph.add((node, DCT.conformsTo, _standard(graph, standard, title)))
+    if file.size is not None:
+        graph.add((node, DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
+    if file.sha256 is not None:
+        checksum = _node("checksum", file.name)
+        graph.add((node, SPDX.checksum, checksum))
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        graph.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
+        graph.add((checksum, SPDX.checksumValue, Literal(file.sha256, datatype=XSD.hexBinary)))
     graph.add((node, DCT.license, LICENSE))
     available = _concept(
         graph,

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +19,10 @@ from ..config import dump_base
 from ..rdf import formats
 from ..rdf.namespaces import PREFIXES
 from ..rdf.serialize import canonical_quads
+from .folders import CHECKSUMS as CHECKSUMS
+from .folders import ensure_folder, read_checksums, write_checksums
 
 BASENAME = "rivm"
-CHECKSUMS = "SHA256SUMS"
 
 
 @dataclass(frozen=True)
@@ -114,22 +112,14 @@ def write_dumps(all_quads: list[ox.Quad], directory: Path) -> None:
             data = _serialize(fmt, triples, quads)
         written[fmt.extension] = data
         (directory / f"{BASENAME}.{fmt.extension}").write_bytes(data)
-    lines = [
-        f"{hashlib.sha256(data).hexdigest()}  {BASENAME}.{ext}\n"
-        for ext, data in sorted(written.items())
-    ]
-    (directory / CHECKSUMS).write_text("".join(lines))
+    write_checksums(directory, {f"{BASENAME}.{ext}": data for ext, data in written.items()})
 
 
 def _read(directory: Path, version: str) -> DumpSet | None:
     """The dump set in ``directory`` if it is complete and every checksum matches, else None."""
-    sums = directory / CHECKSUMS
-    if not sums.exists():
+    expected = read_checksums(directory)
+    if expected is None:
         return None
-    expected: dict[str, str] = {}
-    for line in filter(None, sums.read_text().split("\n")):
-        digest, name = line.split("  ", 1)
-        expected[name] = digest
     files = []
     for fmt in FORMATS:
         name = f"{BASENAME}.{fmt.extension}"
@@ -154,24 +144,11 @@ def ensure_dumps(quads_source, version: str, base: Path) -> DumpSet:
     ``quads_source`` is a callable returning every quad of the dataset; it is only called when a
     build is needed.
     """
-    directory = dump_directory(base, version)
-    found = _read(directory, version)
-    if found is not None:
-        return found
-    base.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=base))
-    try:
-        write_dumps(list(quads_source()), building)
-        if directory.exists():
-            shutil.rmtree(directory)  # incomplete or altered: never served
-        os.replace(building, directory)
-    finally:
-        if building.exists():
-            shutil.rmtree(building, ignore_errors=True)
-    built = _read(directory, version)
-    if built is None:
-        raise RuntimeError(f"the dumps written to {directory} do not verify")
-    return built
+    return ensure_folder(
+        dump_directory(base, version),
+        lambda directory: _read(directory, version),
+        lambda building: write_dumps(list(quads_source()), building),
+    )
 
 
 def dumps_for(store, settings: dict) -> DumpSet:

@@ -20,7 +20,8 @@ class Format:
     label: str  # how a person names it
     media_type: str
     extension: str
-    #: "graph" (RDF), "results" (SPARQL query results), "page" (HTML), "json" (plain JSON)
+    #: "graph" (RDF), "results" (SPARQL query results), "page" (HTML), "json" (plain JSON),
+    #: "map" (GeoJSON)
     kind: str
     #: names a client may give in a format parameter (``format=ttl``); the first is the name
     #: the command line uses
@@ -72,7 +73,14 @@ SPARQL_XML = Format(
     w3c_name="SPARQL_Results_XML",
 )
 CSV = Format(
-    "CSV", "text/csv", "csv", "results", names=("csv",), w3c_name="SPARQL_Results_CSV", text=True
+    "CSV",
+    "text/csv",
+    "csv",
+    "results",
+    names=("csv",),
+    w3c_name="SPARQL_Results_CSV",
+    eu_file_type="CSV",
+    text=True,
 )
 TSV = Format(
     "TSV",
@@ -151,7 +159,15 @@ TRIG = Format(
     supports_datasets=True,
 )
 HTML = Format("HTML", "text/html", "html", "page", names=("html",))
-JSON = Format("JSON", "application/json", "json", "json", names=("json",))
+JSON = Format("JSON", "application/json", "json", "json", names=("json",), eu_file_type="JSON")
+#: The tables' CSV on the Web metadata (W3C Metadata Vocabulary for Tabular Data).
+CSVW_METADATA = Format(
+    "CSVW metadata", "application/csvm+json", "json", "json", eu_file_type="JSON"
+)
+#: The cities and sites on a map (RFC 7946).
+GEOJSON = Format(
+    "GeoJSON", "application/geo+json", "geojson", "map", names=("geojson",), eu_file_type="GEOJSON"
+)
 
 #: Every format, in order of preference within its kind.
 FORMATS: tuple[Format, ...] = (
@@ -167,6 +183,8 @@ FORMATS: tuple[Format, ...] = (
     TRIG,
     HTML,
     JSON,
+    CSVW_METADATA,
+    GEOJSON,
 )
 
 #: What a SELECT or ASK answer can be written in (JSON first: the default).

@@ -226,6 +226,10 @@ class SearchIndex:
         self._known_words = frozenset().union(*self._name_words)
         #: The words a typo may stand for.
         self.vocabulary = sorted(word for word in self._known_words if word.isalpha())
+        #: The beginnings of those words, by length: what a typo in a word being typed may stand
+        #: for (built on first use, for the lengths people type).
+        self._beginnings: dict[int, frozenset[str]] = {}
+        self._near_beginnings: dict[int, list[str]] = {}
         self._folded_names: dict[int, set[str]] = defaultdict(set)
         for name in names:
             self._folded_names[name.entry].add(name.folded)
@@ -353,21 +357,44 @@ class SearchIndex:
 
     def _typos(self, words: Sequence[str], prefix: bool) -> list[list[str]]:
         """Each word with the indexed words one edit away, where it is long, alphabetic and not
-        itself indexed (a prefix being typed is left as it is)."""
-        known = self._known_words
+        itself indexed; a word being typed (prefix mode), with the beginnings of indexed words
+        one edit away, where no indexed word begins with it."""
         alternatives = []
         for i, word in enumerate(words):
             options = [word]
             typed = prefix and i == len(words) - 1
-            if not typed and len(word) >= TYPO_MIN_LENGTH and word.isalpha() and word not in known:
+            if len(word) >= TYPO_MIN_LENGTH and word.isalpha():
+                if typed and word not in self._beginnings_of_length(len(word)):
+                    candidates: list[str] = self._beginnings_near_length(len(word))
+                elif not typed and word not in self._known_words:
+                    candidates = self.vocabulary
+                else:
+                    candidates = []
                 options += [
                     found
                     for found, _, _ in process.extract(
-                        word, self.vocabulary, scorer=OSA.distance, score_cutoff=1, limit=None
+                        word, candidates, scorer=OSA.distance, score_cutoff=1, limit=None
                     )
                 ]
             alternatives.append(options)
         return alternatives
+
+    def _beginnings_near_length(self, length: int) -> list[str]:
+        """The beginnings one letter shorter, as long, or one longer (an edit may drop or add a
+        letter), sorted."""
+        found = self._near_beginnings.get(length)
+        if found is None:
+            near = (self._beginnings_of_length(length + d) for d in (-1, 0, 1))
+            found = sorted(frozenset[str]().union(*near))
+            self._near_beginnings[length] = found
+        return found
+
+    def _beginnings_of_length(self, length: int) -> frozenset[str]:
+        found = self._beginnings.get(length)
+        if found is None:
+            found = frozenset(w[:length] for w in self.vocabulary if len(w) >= length)
+            self._beginnings[length] = found  # a race only builds the same set twice
+        return found
 
     # ---- searching
 

@@ -370,6 +370,7 @@ class QueryExecutor:
             self._release(worker, idle)
         if status == "error":
             raise value
+        assert isinstance(value, SerializedAnswer)
         return value
 
     def _wait(self, worker: _Worker, until: float, idle: queue.Queue[_Worker | None]) -> None:
@@ -517,7 +518,7 @@ def executor_for(
     max_rows: int | None,
     deadline: float,
     slow_queries: int,
-):
+) -> QueryExecutor | InProcessExecutor:
     """Worker processes for an engine that cannot stop itself; direct calls otherwise."""
     if store.needs_query_workers:
         return QueryExecutor(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from .base import GraphStore, StoreError
 from .oxigraph import OxigraphStore
 from .remote import SparqlStore
 
 
-def open_store(settings: dict) -> GraphStore:
+def open_store(settings: Mapping[str, Any]) -> GraphStore:
     """The store the settings name: the embedded Oxigraph, or a remote SPARQL engine."""
     kind = settings.get("STORE", "oxigraph")
     if kind == "oxigraph":

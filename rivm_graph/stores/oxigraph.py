@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -69,7 +70,7 @@ class OxigraphStore(GraphStore):
         return self._version
 
     def quads(self) -> Iterable[ox.Quad]:
-        return iter(self._store)
+        return cast(Iterator[ox.Quad], iter(self._store))  # pyoxigraph leaves it untyped
 
     @classmethod
     def from_root(cls, root: Path | str, *, with_queries: bool = True) -> OxigraphStore:
@@ -81,8 +82,8 @@ class OxigraphStore(GraphStore):
     def describe(self, iri: str) -> Graph:
         graph = Graph()
         bind_all(graph)
-        seen: set = set()
-        frontier: list = [ox.NamedNode(iri)]
+        seen: set[ox.NamedNode | ox.BlankNode] = set()
+        frontier: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
         linked: set[str] = set()
         while frontier:
             subject = frontier.pop()
@@ -99,12 +100,17 @@ class OxigraphStore(GraphStore):
         graph += self.names(linked - {iri})
         return graph
 
-    def _run(self, text: str, default_graphs=None, named_graphs=None):
+    def _run(
+        self,
+        text: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         default_graphs, named_graphs = query_dataset(
             text, default_graphs, named_graphs, self._graphs
         )
         # Relative IRIs in a query resolve against the dataset's base (the service's choice).
-        options: dict = {"base_iri": BASE_IRI}
+        options: dict[str, Any] = {"base_iri": BASE_IRI}
         if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         else:
@@ -126,7 +132,7 @@ class OxigraphStore(GraphStore):
     ) -> SerializedAnswer:
         answer = self._run(text, default_graphs, named_graphs)
         if add_labels and isinstance(answer, ox.QueryTriples):
-            answer = self._with_labels(answer, max_rows)
+            return serialize_answer(self._with_labels(answer, max_rows), media_type, max_rows)
         return serialize_answer(answer, media_type, max_rows)
 
     def _statements_about(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 _TOKEN = re.compile(
@@ -239,7 +239,7 @@ def _call_end(toks: list[_Token], start: int) -> int:
     )
 
 
-def _aggregates(toks: list[_Token], indices) -> list[tuple[int, int]]:
+def _aggregates(toks: list[_Token], indices: Iterable[int]) -> list[tuple[int, int]]:
     """(first, last) token indices of the aggregate calls among ``indices``, outside any braces."""
     calls: list[tuple[int, int]] = []
     for i in indices:
@@ -304,7 +304,9 @@ def _fresh_names(toks: list[_Token], count: int) -> list[str]:
     return [f"?{stem}{n}" for n in range(count)]
 
 
-def _replaced(query: _Layout, first: int, last: int, calls, names) -> str:
+def _replaced(
+    query: _Layout, first: int, last: int, calls: list[tuple[int, int]], names: list[str]
+) -> str:
     """The text of tokens first..last-1 with each aggregate call in it read as its variable."""
     toks, parts = query.toks, []
     at = toks[first].start if first else 0

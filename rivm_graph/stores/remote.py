@@ -37,8 +37,9 @@ import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import httpx
 import pyoxigraph as ox
@@ -48,7 +49,7 @@ from ..rdf import formats
 from ..rdf.labels import pairs
 from ..rdf.literals import literal
 from ..rdf.namespaces import BASE_IRI, GRAPH_BASE, bind_all
-from ..rdf.query_text import inspect_query
+from ..rdf.query_text import QueryInfo, inspect_query
 from ..rdf.results import (
     SerializedAnswer,
     serialize_boolean,
@@ -67,6 +68,11 @@ from .base import (
 from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
 
 #: The graph ``rivm-graph load`` writes last: what was loaded (graphs, counts, data version).
+T = TypeVar("T")
+
+#: A term of an engine's answer, as Oxigraph reads it.
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
 LOAD_RECORD_GRAPH = GRAPH_BASE + "load-record"
 LOAD_RECORD = BASE_IRI + "load-record"
 #: Every triple of the dataset's graphs, once more in one graph: the default graph of queries.
@@ -114,7 +120,7 @@ class _Reply:
     cut: bool  # rows or triples were left out (by the engine's cap, or unread here)
 
 
-def _in_time(chunks: Iterator, until: float | None) -> Iterator:
+def _in_time(chunks: Iterator[T], until: float | None) -> Iterator[T]:
     """The parts of a streamed answer, as long as the client still waits for it."""
     for chunk in chunks:
         if until is not None and time.monotonic() > until:
@@ -153,7 +159,7 @@ class _ChallengeAuth(httpx.Auth):
         self.basic = httpx.BasicAuth(user, password)
         self.digest = httpx.DigestAuth(user, password)
 
-    def auth_flow(self, request):
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         response = yield request
         if response.status_code != 401:
             return
@@ -188,7 +194,7 @@ def _shortest_single(text: str) -> str:
     return repr(value)
 
 
-def normalise_term(term):
+def normalise_term(term: OxTerm) -> OxTerm:
     """Undo an engine's private rewriting of a term: Virtuoso's geometries, and its booleans
     written ``1`` and ``0`` (valid, but not the canonical ``true`` and ``false``)."""
     if isinstance(term, ox.Literal):
@@ -201,7 +207,7 @@ def normalise_term(term):
     return term
 
 
-def json_term(binding: dict):
+def json_term(binding: dict[str, str]) -> OxTerm:
     """One SPARQL JSON binding (1.0 ``typed-literal`` included) as an Oxigraph term."""
     kind, value = binding["type"], binding["value"]
     if kind == "uri":
@@ -366,13 +372,15 @@ class SparqlStore(GraphStore):
         self.virtuoso = response.headers.get("Server", "").startswith("Virtuoso")
         version, total, graphs = None, None, {}
         for row in _solutions_from(json.loads(response.content))[1]:
-            p, o, n = row
-            if p is not None and p.value == OWL_VERSION_INFO:
-                version = o.value
-            elif p is not None and p.value == VOID + "triples":
-                total = int(o.value)
-            elif n is not None and o is not None and o.value not in (LOAD_RECORD, UNION_GRAPH):
-                graphs[o.value] = int(n.value)
+            p, o, n = (
+                str(t.value) if isinstance(t, ox.NamedNode | ox.Literal) else None for t in row
+            )
+            if p == OWL_VERSION_INFO and o is not None:
+                version = o
+            elif p == VOID + "triples" and o is not None:
+                total = int(o)
+            elif n is not None and o is not None and o not in (LOAD_RECORD, UNION_GRAPH):
+                graphs[o] = int(n)
         if version is None or total is None or not graphs:
             raise RemoteStoreError(
                 f"{self.query_url} holds no dataset loaded by rivm-graph (no load record in "
@@ -441,7 +449,7 @@ class SparqlStore(GraphStore):
             classes={str(r["c"]): int(literal(r["n"])) for r in per_class.rows},
         )
 
-    def _check(self, text: str):
+    def _check(self, text: str) -> QueryInfo:
         """Parse with Oxigraph (an empty store): the same grammar and messages in both modes."""
         info = inspect_query(text)
         ox.Store().query(text, base_iri=BASE_IRI)  # SyntaxError if it is not SPARQL 1.1
@@ -468,11 +476,11 @@ class SparqlStore(GraphStore):
     def _answer(
         self,
         text: str,
-        default_graphs,
-        named_graphs,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
         max_rows: int | None = None,
         until: float | None = None,
-    ):
+    ) -> tuple[str, Any, bool]:
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with
         ``max_rows``, at most one more than that is read."""
         info = self._check(text)
@@ -642,7 +650,7 @@ def _description_query(iri: str, depth: int) -> str:
     return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {' UNION '.join(branches)} }}"
 
 
-def _ask_table(document: dict) -> bool:
+def _ask_table(document: dict[str, Any]) -> bool:
     """An ASK answer that came back as a table: Virtuoso run with a CaseMode other than 2 writes
     its result column upper-cased (``__ASK_RETVAL``), which its own endpoint then fails to
     recognise, and sends one row (``1``) for true, none for false."""
@@ -653,7 +661,9 @@ def _ask_table(document: dict) -> bool:
     return any(row.get(variables[0], {}).get("value") not in ("0", "false") for row in rows)
 
 
-def _solutions_from(document: dict) -> tuple[list[str], list[list]]:
+def _solutions_from(
+    document: dict[str, Any],
+) -> tuple[list[str], list[list[OxTerm | None]]]:
     variables = list(document.get("head", {}).get("vars", []))
     rows = [
         [json_term(b[v]) if v in b else None for v in variables]

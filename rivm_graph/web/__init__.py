@@ -14,6 +14,7 @@ from ..endpoint.catalogue import load_catalogue
 from ..endpoint.service import QueryPolicy, QueryService
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
+from ..publish.tables import tables_for
 from ..search import Reconciler, index_for
 from ..stores.executor import executor_for
 from ..stores.factory import open_store
@@ -30,6 +31,7 @@ from .limits import init_limits
 from .query_page import blueprint as query_page
 from .reconcile import blueprint as reconcile
 from .resources import blueprint as resources
+from .reuse import blueprint as reuse
 from .search import blueprint as search
 from .security import register_security_headers
 from .sparql import blueprint as sparql
@@ -81,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             pages=LruCache(entries),
             search=index,
             reconciler=Reconciler(store, index),
+            tables=tables_for(store, app.config),
         ),
     )
     app.register_blueprint(home)
@@ -92,6 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(descriptions)
     app.register_blueprint(search)
     app.register_blueprint(reconcile)
+    app.register_blueprint(reuse)
     register_error_pages(app)
     register_security_headers(app)
     init_limits(app)

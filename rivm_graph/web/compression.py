@@ -19,8 +19,8 @@ from flask_compress import Compress
 MEDIA_TYPES = ["text/html", "text/css", "application/json"]
 #: The server's preference among what the client accepts (the client's q-values come first).
 ALGORITHMS = ["br", "zstd", "deflate"]
-#: Endpoints whose bytes are served exactly as they are (dumps: ranges and checksums).
-UNTOUCHED = frozenset({"downloads.file"})
+#: Endpoints whose bytes are served exactly as they are (dumps and tables: ranges, checksums).
+UNTOUCHED = frozenset({"downloads.file", "reuse.file"})
 
 
 def init_compression(app: Flask) -> None:

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from ..publish.dataset_facts import DatasetFacts, gather_facts
 from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
+from ..publish.reuse_descriptions import add_distributions, offered_files, schema_org_downloads
 from ..rdf.formats import content_type
 from ..rdf.namespaces import ID_BASE, KINDS
 from ..rdf.serialize import DOCUMENT_TYPES, serialize
@@ -17,6 +18,7 @@ from .answers import error_response
 from .documents import conditional
 from .negotiation import NotAcceptable, choose, explicit_format
 from .resources import SLUG
+from .reuse import get_geodata, get_tables
 from .state import app_state, get_dumps, get_store, rendered
 
 blueprint = Blueprint("descriptions", __name__)
@@ -44,10 +46,16 @@ def _arguments() -> tuple:
     return get_store(), get_dumps(), public_base(), publisher
 
 
+def _offered(base: str):
+    """The tables and GeoJSON collections, offered beside the dumps."""
+    return offered_files(get_tables(), get_geodata().collections, base)
+
+
 def schema_org_markup() -> Markup:
     """The schema.org Dataset as the body of a <script type="application/ld+json"> element."""
     store, dumps, base, publisher = _arguments()
     data = schema_org_dataset(store, dumps, base, publisher=publisher, facts=_facts())
+    data["distribution"] += schema_org_downloads(_offered(base))
     # No "<" may close the element early: JSON allows \u003c anywhere in a string.
     return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c"))
 
@@ -61,6 +69,7 @@ def _rdf_answer(build, path: str) -> Response:
 
     def body() -> bytes:
         graph = build(store, dumps, base, publisher=publisher, facts=_facts())
+        add_distributions(graph, _offered(base))
         return serialize(graph, media_type)
 
     response = Response(

@@ -33,6 +33,7 @@ PAGES = frozenset(
         "vocabulary.ontology",
         "vocabulary.shapes",
         "downloads.index",
+        "reuse.index",
     }
 )
 

@@ -30,6 +30,7 @@ from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional,
 from .i18n import negotiate_language
 from .links import page_href
 from .negotiation import NotAcceptable, choose, explicit_format
+from .reuse import listing_answer, listing_formats, resource_links
 from .state import app_state, get_store, rendered
 
 blueprint = Blueprint("resources", __name__)
@@ -125,6 +126,7 @@ def document(kind: str, name: str):
                 formats=FORMATS,
                 doc_iri=document_iri(iri),
                 locator_svg=_locator(page, language),
+                reuse_links=resource_links(iri),
             )
 
         response = Response(
@@ -179,9 +181,11 @@ def listing(kind: str):
     if page_number > 1:
         links.append(f'<{url_for(".listing", kind=kind, page=page_number - 1)}>; rel="prev"')
     try:
-        media_type = choose(request, OFFERED, explicit_format(request.args))
+        media_type = choose(request, OFFERED + listing_formats(kind), explicit_format(request.args))
     except NotAcceptable as error:
         return error_response(request, 406, "Offered: " + ", ".join(error.offered))
+    if media_type not in OFFERED:  # the whole table or map of the kind
+        return _vary(listing_answer(kind, media_type))
     if media_type == "text/html":
         body = render_template(
             "listing.html",
@@ -198,10 +202,15 @@ def listing(kind: str):
             serialize(_listing_graph(kind, items, page_number, last, total), media_type),
             content_type=media_type,
         )
-    response.headers["Vary"] = "Accept, Accept-Language"
+    _vary(response)
     if links:
         response.headers["Link"] = ", ".join(links)
     return conditional(response, "listing", kind, str(page_number), media_type, language)
+
+
+def _vary(response: Response) -> Response:
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
 
 
 def _listing_graph(kind: str, items, page_number: int, last: int, total: int) -> Graph:

@@ -18,6 +18,8 @@ from ..endpoint.catalogue import ExampleQuery
 from ..endpoint.service import QueryService
 from ..publish.dataset_facts import DatasetFacts
 from ..publish.dumps import DumpSet
+from ..publish.geojson import GeoData
+from ..publish.tables import TableSet
 from ..search import Reconciler, SearchIndex
 from ..stores.base import GraphStore
 from ..stores.executor import InProcessExecutor, QueryExecutor
@@ -43,6 +45,8 @@ class AppState:
     reconciler: Reconciler
     budgets: Budgets | None = None  # set by init_limits
     dataset_facts: DatasetFacts | None = None  # gathered on first use, once per process
+    tables: TableSet | None = None  # built in create_app, once per data version (on disk)
+    geodata: GeoData | None = None  # gathered on first use, once per process
 
 
 def install(app: Flask, state: AppState) -> None:
