@@ -150,9 +150,14 @@ def live_server(request):
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (CI: required)."""
+    """Debian's Chromium driven by Playwright (CI: required).
+
+    One per module, and never in a module that uses ``app`` or ``client``: Playwright's driver
+    runs until its pipe closes, and a process forked while it runs (the in-process app's query
+    workers) holds that pipe open, so the driver never exits and the session hangs at teardown.
+    """
     executable = require("chromium")
     from playwright.sync_api import sync_playwright
 

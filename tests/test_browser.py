@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from tests.conftest import browser_page
+
 
 def test_home_page_map_shows_the_cities_and_the_timeline(page, live_server):
     page.goto(live_server + "/")
@@ -88,3 +90,38 @@ def test_the_search_box_works_without_javascript(browser, live_server):
     assert urlsplit(page.url).path == "/doc/city/queretaro"
     assert page.locator("h1").inner_text() == "Santiago de Querétaro"
     context.close()
+
+
+def test_the_language_sticks_while_a_reader_clicks_through(browser, live_server):
+    """Chosen once with the switch, French stays through links, a listing, the maps, search and
+    the query form."""
+    with browser_page(browser, locale="en-GB") as page:
+        page.goto(live_server + "/doc/city/cuneo")
+        assert page.locator("html").get_attribute("lang") == "en"
+
+        def follow(locator) -> None:
+            with page.expect_navigation():
+                locator.first.click()
+            assert page.locator("html").get_attribute("lang") == "fr", page.url
+
+        follow(page.get_by_role("link", name="fr", exact=True))
+        follow(page.get_by_role("link", name="Italie"))
+        follow(page.locator("footer.actions a").last)  # every resource of this kind
+        follow(page.locator("ul.listing a").first)
+        follow(page.locator("header.site a.brand"))
+        follow(page.locator("svg.rivm-map a.rivm-map-city"))  # a marker on the world map
+        follow(page.locator("header.site a.brand"))
+        follow(page.locator("svg.rivm-timeline a"))  # an event on the timeline
+        follow(page.locator("header.site a.brand"))
+        follow(page.locator("section.intro a"))  # "En savoir plus →"
+        box = page.get_by_role("search").get_by_role("searchbox")
+        box.fill("valladolid")
+        with page.expect_navigation():
+            box.press("Enter")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        follow(page.locator("ol.search-results a"))
+        follow(page.locator("header.site nav a"))  # the query page
+        with page.expect_navigation():
+            page.locator("form button[type=submit]").last.click()
+        assert page.locator("html").get_attribute("lang") == "fr"
+        follow(page.locator("section.results td a"))

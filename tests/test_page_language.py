@@ -1,4 +1,5 @@
-"""The reader's language on the pages: names instead of IRIs, and a choice that sticks."""
+"""The reader's language on the pages: names instead of IRIs, and a choice that sticks (a browser
+clicks through the pages in test_browser.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from rivm_graph.i18n.messages import MESSAGES
-from tests.conftest import browser_page
 
 #: The languages the data's sources are written in, by their name in each interface language.
 LANGUAGE_NAMES = {
@@ -134,38 +134,3 @@ def test_a_listing_is_titled_in_the_readers_language(client):
         assert f"<h1>{title}</h1>" in html
         # names in the reader's language, else another: never an IRI
         assert ">https://w3id.org/" not in html
-
-
-def test_the_language_sticks_while_a_reader_clicks_through(browser, live_server):
-    """Chosen once with the switch, French stays through links, a listing, the maps, search and
-    the query form."""
-    with browser_page(browser, locale="en-GB") as page:
-        page.goto(live_server + "/doc/city/cuneo")
-        assert page.locator("html").get_attribute("lang") == "en"
-
-        def follow(locator) -> None:
-            with page.expect_navigation():
-                locator.first.click()
-            assert page.locator("html").get_attribute("lang") == "fr", page.url
-
-        follow(page.get_by_role("link", name="fr", exact=True))
-        follow(page.get_by_role("link", name="Italie"))
-        follow(page.locator("footer.actions a").last)  # every resource of this kind
-        follow(page.locator("ul.listing a").first)
-        follow(page.locator("header.site a.brand"))
-        follow(page.locator("svg.rivm-map a.rivm-map-city"))  # a marker on the world map
-        follow(page.locator("header.site a.brand"))
-        follow(page.locator("svg.rivm-timeline a"))  # an event on the timeline
-        follow(page.locator("header.site a.brand"))
-        follow(page.locator("section.intro a"))  # "En savoir plus →"
-        box = page.get_by_role("search").get_by_role("searchbox")
-        box.fill("valladolid")
-        with page.expect_navigation():
-            box.press("Enter")
-        assert page.locator("html").get_attribute("lang") == "fr"
-        follow(page.locator("ol.search-results a"))
-        follow(page.locator("header.site nav a"))  # the query page
-        with page.expect_navigation():
-            page.locator("form button[type=submit]").last.click()
-        assert page.locator("html").get_attribute("lang") == "fr"
-        follow(page.locator("section.results td a"))
