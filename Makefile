@@ -1,7 +1,9 @@
 # Two commands do everything on a fresh clone (only Python 3.11 or later and make needed):
 #   make serve   set up .venv and run the server on 127.0.0.1:8080
-#   make test    set up .venv with test extras, install Chromium and Virtuoso when it can (apt, as
-#                root or with password-less sudo), lint, and run the whole suite
+#   make test    set up .venv with test extras, install Chromium, Virtuoso, curl and node when it
+#                can (apt, as root or with password-less sudo), build the query editor when npm
+#                can reach its registry, lint, and run the whole suite
+#   make editor  only build the query page's editor (CodeMirror 6; optional, never committed)
 #   make test-virtuoso  only the tests of the service on Virtuoso (virtuoso-opensource installed)
 #   make bench   our SPARQL server (embedded, and on Virtuoso) against rdflib-endpoint 0.6.3 (BENCH_ARGS=...)
 #   make loadtest  mixed load with runaway queries for 60 s at 16 clients (LOADTEST_ARGS=...)
@@ -9,11 +11,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test test-virtuoso lint system-packages test-tools validate stats bench loadtest clean
+.PHONY: serve test test-virtuoso lint system-packages test-tools editor validate stats bench loadtest clean
 
-# program=Debian package: what the browser tests and the tests on Virtuoso need (npm brings
-# axe-core and vnu.jar, which runs on java).
-TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource npm=npm java=default-jre-headless
+# program=Debian package: what the browser tests, the tests on Virtuoso and the snippet tests need
+# (npm brings axe-core and vnu.jar, which runs on java).
+TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource curl=curl node=nodejs npm=npm java=default-jre-headless
 # axe-core and the Nu Html Checker (vnu-jar) for the page tests, from the npm registry at the
 # versions the lock file pins (tests/npm); neither is ever served to readers.
 NPM_TOOLS := tests/npm/node_modules/.installed
@@ -56,7 +58,12 @@ $(NPM_TOOLS): tests/npm/package.json tests/npm/package-lock.json
 	  npm ci --prefix tests/npm --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm missing: the accessibility and HTML tests (axe-core, vnu.jar) skip"; fi
 
-test: lint test-tools
+# The query page's editor (CodeMirror 6 from the npm registry, bundled, never committed); without
+# npm or the registry it says so and the page keeps its plain form.
+editor:
+	@scripts/build-editor.sh
+
+test: lint test-tools editor
 	$(BIN)/python -m pytest
 
 # Only the tests against the service on Virtuoso (RIVM_STORE=sparql); needs virtuoso-opensource.
@@ -82,4 +89,4 @@ stats: $(VENV)/.installed
 	$(BIN)/rivm-graph stats
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache tests/npm/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/npm/node_modules editor/node_modules rivm_graph/web/static/editor

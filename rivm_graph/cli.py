@@ -1,4 +1,4 @@
-"""The ``rivm-graph`` command line: validate, stats, query, serve."""
+"""The ``rivm-graph`` command line: validate, stats, query, dump, release, load, serve."""
 
 from __future__ import annotations
 
@@ -169,6 +169,55 @@ def cmd_dump(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from . import __version__
+    from .config import releases_base
+    from .publish.tables.files import write_tables
+    from .releases.archive import ReleaseError, list_releases, make_release, release_quads
+    from .releases.changelog import add_to_changelog_file, changelog, changelog_markdown
+
+    settings = load_settings({"DATA_ROOT": str(_root(args))})
+    base = Path(args.releases_dir) if args.releases_dir else releases_base(settings)
+    store = _open_store(args)
+    previous = list_releases(base)
+    try:
+        release = make_release(
+            store.quads(),
+            version=args.version,
+            base=base,
+            data_version=store.data_version,
+            package_version=__version__,
+            tables=lambda folder: write_tables(store, folder, args.version),
+        )
+        before = previous[-1] if previous else None
+        log = changelog(
+            release_quads(before) if before else None,
+            release_quads(release),
+            old_version=before.version if before else None,
+            new_version=release.version,
+            issued=release.issued,
+        )
+    except ReleaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for f in release.files:
+        print(f"{f.name:<14} {f.size:>12,} bytes  sha256 {f.sha256}")
+    print(
+        f"release {release.version} ({release.issued}): {release.triples:,} triples, "
+        f"written to {release.directory}"
+    )
+    print(
+        f"changes since {log.old or 'nothing (first release)'}: "
+        f"{len(log.of_kind('added'))} resources added, {len(log.of_kind('removed'))} removed, "
+        f"{len(log.of_kind('changed'))} changed"
+    )
+    if not args.no_changelog:
+        changelog_file = _root(args) / "CHANGELOG.md"
+        add_to_changelog_file(changelog_file, changelog_markdown(log))
+        print(f"section added to {changelog_file}")
+    return 0
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from .stores.loader import Loader, LoadError
 
@@ -252,6 +301,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("dump", help="write the whole graph in every RDF format")
     p.add_argument("directory", nargs="?", default="dumps", help="where to write (default: dumps)")
     p.set_defaults(func=cmd_dump)
+
+    p = commands.add_parser(
+        "release", help="keep the data as it is now as a named version (its dumps, a changelog)"
+    )
+    p.add_argument("version", help="a version such as 0.2.0 or 1.0.0-rc.1")
+    p.add_argument(
+        "--releases-dir", help="where releases are kept (default: RIVM_RELEASES_DIR or releases/)"
+    )
+    p.add_argument(
+        "--no-changelog", action="store_true", help="do not add a section to CHANGELOG.md"
+    )
+    p.set_defaults(func=cmd_release)
 
     p = commands.add_parser(
         "load", help="load the named graphs into a remote SPARQL engine (for RIVM_STORE=sparql)"

@@ -81,6 +81,9 @@ DEFAULTS: dict[str, Any] = {
     "LOG_CLIENT_ADDRESS": False,
     # Where dumps are built, one folder per data version (empty: the system's temporary folder).
     "DUMP_DIR": "",
+    # Where releases are kept, one folder per version (empty: releases/ in DATA_ROOT). Made by
+    # `rivm-graph release`, read at start-up; never written by the server.
+    "RELEASES_DIR": "",
 }
 
 
@@ -123,6 +126,16 @@ def usable_cores() -> int:
 def dump_base(settings: dict[str, Any]) -> Path:
     configured = settings.get("DUMP_DIR")
     return Path(configured) if configured else Path(tempfile.gettempdir()) / "rivm-graph-dumps"
+
+
+def releases_base(settings: dict[str, Any]) -> Path:
+    configured = settings.get("RELEASES_DIR")
+    return Path(configured) if configured else Path(settings["DATA_ROOT"]) / "releases"
+
+
+def release_cache(settings: dict[str, Any]) -> Path:
+    """Where the formats a releases folder does not keep are rebuilt (beside the dumps)."""
+    return dump_base(settings) / "releases"
 
 
 #: Variables with the prefix that are not settings: the test suite's own.

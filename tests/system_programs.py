@@ -17,6 +17,9 @@ import pytest
 PROGRAMS: dict[str, tuple[tuple[str, ...], str]] = {
     "chromium": (("chromium", "chromium-browser"), "chromium"),
     "virtuoso-t": (("virtuoso-t",), "virtuoso-opensource"),
+    # the query page's code snippets are run as copied (tests/test_snippets.py)
+    "curl": (("curl",), "curl"),
+    "node": (("node", "nodejs"), "nodejs"),
     "java": (("java",), "default-jre-headless"),
 }
 #: How a skip for a missing program starts (the summary counts them by it).

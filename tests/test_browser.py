@@ -7,9 +7,14 @@ line), and in CI (`CI` set) a missing Chromium is a failure.
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 from urllib.parse import urlsplit
 
-from tests.conftest import browser_page
+import pytest
+
+from tests.conftest import ROOT, browser_page
 
 
 def test_home_page_map_shows_the_cities_and_the_timeline(page, live_server):
@@ -125,3 +130,185 @@ def test_the_language_sticks_while_a_reader_clicks_through(browser, live_server)
             page.locator("form button[type=submit]").last.click()
         assert page.locator("html").get_attribute("lang") == "fr"
         follow(page.locator("section.results td a"))
+
+
+COORDINATES = """PREFIX rivm: <https://w3id.org/rivm/ontology#>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+SELECT ?city ?wkt WHERE { ?city a rivm:City ; geo:hasGeometry/geo:asWKT ?wkt }"""
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_pasted_query_with_coordinates_is_shown_on_a_map(browser, live_server, javascript):
+    """A researcher pastes a query, runs it, picks the map, and follows its link to share it."""
+    context = browser.new_context(locale="en-GB", java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server + "/query")
+    page.get_by_role("textbox", name="Query").fill(COORDINATES)  # the editor, or the textarea
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_load_state()
+    assert page.locator("table tbody tr").count() >= 35
+    page.get_by_role("navigation", name="View").get_by_role("link", name="Map").click()
+    page.wait_for_load_state()
+    figure = page.locator("figure.result-view-map")
+    markers = figure.locator("svg a.rivm-map-city")
+    assert markers.count() >= 35
+    box = figure.locator("svg").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 150
+    title_id = figure.locator("svg").get_attribute("aria-labelledby").split()[1]
+    assert "Map of" in page.locator(f"[id='{title_id}']").text_content()
+    shared = figure.get_by_role("link", name="Link to this view").get_attribute("href")
+    page.goto(live_server + shared)
+    assert page.locator("figure.result-view-map svg a.rivm-map-city").count() == markers.count()
+    context.close()
+
+
+def test_a_catalogue_query_opens_on_its_timeline(page, live_server):
+    page.goto(live_server + "/query?example=conference-timeline")
+    events = page.locator("figure.result-view-timeline svg a.rivm-timeline-event")
+    assert events.count() == 5
+    assert page.get_by_role("link", name="Table").count() == 1
+
+
+def test_an_embedded_view_shows_in_another_sites_frame(page, live_server, tmp_path):
+    """Another site (another origin: another port) frames the embed route; the query page
+    itself refuses to be framed."""
+    embed = live_server + "/query/embed?example=cities-map&view=map"
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><title>other</title><iframe id="ok" src="{embed}" width="960"'
+        f' height="600"></iframe><iframe id="no" src="{live_server}/query?example=cities-map">'
+        "</iframe>"
+    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{other.server_address[1]}/index.html")
+        framed = page.frame_locator("#ok")
+        assert framed.locator("svg a.rivm-map-city").count() >= 35
+        assert "Map of 39 places" in framed.locator("figcaption").inner_text()
+        with page.context.expect_page() as opened:  # the city's page refuses frames: a new tab
+            framed.locator("svg a.rivm-map-city circle").first.click(force=True)
+        opened.value.wait_for_load_state()
+        assert urlsplit(opened.value.url).path.startswith("/doc/city/")
+        no = page.locator("#no").element_handle().content_frame()
+        for _ in range(100):  # until the browser has answered the second frame, one way or other
+            if no.url not in ("", "about:blank"):
+                break
+            page.wait_for_timeout(100)
+        urls = [f.url for f in page.frames]
+        assert no.url.startswith("chrome-error:"), urls  # Chromium's page for a refused frame
+        assert embed in urls
+        assert not any(u.startswith(live_server + "/query?") for u in urls), urls  # refused
+    finally:
+        other.shutdown()
+        other.server_close()
+
+
+EDITOR_BUNDLE = ROOT / "rivm_graph" / "web" / "static" / "editor" / "query-editor.js"
+
+
+@pytest.fixture
+def editor(page, live_server):
+    """The query page with its editor (CodeMirror, built by `make editor`), watching for any
+    breach of the page's CSP."""
+    if not EDITOR_BUNDLE.exists():
+        pytest.skip("the query editor is not built (make editor: npm and its registry)")
+    page.csp = []  # type: ignore[attr-defined]
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and page.csp.append(m.text),  # type: ignore[attr-defined]
+    )
+    page.goto(live_server + "/query")
+    page.locator(".cm-editor .cm-content").wait_for()
+    yield page
+    assert page.csp == [], page.csp  # type: ignore[attr-defined]
+
+
+def replace_text(page, text: str) -> None:
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)
+
+
+def complete(page, typed: str, option: str) -> str:
+    """Type, pick the completion showing `option`, and return the query as the form sends it."""
+    replace_text(page, typed)
+    choice = page.locator(".cm-tooltip-autocomplete li", has_text=option).first
+    choice.wait_for()
+    detail = choice.locator(".cm-completionDetail")
+    page.detail = detail.inner_text() if detail.count() else ""  # type: ignore[attr-defined]
+    choice.click()
+    return page.evaluate("document.getElementById('query').value")
+
+
+def test_the_editor_highlights_numbers_lines_and_runs_on_ctrl_enter(editor):
+    page = editor
+    assert page.locator("textarea#query").is_hidden()
+    assert page.locator(".cm-lineNumbers .cm-gutterElement").count() >= 5
+    keyword = page.locator(".cm-line span", has_text="SELECT").first
+    plain = page.locator(".cm-line").first
+    assert keyword.evaluate("e => getComputedStyle(e).color") != plain.evaluate(
+        "e => getComputedStyle(e).color"
+    ), "keywords are highlighted"
+    replace_text(page, "SELECT ?c WHERE { ?c a <https://w3id.org/rivm/ontology#Conference> }")
+    with page.expect_navigation():
+        page.keyboard.press("Control+Enter")
+    assert page.locator("table tbody tr").count() == 5
+    assert "Conference" in page.evaluate("document.getElementById('query').value")
+
+
+def test_the_editor_completes_ontology_terms_and_adds_their_prefix(editor):
+    text = complete(editor, "SELECT ?c WHERE { ?c a rivm:Ci", "rivm:City")
+    assert editor.detail == "City"
+    assert text.startswith("PREFIX rivm: <https://w3id.org/rivm/ontology#>\n")
+    assert text.endswith("?c a rivm:City")
+
+
+def test_the_editor_completes_a_prefix_declaration(editor):
+    text = complete(editor, "PREFIX geo", "geo:")
+    assert text == "PREFIX geo: <http://www.opengis.net/ont/geosparql#>"
+
+
+def test_the_editor_completes_resources_by_name_through_the_search(editor):
+    text = complete(editor, "SELECT ?p WHERE { <quere", "Santiago de Querétaro")
+    assert editor.detail == "City"
+    assert text == "SELECT ?p WHERE { <https://w3id.org/rivm/id/city/queretaro>"
+
+
+def test_hovering_a_term_shows_its_label(editor):
+    page = editor
+    replace_text(
+        page, "PREFIX rivm: <https://w3id.org/rivm/ontology#>\nSELECT * { ?e rivm:hostCity ?c }"
+    )
+    page.wait_for_function("document.getElementById('query').value.includes('hostCity')")
+    page.locator(".cm-line span", has_text="hostCity").first.hover()
+    tooltip = page.locator(".query-editor-hover")
+    tooltip.wait_for()
+    assert tooltip.inner_text().startswith("host city — https://w3id.org/rivm/ontology#hostCity")
+
+
+def test_the_editor_marks_a_syntax_error_where_the_server_says(editor, live_server):
+    page = editor
+    page.goto(
+        live_server
+        + "/query?query="
+        + "SELECT%20%3Fx%20WHERE%20%7B%0A%20%20%3Fx%20a%20%3Fy%20.%0A%20%20%3Fx%20%3Fp%0A%7D"
+    )
+    marked = page.locator(".cm-lintRange-error")
+    marked.wait_for()
+    assert marked.inner_text() == "}"  # line 4, where Oxigraph stopped
+    line = page.locator(".cm-line").filter(has=marked)
+    assert line.inner_text() == "}"
+    assert page.locator(".cm-lineNumbers .cm-gutterElement", has_text="4").count() == 1
+
+
+def test_hovering_a_resource_iri_shows_its_name(editor):
+    replace_text(editor, "DESCRIBE <https://w3id.org/rivm/id/city/queretaro>")
+    editor.wait_for_function("document.getElementById('query').value.includes('queretaro')")
+    editor.locator(".cm-line", has_text="queretaro").first.hover(position={"x": 200, "y": 5})
+    tooltip = editor.locator(".query-editor-hover")
+    tooltip.wait_for()
+    assert tooltip.inner_text() == (
+        "Santiago de Querétaro — https://w3id.org/rivm/id/city/queretaro"
+    )

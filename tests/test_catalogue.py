@@ -65,6 +65,17 @@ def test_a_misspelt_property_breaks_the_closed_shape(tmp_path):
     assert "coment" in text
 
 
+def test_a_default_view_outside_the_four_breaks_the_closed_shape(tmp_path):
+    broken = tmp_path / "cities-map.ttl"
+    shutil.copy(ROOT / "queries" / "cities-map.ttl", broken)
+    text = broken.read_text()
+    assert 'rivmq:defaultView "map"' in text
+    broken.write_text(text.replace('rivmq:defaultView "map"', 'rivmq:defaultView "pie"'))
+    conforms, report = _conforms([broken])
+    assert not conforms
+    assert "defaultView" in report
+
+
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_query_parses_and_meets_its_bounds(path: Path, store):
     query = read_query_file(path)

@@ -143,11 +143,18 @@ def test_the_query_workers_of_a_killed_server_process_stop_with_it():
         assert get(base, query=CHEAP.format(slug="cuneo"))[0] == 200
 
 
+def current_dumps(dump_dir: Path) -> list[Path]:
+    """The folder of the current data version's dumps (beside it: the tables, the releases)."""
+    return [
+        p for p in dump_dir.iterdir() if (p / "SHA256SUMS").is_file() and (p / "rivm.nt").exists()
+    ]
+
+
 def test_a_damaged_dump_is_rebuilt_at_start_never_served(tmp_path):
     with running_server(DUMP_DIR=str(tmp_path)) as base:
         status, _, good = fetch(base + "/dumps/rivm.nt")
         assert status == 200
-    (version,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    (version,) = current_dumps(tmp_path)
     damaged = version / "rivm.nt"
     damaged.write_bytes(damaged.read_bytes()[: len(good) // 2])
     (version / "rivm.ttl").unlink()
@@ -161,7 +168,7 @@ def test_a_damaged_dump_is_rebuilt_at_start_never_served(tmp_path):
 
 def test_a_dump_damaged_while_serving_is_refused_not_served_truncated(tmp_path):
     with running_server(DUMP_DIR=str(tmp_path)) as base:
-        (version,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+        (version,) = current_dumps(tmp_path)
         target = version / "rivm.jsonld"
         target.write_bytes(target.read_bytes()[:1000])
         status, headers, body = fetch(base + "/dumps/rivm.jsonld")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from pyshacl import validate
 from rdflib import Dataset, Graph, Namespace, URIRef
-from rdflib.namespace import FOAF, OWL, RDF, SH
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SH
 
 from rivm_graph.publish.dataset_facts import gather_facts
 from rivm_graph.publish.eu_vocabularies import AUTHORITY, COUNTRY_ALPHA3, LANGUAGE_CODES
@@ -31,7 +31,8 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 #: The official DCAT-AP 3.0.1 shapes (tests/vendor/dcat-ap-3.0.1/SOURCE.md says where from).
-SHAPES = Path(__file__).resolve().parent / "vendor" / "dcat-ap-3.0.1"
+ROOT = Path(__file__).resolve().parent.parent
+SHAPES = ROOT / "tests" / "vendor" / "dcat-ap-3.0.1"
 SHAPE_FILES = ("shapes.ttl", "shapes_recommended.ttl", "range.ttl")
 #: dcat:mediaType (IANA) → rdflib parser, and whether the format holds named graphs.
 PARSERS = {
@@ -182,7 +183,8 @@ def test_catalogue_conforms_to_dcat_ap(catalogue):
 
 
 def test_every_distribution_downloads_verifies_and_counts(catalogue, void, endpoint):
-    dataset = catalogue.value(None, RDF.type, DCAT.Dataset)
+    # the catalogue's dataset (its releases are datasets too: tests/test_releases.py)
+    dataset = catalogue.value(catalogue.value(None, RDF.type, DCAT.Catalog), DCAT.dataset)
     rdf = {IANA + m for m in PARSERS}
     distributions = [  # the dumps (the tables and GeoJSON: tests/test_reuse_web.py)
         d
@@ -389,3 +391,35 @@ def test_every_country_and_language_has_its_eu_code(store):
     assert facts.countries
     assert [c.alpha2 for c in facts.countries if c.alpha2 not in COUNTRY_ALPHA3] == []
     assert [tag for tag in facts.languages if tag not in LANGUAGE_CODES] == []
+
+
+def test_every_release_is_a_dataset_version_whose_dumps_verify(catalogue):
+    """A harvester reaches each release from the catalogue (dcat:hasVersion), and each of its
+    dumps downloads, matches its SHA-256 and, read by rdflib, holds the release's triples."""
+    dataset = catalogue.value(catalogue.value(None, RDF.type, DCAT.Catalog), DCAT.dataset)
+    releases = list(catalogue.objects(dataset, DCAT.hasVersion))
+    assert releases, "the repository holds release 0.1.0"
+    assert set(releases) == set(catalogue.objects(dataset, DCTERMS.hasVersion))
+    for release in releases:
+        version = str(catalogue.value(release, DCAT.version))
+        assert str(release) == f"https://w3id.org/rivm/releases/{version}"
+        assert catalogue.value(release, DCTERMS.issued) is not None
+        record = json.loads((ROOT / "releases" / version / "release.json").read_text())
+        distributions = list(catalogue.objects(release, DCAT.distribution))
+        offered = [f["name"] for f in record["files"] if not f["name"].endswith("SHA256SUMS")]
+        assert len(distributions) == len(offered)
+        for distribution in distributions:
+            url = str(catalogue.value(distribution, DCAT.downloadURL))
+            assert f"/releases/{version}/" in url
+            status, _, data = fetch(url)
+            assert status == 200, url
+            checksum = catalogue.value(distribution, SPDX.checksum)
+            assert hashlib.sha256(data).hexdigest() == str(
+                catalogue.value(checksum, SPDX.checksumValue)
+            )
+            if "/tables/" in url:  # a table or its metadata (read back in tests/test_releases.py)
+                continue
+            if catalogue.value(distribution, DCAT.compressFormat) == GZIP:
+                data = gzip.decompress(data)
+            media_type = str(catalogue.value(distribution, DCAT.mediaType))[len(IANA) :]
+            assert count_triples(data, media_type) == record["triples"], url

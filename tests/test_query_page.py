@@ -81,7 +81,7 @@ def test_an_example_runs_and_shows_labels_linking_to_resource_pages(live_server)
 def test_download_links_give_each_format(live_server):
     _, parsed, _ = page(live_server, "/query?example=queretaro-declaration-signatories")
     downloads = {text: href for href, text in parsed.links if href.startswith("/sparql?")}
-    assert set(downloads) == {"JSON", "XML", "CSV", "TSV"}
+    assert set(downloads) == {"SPARQL JSON", "SPARQL XML", "CSV", "TSV"}  # rdf/formats labels
     status, headers, body = fetch(live_server + downloads["CSV"])
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(body.decode())))

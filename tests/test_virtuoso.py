@@ -385,7 +385,7 @@ def test_large_graphs_are_exported_in_parts(virtuoso, store, monkeypatch):
     """Virtuoso builds no answer of more than about a million triples (FRVEC), so the dumps read
     a large graph in parts (by the MD5 of the subject). Made small here, the parts still add up
     to exactly the graph."""
-    from rivm_graph import remote_store
+    from rivm_graph.stores import remote as remote_store
 
     monkeypatch.setattr(remote_store, "EXPORT_PART", 300)
     remote = remote_store.SparqlStore(virtuoso.query_url)

@@ -45,6 +45,7 @@ class ExampleQuery:
     min_rows: int | None = None
     max_rows: int | None = None
     expected_boolean: bool | None = None
+    default_view: str = "table"  # rivmq:defaultView: how the query page first shows the answer
 
     @property
     def is_quality_check(self) -> bool:
@@ -70,6 +71,7 @@ def read_query_file(path: Path) -> ExampleQuery:
         raise ValueError(f"{path}: expected exactly one query text, found {len(texts)}")
     kind, text = texts[0]
     expected = graph.value(iri, RIVMQ.expectedBoolean)
+    view = graph.value(iri, RIVMQ.defaultView)
     return ExampleQuery(
         slug=path.stem,
         iri=str(iri),
@@ -83,6 +85,7 @@ def read_query_file(path: Path) -> ExampleQuery:
         min_rows=_optional_int(graph, iri, RIVMQ.minRows),
         max_rows=_optional_int(graph, iri, RIVMQ.maxRows),
         expected_boolean=None if expected is None else bool(literal(expected).toPython()),
+        default_view=str(view) if view is not None else "table",
     )
 
 

@@ -361,6 +361,185 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "événements où elle était présente",
         "es": "eventos a los que asistió",
     },
+    # Views of a query's answer (endpoint/views.py) and the code to run it elsewhere.
+    "views": {"en": "View", "fr": "Vue", "es": "Vista"},
+    "view_table": {"en": "Table", "fr": "Tableau", "es": "Tabla"},
+    "view_map": {"en": "Map", "fr": "Carte", "es": "Mapa"},
+    "view_timeline": {"en": "Timeline", "fr": "Chronologie", "es": "Cronología"},
+    "view_bar": {"en": "Bar chart", "fr": "Diagramme en barres", "es": "Gráfico de barras"},
+    "view_map_title": {
+        "en": "The answer on a map",
+        "fr": "La réponse sur une carte",
+        "es": "La respuesta en un mapa",
+    },
+    "view_timeline_title": {
+        "en": "The answer on a timeline",
+        "fr": "La réponse sur une chronologie",
+        "es": "La respuesta en una cronología",
+    },
+    "view_bar_title": {
+        "en": "The answer as a bar chart",
+        "fr": "La réponse en diagramme en barres",
+        "es": "La respuesta como gráfico de barras",
+    },
+    "view_map_legend": {"en": "Result", "fr": "Résultat", "es": "Resultado"},
+    "view_map_description": {
+        "en": "Map of {n} places from the column(s) {columns}: {names}.",
+        "fr": "Carte de {n} lieux d'après la ou les colonnes {columns} : {names}.",
+        "es": "Mapa de {n} lugares según la(s) columna(s) {columns}: {names}.",
+    },
+    "view_timeline_description": {
+        "en": "Timeline of {n} items by the column {column}, from {first} to {last}: {names}.",
+        "fr": "Chronologie de {n} éléments d'après la colonne {column}, du {first} au {last} "
+        ": {names}.",
+        "es": "Cronología de {n} elementos según la columna {column}, del {first} al {last}: "
+        "{names}.",
+    },
+    "view_bar_description": {
+        "en": "Bar chart of the column {column} for {n} rows named by {label}: {items}.",
+        "fr": "Diagramme de la colonne {column} pour {n} lignes nommées par {label} : {items}.",
+        "es": "Gráfico de la columna {column} para {n} filas nombradas por {label}: {items}.",
+    },
+    "view_capped": {
+        "en": "Only the first {drawn} of {total} items are drawn (a view draws at most {cap}); "
+        "the table has them all.",
+        "fr": "Seuls les {drawn} premiers des {total} éléments sont dessinés (une vue en dessine "
+        "au plus {cap}) ; le tableau les contient tous.",
+        "es": "Solo se dibujan los {drawn} primeros de {total} elementos (una vista dibuja "
+        "{cap} como máximo); la tabla los contiene todos.",
+    },
+    "view_unknown": {
+        "en": "Unknown view “{view}”: the views are {views}.",
+        "fr": "Vue inconnue « {view} » : les vues sont {views}.",
+        "es": "Vista desconocida «{view}»: las vistas son {views}.",
+    },
+    "view_does_not_fit": {
+        "en": "The view “{view}” does not fit the columns of this answer.",
+        "fr": "La vue « {view} » ne convient pas aux colonnes de cette réponse.",
+        "es": "La vista «{view}» no corresponde a las columnas de esta respuesta.",
+    },
+    "run_shortcut": {
+        "en": "Run the query (Ctrl+Enter in the editor)",
+        "fr": "Exécuter la requête (Ctrl+Entrée dans l'éditeur)",
+        "es": "Ejecutar la consulta (Ctrl+Intro en el editor)",
+    },
+    "error_at": {
+        "en": "Line {line}, column {column}",
+        "fr": "Ligne {line}, colonne {column}",
+        "es": "Línea {line}, columna {column}",
+    },
+    "view_no_query": {
+        "en": "No query: give one in the parameter query, or name an example in example.",
+        "fr": "Aucune requête : donnez-la dans le paramètre query, ou nommez un exemple dans "
+        "example.",
+        "es": "Ninguna consulta: dela en el parámetro query o nombre un ejemplo en example.",
+    },
+    "view_svg": {"en": "SVG of this view", "fr": "SVG de cette vue", "es": "SVG de esta vista"},
+    "view_embed": {
+        "en": "Embed this view in another page",
+        "fr": "Intégrer cette vue dans une autre page",
+        "es": "Insertar esta vista en otra página",
+    },
+    "view_link": {
+        "en": "Link to this view",
+        "fr": "Lien vers cette vue",
+        "es": "Enlace a esta vista",
+    },
+    "snippets": {
+        "en": "Run this query from a program",
+        "fr": "Exécuter cette requête depuis un programme",
+        "es": "Ejecutar esta consulta desde un programa",
+    },
+    "snippets_intro": {
+        "en": "Each snippet runs as copied against this server.",
+        "fr": "Chaque extrait s'exécute tel quel sur ce serveur.",
+        "es": "Cada fragmento se ejecuta tal cual contra este servidor.",
+    },
+    "cite_title": {
+        "en": "Cite this dataset",
+        "fr": "Citer ce jeu de données",
+        "es": "Citar este conjunto de datos",
+    },
+    "cite_page": {"en": "Cite this page", "fr": "Citer cette page", "es": "Citar esta página"},
+    "cite_version": {"en": "Version", "fr": "Version", "es": "Versión"},
+    "cite_year": {"en": "Year", "fr": "Année", "es": "Año"},
+    "cite_publisher": {"en": "Publisher", "fr": "Éditeur", "es": "Editor"},
+    "cite_title_field": {"en": "Title", "fr": "Titre", "es": "Título"},
+    "cite_accessed": {"en": "Accessed", "fr": "Consulté le", "es": "Consultado el"},
+    "cite_download": {
+        "en": "Download the citation",
+        "fr": "Télécharger la référence",
+        "es": "Descargar la referencia",
+    },
+    "cite_unreleased": {
+        "en": "This data is not a release yet: cite a release to point to data that never changes.",
+        "fr": "Ces données ne forment pas encore une version publiée : citez une version pour "
+        "désigner des données qui ne changeront plus.",
+        "es": "Estos datos aún no son una versión publicada: cite una versión para designar "
+        "datos que no cambiarán.",
+    },
+    "releases": {"en": "Releases", "fr": "Versions publiées", "es": "Versiones publicadas"},
+    "releases_intro": {
+        "en": "Each release is a named version of the data, kept unchanged: its dumps, their "
+        "checksums, a citation and what changed since the release before.",
+        "fr": "Chaque version publiée des données est conservée telle quelle : ses fichiers, "
+        "leurs sommes de contrôle, une référence à citer et ce qui a changé depuis la précédente.",
+        "es": "Cada versión publicada de los datos se conserva sin cambios: sus volcados, sus "
+        "sumas de control, una referencia para citarla y lo que cambió desde la anterior.",
+    },
+    "no_releases": {
+        "en": "No release has been made yet.",
+        "fr": "Aucune version n'a encore été publiée.",
+        "es": "Aún no se ha publicado ninguna versión.",
+    },
+    "release": {"en": "Release {version}", "fr": "Version {version}", "es": "Versión {version}"},
+    "issued": {"en": "Issued", "fr": "Publiée le", "es": "Publicada el"},
+    "triples": {"en": "triples", "fr": "triplets", "es": "tripletas"},
+    "current": {
+        "en": "the data served now",
+        "fr": "les données servies",
+        "es": "los datos servidos",
+    },
+    "changes": {"en": "Changes", "fr": "Modifications", "es": "Cambios"},
+    "changes_title": {
+        "en": "Changes in release {new}",
+        "fr": "Modifications de la version {new}",
+        "es": "Cambios de la versión {new}",
+    },
+    "changes_since": {"en": "since {old}", "fr": "depuis la {old}", "es": "desde la {old}"},
+    "changes_first": {
+        "en": "The first release: every resource is new.",
+        "fr": "La première version : toutes les ressources sont nouvelles.",
+        "es": "La primera versión: todos los recursos son nuevos.",
+    },
+    "changes_summary": {
+        "en": "{added} resources added, {removed} removed, {changed} changed; {plus} statements "
+        "added, {minus} removed.",
+        "fr": "{added} ressources ajoutées, {removed} retirées, {changed} modifiées ; {plus} "
+        "énoncés ajoutés, {minus} retirés.",
+        "es": "{added} recursos añadidos, {removed} retirados, {changed} modificados; {plus} "
+        "enunciados añadidos, {minus} retirados.",
+    },
+    "resources_added": {
+        "en": "Resources added",
+        "fr": "Ressources ajoutées",
+        "es": "Recursos añadidos",
+    },
+    "resources_removed": {
+        "en": "Resources removed",
+        "fr": "Ressources retirées",
+        "es": "Recursos retirados",
+    },
+    "resources_changed": {
+        "en": "Resources changed",
+        "fr": "Ressources modifiées",
+        "es": "Recursos modificados",
+    },
+    "ontology_at": {
+        "en": "Ontology at this version",
+        "fr": "Ontologie de cette version",
+        "es": "Ontología de esta versión",
+    },
 }
 
 

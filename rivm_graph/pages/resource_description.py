@@ -38,7 +38,7 @@ def describe_resource(store: GraphStore, iri: str) -> Graph:
         graph.add((row["s"], row["p"], subject))
     mentioned = {str(o) for o in graph.objects() if isinstance(o, URIRef)}
     mentioned |= {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
-    graph += store.names((m for m in mentioned if m != iri), with_types=True)
+    store.names((m for m in mentioned if m != iri), with_types=True, into=graph)
     document = URIRef(document_iri(iri))
     graph.add((document, RDF.type, FOAF.Document))
     graph.add((document, FOAF.primaryTopic, subject))

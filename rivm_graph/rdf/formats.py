@@ -159,6 +159,21 @@ TRIG = Format(
     supports_datasets=True,
 )
 HTML = Format("HTML", "text/html", "html", "page", names=("html",))
+#: Citations, with the media types DOI resolvers negotiate (DataCite, Crossref); formatted text
+#: first: what a client that says nothing gets.
+BIBLIOGRAPHY = Format("text", "text/x-bibliography", "txt", "citation", names=("text",), text=True)
+BIBTEX = Format("BibTeX", "application/x-bibtex", "bib", "citation", names=("bibtex",), text=True)
+RIS = Format(
+    "RIS", "application/x-research-info-systems", "ris", "citation", names=("ris",), text=True
+)
+CSL_JSON = Format(
+    "CSL-JSON",
+    "application/vnd.citationstyles.csl+json",
+    "json",
+    "citation",
+    names=("csl-json", "citeproc-json"),
+    text=True,
+)
 JSON = Format("JSON", "application/json", "json", "json", names=("json",), eu_file_type="JSON")
 #: The tables' CSV on the Web metadata (W3C Metadata Vocabulary for Tabular Data).
 CSVW_METADATA = Format(
@@ -183,6 +198,10 @@ FORMATS: tuple[Format, ...] = (
     TRIG,
     HTML,
     JSON,
+    BIBLIOGRAPHY,
+    BIBTEX,
+    RIS,
+    CSL_JSON,
     CSVW_METADATA,
     GEOJSON,
 )
@@ -191,6 +210,8 @@ FORMATS: tuple[Format, ...] = (
 RESULT_FORMATS = tuple(f for f in FORMATS if f.kind == "results")
 #: What a CONSTRUCT or DESCRIBE answer can be written in (Turtle first: the default).
 GRAPH_FORMATS = tuple(f for f in FORMATS if f.kind == "graph")
+#: How a citation is written.
+CITATION_FORMATS = tuple(f for f in FORMATS if f.kind == "citation")
 #: What a document about a resource (or the ontology, or a description) is written in.
 DOCUMENT_FORMATS = (TURTLE, JSONLD, RDFXML, NTRIPLES)
 

@@ -186,11 +186,14 @@ class GraphStore(abc.ABC):
         """Every statement whose subject is one of ``iris`` and whose predicate one of
         ``predicates`` (the store's fastest way: a pattern scan, or one query per chunk)."""
 
-    def names(self, iris: Iterable[str], *, with_types: bool = False) -> Graph:
+    def names(
+        self, iris: Iterable[str], *, with_types: bool = False, into: Graph | None = None
+    ) -> Graph:
         """The names (every label predicate, every language) of these resources, and their
-        types if asked: the one way every page, description and answer gets them."""
+        types if asked: the one way every page, description and answer gets them. Added to
+        ``into`` if given (no graph to merge), else to a new graph."""
         predicates = (*LABEL_PREDICATES, str(RDF.type)) if with_types else LABEL_PREDICATES
-        graph = Graph()
+        graph = Graph() if into is None else into
         for t in self._statements_about(sorted(set(iris)), predicates):
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph

@@ -97,7 +97,7 @@ class OxigraphStore(GraphStore):
                     frontier.append(obj)
                 elif isinstance(obj, ox.NamedNode):
                     linked.add(obj.value)
-        graph += self.names(linked - {iri})
+        self.names(linked - {iri}, into=graph)
         return graph
 
     def _run(

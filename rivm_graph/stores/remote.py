@@ -587,7 +587,7 @@ class SparqlStore(GraphStore):
             graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
             if isinstance(t.object, ox.NamedNode) and t.object.value != iri:
                 linked.add(t.object.value)
-        graph += self.names(linked)
+        self.names(linked, into=graph)
         return graph
 
     def quads(self) -> Iterator[ox.Quad]:

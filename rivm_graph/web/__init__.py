@@ -9,18 +9,20 @@ from flask import Flask
 from flask_cors import CORS
 from rdflib import Graph
 
-from ..config import DEFAULTS
+from ..config import DEFAULTS, release_cache, releases_base
 from ..endpoint.catalogue import load_catalogue
 from ..endpoint.service import QueryPolicy, QueryService
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
 from ..publish.tables import tables_for
+from ..releases.archive import restored_releases
 from ..search import Reconciler, index_for
 from ..stores.executor import executor_for
 from ..stores.factory import open_store
 from ..stores.files import ontology_files
 from .access_log import init_access_log
 from .cache import LruCache
+from .citation import blueprint as citation
 from .compression import init_compression
 from .descriptions import blueprint as descriptions
 from .downloads import blueprint as downloads
@@ -30,6 +32,7 @@ from .i18n import init_language
 from .limits import init_limits
 from .query_page import blueprint as query_page
 from .reconcile import blueprint as reconcile
+from .releases import blueprint as releases
 from .resources import blueprint as resources
 from .reuse import blueprint as reuse
 from .search import blueprint as search
@@ -75,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             ontology=ontology,
             jsonld_context=build_context(ontology),
             dumps=dumps_for(store, app.config),
+            releases=tuple(restored_releases(releases_base(app.config), release_cache(app.config))),
             executor=executor,
             query_service=QueryService(
                 store, executor, answers, QueryPolicy.from_settings(app.config)
@@ -95,6 +99,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(descriptions)
     app.register_blueprint(search)
     app.register_blueprint(reconcile)
+    app.register_blueprint(citation)
+    app.register_blueprint(releases)
     app.register_blueprint(reuse)
     register_error_pages(app)
     register_security_headers(app)

@@ -7,38 +7,33 @@ from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
+from rdflib import Graph
 
-from ..publish.dataset_facts import DatasetFacts, gather_facts
+from ..publish.dataset_versions import (
+    add_schema_org_versions,
+    add_versions,
+    add_void_versions,
+    cited_sources,
+)
 from ..publish.descriptions import Publisher, dcat_catalog, schema_org_dataset, void_description
 from ..publish.reuse_descriptions import add_distributions, offered_files, schema_org_downloads
 from ..rdf.formats import content_type
 from ..rdf.namespaces import ID_BASE, KINDS
 from ..rdf.serialize import DOCUMENT_TYPES, serialize
 from .answers import error_response
+from .dataset import citation_text, cited_release, dataset_facts, public_base
 from .documents import conditional
+from .links import SLUG
 from .negotiation import NotAcceptable, choose, explicit_format
-from .resources import SLUG
 from .reuse import get_geodata, get_tables
-from .state import app_state, get_dumps, get_store, rendered
+from .state import get_dumps, get_releases, get_store, rendered
 
 blueprint = Blueprint("descriptions", __name__)
 
 #: The formats offered; the first is the default (Turtle for clients that say nothing).
 RDF_FORMATS = list(DOCUMENT_TYPES)
 #: Pages of the site besides the resource pages, for the sitemap.
-SITE_PAGES = ("/", "/query", "/ontology", "/shapes", "/dumps/")
-
-
-def public_base() -> str:
-    """The server's public URL without the trailing slash: RIVM_PUBLIC_URL, else the request's."""
-    return (current_app.config.get("PUBLIC_URL") or request.url_root).rstrip("/")
-
-
-def _facts() -> DatasetFacts:
-    state = app_state()
-    if state.dataset_facts is None:  # once per process: the data never changes
-        state.dataset_facts = gather_facts(state.store)
-    return state.dataset_facts
+SITE_PAGES = ("/", "/query", "/ontology", "/shapes", "/dumps/", "/releases/")
 
 
 def _arguments() -> tuple:
@@ -54,8 +49,16 @@ def _offered(base: str):
 def schema_org_markup() -> Markup:
     """The schema.org Dataset as the body of a <script type="application/ld+json"> element."""
     store, dumps, base, publisher = _arguments()
-    data = schema_org_dataset(store, dumps, base, publisher=publisher, facts=_facts())
+    data = schema_org_dataset(store, dumps, base, publisher=publisher, facts=dataset_facts())
     data["distribution"] += schema_org_downloads(_offered(base))
+    release = cited_release()
+    add_schema_org_versions(
+        data,
+        version=release.version if release else dumps.version,
+        releases=get_releases(),
+        base_url=base,
+        sources=cited_sources(store),
+    )
     # No "<" may close the element early: JSON allows \u003c anywhere in a string.
     return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c"))
 
@@ -68,7 +71,7 @@ def _rdf_answer(build, path: str) -> Response:
     store, dumps, base, publisher = _arguments()
 
     def body() -> bytes:
-        graph = build(store, dumps, base, publisher=publisher, facts=_facts())
+        graph = build(store, dumps, base, publisher=publisher, facts=dataset_facts())
         add_distributions(graph, _offered(base))
         return serialize(graph, media_type)
 
@@ -80,14 +83,24 @@ def _rdf_answer(build, path: str) -> Response:
     return conditional(response, path, media_type, base, dumps.version)
 
 
+def _void(store, dumps, base, **options) -> Graph:
+    graph = void_description(store, dumps, base, **options)
+    return add_void_versions(graph, get_releases(), citation=citation_text())
+
+
+def _catalog(store, dumps, base, **options) -> Graph:
+    graph = dcat_catalog(store, dumps, base, **options)
+    return add_versions(graph, get_releases(), base, citation=citation_text())
+
+
 @blueprint.get("/.well-known/void")
 def void():
-    return _rdf_answer(void_description, "void")
+    return _rdf_answer(_void, "void")
 
 
 @blueprint.get("/catalog")
 def catalog():
-    return _rdf_answer(dcat_catalog, "catalog")
+    return _rdf_answer(_catalog, "catalog")
 
 
 def resource_pages() -> list[str]:
@@ -108,7 +121,8 @@ def sitemap():
     base = public_base()
 
     def body() -> str:
-        urls = [*SITE_PAGES, *resource_pages()]
+        releases = [f"/releases/{r.version}/" for r in reversed(get_releases())]
+        urls = [*SITE_PAGES, *releases, *resource_pages()]
         return "".join(
             [
                 '<?xml version="1.0" encoding="UTF-8"?>\n',

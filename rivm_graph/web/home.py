@@ -11,6 +11,8 @@ from ..i18n.messages import translator
 from ..pages.overview import build_overview
 from ..pictures.maps import EUROPE, inside_bounds, world_map_svg
 from ..pictures.timeline import timeline_svg
+from .citation import dataset_cite_context
+from .dataset import today
 from .descriptions import schema_org_markup
 from .i18n import negotiate_language
 from .links import page_href
@@ -77,10 +79,12 @@ def home():
             entry_points=ENTRY_POINTS,
             dumps=get_dumps(),
             dataset_jsonld=schema_org_markup(),
+            cite=dataset_cite_context(language),
         )
 
-    # The same page for every request with this language, address and query string.
-    key = ("home", language, request.url_root, request.query_string)
+    # The same page for every request with this language, address and query string, on one
+    # day (the citation's access date).
+    key = ("home", language, request.url_root, request.query_string, today())
     return rendered(key, page)
 
 

@@ -34,6 +34,9 @@ PAGES = frozenset(
         "vocabulary.shapes",
         "downloads.index",
         "reuse.index",
+        "releases.index",
+        "releases.release",
+        "releases.changes",
     }
 )
 

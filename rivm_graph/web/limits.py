@@ -14,6 +14,9 @@ LIMITED_ENDPOINTS = frozenset(
         "sparql.endpoint",
         "sparql.endpoint_slash",
         "query_page.page",
+        "query_page.view_svg",
+        "query_page.embed",
+        "query_page.labels",
         # search and reconciliation: each answer is a lookup in the index (and the store)
         "search.search",
         "reconcile.service",

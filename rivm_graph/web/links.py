@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from ..rdf.namespaces import BASE_IRI
+import re
+
+from ..rdf.namespaces import BASE_IRI, ID_BASE, KINDS
 from .i18n import with_chosen_language
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+def minted_iri(kind: str, slug: str) -> str | None:
+    """The IRI the data would mint for ``kind``/``slug``, or None where it mints none."""
+    if kind not in KINDS or not SLUG.match(slug):
+        return None
+    return f"{ID_BASE}{kind}/{slug}"
 
 
 def local_href(iri: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import (
@@ -26,23 +25,25 @@ from ..pictures.maps import locator_map_svg
 from ..rdf.literals import literal
 from ..rdf.namespaces import ID_BASE, KINDS, bind_all
 from .answers import error_response
+from .citation import resource_cite_context
+from .dataset import today
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
-from .links import page_href
+from .links import minted_iri, page_href
 from .negotiation import NotAcceptable, choose, explicit_format
 from .reuse import listing_answer, listing_formats, resource_links
 from .state import app_state, get_store, rendered
 
 blueprint = Blueprint("resources", __name__)
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 PAGE_SIZE = 100
 
 
-def _iri(kind: str, slug: str) -> str:
-    if kind not in KINDS or not SLUG.match(slug):
+def resource_iri(kind: str, slug: str) -> str:
+    iri = minted_iri(kind, slug)
+    if iri is None:
         abort(404)
-    return f"{ID_BASE}{kind}/{slug}"
+    return iri
 
 
 def _not_found(iri: str):
@@ -86,7 +87,7 @@ def _locator(page, language: str) -> Markup | None:
 
 @blueprint.get("/id/<kind>/<slug>")
 def thing(kind: str, slug: str):
-    iri = _iri(kind, slug)
+    iri = resource_iri(kind, slug)
     if not resource_exists(get_store(), iri):
         return _not_found(iri)
     query: dict[str, Any] = request.args.to_dict()
@@ -101,7 +102,7 @@ def document(kind: str, name: str):
     slug, dot, ext = name.partition(".")
     if dot and ext not in FORMATS:
         abort(404)
-    iri = _iri(kind, slug)
+    iri = resource_iri(kind, slug)
     store = get_store()
     if not resource_exists(store, iri):
         return _not_found(iri)
@@ -126,11 +127,13 @@ def document(kind: str, name: str):
                 formats=FORMATS,
                 doc_iri=document_iri(iri),
                 locator_svg=_locator(page, language),
+                cite=resource_cite_context(language, iri, page.title, kind, slug),
                 reuse_links=resource_links(iri),
             )
 
+        # One day's page: the citation line carries the access date.
         response = Response(
-            rendered((base_path, media_type, language, request.query_string), html),
+            rendered((base_path, media_type, language, request.query_string, today()), html),
             mimetype="text/html",
         )
     else:
@@ -144,7 +147,8 @@ def document(kind: str, name: str):
     response.headers["Vary"] = "Accept, Accept-Language"
     response.headers["Link"] = alternates(base_path) + f', <{iri}>; rel="about"'
     response.headers["Content-Location"] = f"{base_path}.{BY_MEDIA_TYPE[media_type]}"
-    return conditional(response, base_path, media_type, language)
+    day = today().isoformat() if media_type == "text/html" else ""
+    return conditional(response, base_path, media_type, language, day)
 
 
 @blueprint.get("/id/<kind>/")

@@ -20,6 +20,7 @@ from ..publish.dataset_facts import DatasetFacts
 from ..publish.dumps import DumpSet
 from ..publish.geojson import GeoData
 from ..publish.tables import TableSet
+from ..releases import Release
 from ..search import Reconciler, SearchIndex
 from ..stores.base import GraphStore
 from ..stores.executor import InProcessExecutor, QueryExecutor
@@ -43,6 +44,7 @@ class AppState:
     #: built before gunicorn forks, shared by its processes (each opens its own FTS5 database)
     search: SearchIndex
     reconciler: Reconciler
+    releases: tuple[Release, ...] = ()  # oldest first, each with its files verified
     budgets: Budgets | None = None  # set by init_limits
     dataset_facts: DatasetFacts | None = None  # gathered on first use, once per process
     tables: TableSet | None = None  # built in create_app, once per data version (on disk)
@@ -71,6 +73,10 @@ def get_query_service() -> QueryService:
 
 def get_dumps() -> DumpSet:
     return app_state().dumps
+
+
+def get_releases() -> tuple[Release, ...]:
+    return app_state().releases
 
 
 def get_catalogue() -> list[ExampleQuery]:

@@ -1,0 +1,4 @@
+from types import ModuleType
+
+html: ModuleType
+plain: ModuleType
