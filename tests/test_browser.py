@@ -111,7 +111,7 @@ def test_the_language_sticks_while_a_reader_clicks_through(browser, live_server)
 
         follow(page.get_by_role("link", name="fr", exact=True))
         follow(page.get_by_role("link", name="Italie"))
-        follow(page.locator("footer.actions a").last)  # every resource of this kind
+        follow(page.locator("footer.actions a[href^='/id/country/']"))  # every country
         follow(page.locator("ul.listing a").first)
         follow(page.locator("header.site a.brand"))
         follow(page.locator("svg.rivm-map a.rivm-map-city"))  # a marker on the world map

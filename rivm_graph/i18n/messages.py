@@ -423,11 +423,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Exécuter la requête (Ctrl+Entrée dans l'éditeur)",
         "es": "Ejecutar la consulta (Ctrl+Intro en el editor)",
     },
-    "error_at": {
-        "en": "Line {line}, column {column}",
-        "fr": "Ligne {line}, colonne {column}",
-        "es": "Línea {line}, columna {column}",
-    },
     "view_no_query": {
         "en": "No query: give one in the parameter query, or name an example in example.",
         "fr": "Aucune requête : donnez-la dans le paramètre query, ou nommez un exemple dans "
