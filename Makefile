@@ -11,10 +11,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test test-virtuoso lint system-packages editor validate stats bench loadtest clean
+.PHONY: serve test test-virtuoso lint system-packages test-tools editor validate stats bench loadtest clean
 
-# program=Debian package: what the browser tests, the tests on Virtuoso and the snippet tests need.
-TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource curl=curl node=nodejs
+# program=Debian package: what the browser tests, the tests on Virtuoso and the snippet tests need
+# (npm brings axe-core and vnu.jar, which runs on java).
+TEST_PROGRAMS := chromium=chromium virtuoso-t=virtuoso-opensource curl=curl node=nodejs npm=npm java=default-jre-headless
+# axe-core and the Nu Html Checker (vnu-jar) for the page tests, from the npm registry at the
+# versions the lock file pins (tests/npm); neither is ever served to readers.
+NPM_TOOLS := tests/npm/node_modules/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,12 +49,21 @@ lint: $(VENV)/.installed-test
 system-packages:
 	@scripts/system-packages.sh $(TEST_PROGRAMS)
 
+# Without npm nothing is installed and the accessibility and HTML tests skip (in CI they fail).
+test-tools: system-packages
+	@$(MAKE) --no-print-directory $(NPM_TOOLS)
+
+$(NPM_TOOLS): tests/npm/package.json tests/npm/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/npm --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm missing: the accessibility and HTML tests (axe-core, vnu.jar) skip"; fi
+
 # The query page's editor (CodeMirror 6 from the npm registry, bundled, never committed); without
 # npm or the registry it says so and the page keeps its plain form.
 editor:
 	@scripts/build-editor.sh
 
-test: lint system-packages editor
+test: lint test-tools editor
 	$(BIN)/python -m pytest
 
 # Only the tests against the service on Virtuoso (RIVM_STORE=sparql); needs virtuoso-opensource.
@@ -76,4 +89,4 @@ stats: $(VENV)/.installed
 	$(BIN)/rivm-graph stats
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache editor/node_modules rivm_graph/web/static/editor
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/npm/node_modules editor/node_modules rivm_graph/web/static/editor

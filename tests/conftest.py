@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -132,15 +133,70 @@ def virtuoso():
 STORES = ["oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)]
 
 
+@pytest.fixture(scope="session")
+def embedded_server():
+    """The server on the embedded store alone: for tests of markup the store does not change."""
+    with running_server() as base:
+        yield base
+
+
 @pytest.fixture(scope="session", params=STORES)
 def live_server(request):
     if request.param == "oxigraph":
-        with running_server() as base:
-            yield base
+        yield request.getfixturevalue("embedded_server")
         return
     remote = request.getfixturevalue("virtuoso")
     with running_server(STORE="sparql", SPARQL_QUERY_URL=remote.query_url) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (CI: required).
+
+    One per module, and never in a module that uses ``app`` or ``client``: Playwright's driver
+    runs until its pipe closes, and a process forked while it runs (the in-process app's query
+    workers) holds that pipe open, so the driver never exits and the session hangs at teardown.
+    """
+    executable = require("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+@contextlib.contextmanager
+def browser_page(browser, **context_options):
+    """A page in a fresh context (``context_options``: Playwright's, e.g. ``viewport``, ``locale``)
+    that fails its test if anything is fetched from outside 127.0.0.1."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    outside: list[str] = []
+
+    def watch(request):
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:")) and host not in ("127.0.0.1", "localhost"):
+            outside.append(request.url)
+
+    page.on("request", watch)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert outside == [], f"requests left 127.0.0.1: {outside}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop page in English (see browser_page)."""
+    with browser_page(browser, locale="en-GB") as page:
+        yield page
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -20,6 +20,7 @@ PROGRAMS: dict[str, tuple[tuple[str, ...], str]] = {
     # the query page's code snippets are run as copied (tests/test_snippets.py)
     "curl": (("curl",), "curl"),
     "node": (("node", "nodejs"), "nodejs"),
+    "java": (("java",), "default-jre-headless"),
 }
 #: How a skip for a missing program starts (the summary counts them by it).
 SKIP_REASON = "system program missing: "

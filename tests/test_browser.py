@@ -1,4 +1,5 @@
-"""A real browser (Playwright driving Debian's Chromium) on the pages people read.
+"""A real browser (Playwright driving Debian's Chromium) on the pages people read (the `browser`
+and `page` fixtures are in conftest.py; tests/test_accessibility.py audits the same pages).
 
 `make test` installs Chromium when it can; without it these skip (pytest's summary says so in one
 line), and in CI (`CI` set) a missing Chromium is a failure.
@@ -13,40 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import CHROMIUM_ARGS, ROOT
-from tests.system_programs import require
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.outside = []  # type: ignore[attr-defined]
-
-    def watch(request):
-        host = urlsplit(request.url).hostname
-        if request.url.startswith(("http:", "https:")) and host not in ("127.0.0.1", "localhost"):
-            page.outside.append(request.url)  # type: ignore[attr-defined]
-
-    page.on("request", watch)
-    yield page
-    assert page.outside == [], f"requests left 127.0.0.1: {page.outside}"  # type: ignore[attr-defined]
-    context.close()
+from tests.conftest import ROOT, browser_page
 
 
 def test_home_page_map_shows_the_cities_and_the_timeline(page, live_server):
@@ -54,12 +22,25 @@ def test_home_page_map_shows_the_cities_and_the_timeline(page, live_server):
     assert page.locator("h1").first.inner_text() == "International Network of Michelin Cities"
     cities = page.locator("svg a.rivm-map-city")
     assert cities.count() >= 35
-    box = page.locator("svg[role=img]").first.bounding_box()
+    box = page.locator("svg[role=group]").first.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 150, "the map is drawn"
-    labelled_by = page.locator("svg[role=img]").first.get_attribute("aria-labelledby")
+    labelled_by = page.locator("svg[role=group]").first.get_attribute("aria-labelledby")
     title_id = labelled_by.split()[0]
     assert page.locator(f"[id='{title_id}']").text_content().strip(), "a text alternative"
     assert page.get_by_text("1st INMC Conference, Clermont-Ferrand (2017)").count() >= 1
+    # Europe, where the world map's markers crowd, has a map of its own where none hides another
+    europe = page.locator("svg.rivm-map").nth(1)
+    assert europe.get_attribute("aria-labelledby")
+    centres = europe.evaluate(
+        """svg => [...svg.querySelectorAll('.rivm-map-markers a')].map(a => {
+             const r = a.getBoundingClientRect();
+             return [r.x + r.width / 2, r.y + r.height / 2, r.width];
+           })"""
+    )
+    assert len(centres) >= 25
+    for i, (x, y, w) in enumerate(centres):
+        for x2, y2, _ in centres[i + 1 :]:
+            assert ((x - x2) ** 2 + (y - y2) ** 2) ** 0.5 >= w, "a marker hides another"
 
 
 def test_language_switch_changes_interface_and_labels(page, live_server):
@@ -75,7 +56,7 @@ def test_language_switch_changes_interface_and_labels(page, live_server):
 
 def test_a_city_page_has_a_locator_map_and_its_sources(page, live_server):
     page.goto(live_server + "/doc/city/clermont-ferrand")
-    locator = page.locator("figure.locator svg[role=img]")
+    locator = page.locator("figure.locator svg[role=group]")
     assert locator.count() == 1
     assert locator.locator("a.rivm-map-city, g.rivm-map-city").count() == 1
     assert page.locator("section.sources li").count() >= 3
@@ -114,6 +95,41 @@ def test_the_search_box_works_without_javascript(browser, live_server):
     assert urlsplit(page.url).path == "/doc/city/queretaro"
     assert page.locator("h1").inner_text() == "Santiago de Querétaro"
     context.close()
+
+
+def test_the_language_sticks_while_a_reader_clicks_through(browser, live_server):
+    """Chosen once with the switch, French stays through links, a listing, the maps, search and
+    the query form."""
+    with browser_page(browser, locale="en-GB") as page:
+        page.goto(live_server + "/doc/city/cuneo")
+        assert page.locator("html").get_attribute("lang") == "en"
+
+        def follow(locator) -> None:
+            with page.expect_navigation():
+                locator.first.click()
+            assert page.locator("html").get_attribute("lang") == "fr", page.url
+
+        follow(page.get_by_role("link", name="fr", exact=True))
+        follow(page.get_by_role("link", name="Italie"))
+        follow(page.locator("footer.actions a[href^='/id/country/']"))  # every country
+        follow(page.locator("ul.listing a").first)
+        follow(page.locator("header.site a.brand"))
+        follow(page.locator("svg.rivm-map a.rivm-map-city"))  # a marker on the world map
+        follow(page.locator("header.site a.brand"))
+        follow(page.locator("svg.rivm-timeline a"))  # an event on the timeline
+        follow(page.locator("header.site a.brand"))
+        follow(page.locator("section.intro a"))  # "En savoir plus →"
+        box = page.get_by_role("search").get_by_role("searchbox")
+        box.fill("valladolid")
+        with page.expect_navigation():
+            box.press("Enter")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        follow(page.locator("ol.search-results a"))
+        follow(page.locator("header.site nav a"))  # the query page
+        with page.expect_navigation():
+            page.locator("form button[type=submit]").last.click()
+        assert page.locator("html").get_attribute("lang") == "fr"
+        follow(page.locator("section.results td a"))
 
 
 COORDINATES = """PREFIX rivm: <https://w3id.org/rivm/ontology#>

@@ -214,7 +214,12 @@ function start(textarea) {
         ".cm-scroller": { fontFamily: "ui-monospace, monospace", maxHeight: "36em" },
         ".query-editor-hover": { padding: "2px 6px", fontSize: "90%" },
       }),
-      EditorView.contentAttributes.of({ "aria-label": textarea.labels[0]?.textContent || "Query" }),
+      // tabindex: the editable area is a Tab stop as the textarea was, and axe then sees that the
+      // scrolling box holds something the keyboard reaches (scrollable-region-focusable)
+      EditorView.contentAttributes.of({
+        "aria-label": textarea.labels[0]?.textContent || "Query",
+        tabindex: "0",
+      }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textarea.value = update.state.doc.toString();
       }),

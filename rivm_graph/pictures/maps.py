@@ -66,6 +66,13 @@ def _marker(
 _WORLD_PAD = 4.0
 _LEGEND_HEIGHT = 26.0
 WORLD = (-180.0, -58.0, 180.0, 90.0)  # west, south, east, north: the world less Antarctica
+EUROPE = (-12.0, 35.0, 36.0, 60.0)
+
+
+def inside_bounds(point: MapPoint, bounds: tuple[float, float, float, float]) -> bool:
+    """Whether the point lies in the region (west, south, east, north, in degrees)."""
+    west, south, east, north = bounds
+    return west <= point.long <= east and south <= point.lat <= north
 
 
 @functools.lru_cache(maxsize=16)
@@ -115,6 +122,32 @@ def _spread(
     return out
 
 
+def _separate(
+    markers: list[tuple[MapPoint, float, float, float, float]], gap: float, rounds: int = 200
+) -> list[tuple[MapPoint, float, float, float, float]]:
+    """Markers closer than `gap` (centre to centre) pushed apart, a little at a time, until none
+    hides another; each keeps the place it stands for (a spoke leads back to it)."""
+    xs = [m[1] for m in markers]
+    ys = [m[2] for m in markers]
+    for _ in range(rounds):
+        moved = False
+        for i in range(len(markers)):
+            for j in range(i + 1, len(markers)):
+                dx, dy = xs[j] - xs[i], ys[j] - ys[i]
+                distance = math.hypot(dx, dy)
+                if distance >= gap:
+                    continue
+                if distance < 1e-6:  # one on the other: part them sideways
+                    dx, dy, distance = 1.0, 0.0, 1.0
+                push = (gap - distance) / 2 / distance
+                xs[i], ys[i] = xs[i] - dx * push, ys[i] - dy * push
+                xs[j], ys[j] = xs[j] + dx * push, ys[j] + dy * push
+                moved = True
+        if not moved:
+            break
+    return [(p, x, y, cx, cy) for (p, _, _, cx, cy), x, y in zip(markers, xs, ys, strict=True)]
+
+
 def world_map_svg(
     points: Iterable[MapPoint],
     *,
@@ -126,6 +159,7 @@ def world_map_svg(
     bounds: tuple[float, float, float, float] = WORLD,
     legend: Mapping[str, str] | None = None,
     country_names: Mapping[str, str] | None = None,
+    separate: bool = False,
 ) -> str:
     """A map (Natural Earth I) with one linked marker per point, as SVG text.
 
@@ -136,6 +170,7 @@ def world_map_svg(
     entries. `country_names`: alpha-2 code -> name for the countries' tooltips (e.g. in the
     page's language), else the atlas's English name. `height` defaults to the map's own height
     plus the legend; another value only changes the displayed size, not the drawing.
+    `separate`: push markers apart until none hides another (for a region where they crowd).
     """
     points = list(points)
     west, south, east, north = bounds
@@ -166,6 +201,8 @@ def world_map_svg(
         if 0 <= x <= width and 0 <= y <= map_height:
             placed.append((p, x, y))
     markers = _spread(placed)
+    if separate:
+        markers = _separate(markers, gap=10.0)
     spokes = [
         f'<line x1="{num(cx)}" y1="{num(cy)}" x2="{num(x)}" y2="{num(y)}"/>'
         for _, x, y, cx, cy in markers

@@ -1,10 +1,12 @@
 """SVG primitives shared by the maps and the timeline.
 
-Every picture is plain SVG: `role="img"` with a `<title>` and a `<desc>` named by
-`aria-labelledby`, a `viewBox` so it scales, presentation attributes and classes (no `style`
-attribute, no script, no event handler, no external reference), and every label escaped. Ids
-inside a picture start with a prefix derived from its content, so several pictures can share a
-page. The pictures do not use Flask.
+Every picture is plain SVG: a named group (`role="group"`, not `img`: its links are interactive
+content, which an image may not hold) with a `<title>` and a `<desc>` named by `aria-labelledby`,
+links out of the Tab order (`tabindex="-1"`: the page lists the same links as text, so the
+keyboard does not stop at every marker), a `viewBox` so it scales, presentation attributes and
+classes (no `style` attribute, no script, no event handler, no external reference), and every
+label escaped. Ids inside a picture start with a prefix derived from its content, so several
+pictures can share a page. The pictures do not use Flask.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def svg_open(
     w, h = num(width), num(height)
     shown = num(shown_height) if shown_height is not None else h
     return (
-        f'<svg xmlns="{SVG_NS}" class={quoteattr(css_class)} role="img"'
+        f'<svg xmlns="{SVG_NS}" class={quoteattr(css_class)} role="group"'
         f' aria-labelledby="{prefix}-title {prefix}-desc" viewBox="0 0 {w} {h}"'
         f' width="{w}" height="{shown}" font-family="system-ui, sans-serif">'
     )
@@ -101,8 +103,9 @@ def title_desc(prefix: str, title: str, description: str) -> str:
 
 
 def link(href: str | None, inner: str, css_class: str) -> str:
-    """`inner` inside a link when `href` is safe, else inside a plain group."""
+    """`inner` inside a link when `href` is safe, else inside a plain group. The link is out of the
+    Tab order: the page beside the picture holds the same link as text."""
     target = _safe_href(href)
     if target is None:
         return f"<g class={quoteattr(css_class)}>{inner}</g>"
-    return f"<a href={quoteattr(target)} class={quoteattr(css_class)}>{inner}</a>"
+    return f'<a href={quoteattr(target)} class={quoteattr(css_class)} tabindex="-1">{inner}</a>'

@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask
 from flask_cors import CORS
 from rdflib import Graph
 
 from ..config import DEFAULTS, release_cache, releases_base
 from ..endpoint.catalogue import load_catalogue
 from ..endpoint.service import QueryPolicy, QueryService
-from ..i18n import LANGUAGES
-from ..i18n.messages import translator
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
 from ..publish.tables import tables_for
@@ -25,11 +23,12 @@ from ..stores.files import ontology_files
 from .access_log import init_access_log
 from .cache import LruCache
 from .citation import blueprint as citation
+from .compression import init_compression
 from .descriptions import blueprint as descriptions
 from .downloads import blueprint as downloads
 from .errors import register_error_pages
 from .home import blueprint as home
-from .i18n import negotiate_language
+from .i18n import init_language
 from .limits import init_limits
 from .query_page import blueprint as query_page
 from .reconcile import blueprint as reconcile
@@ -109,6 +108,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_security_headers(app)
     init_limits(app)
     init_access_log(app)
+    init_language(app)
+    init_compression(app)
     # Open data: any origin may read, nobody sends credentials.
     CORS(
         app,
@@ -117,22 +118,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         supports_credentials=False,
         max_age=86400,
     )
-
-    @app.context_processor
-    def page_context() -> dict:
-        language = negotiate_language(request)
-
-        def lang_url(code: str) -> str:
-            args: dict[str, Any] = {k: v for k, v in request.args.lists() if k != "lang"}
-            return url_for(
-                request.endpoint or "home.home", **(request.view_args or {}), **args, lang=code
-            )
-
-        return {
-            "lang": language,
-            "languages": LANGUAGES,
-            "t": translator(language),
-            "lang_url": lang_url,
-        }
 
     return app

@@ -1,20 +1,21 @@
-"""The home page (what the network is, its numbers, map, timeline, entry points) and /healthz."""
+"""The home page (what the network is, its numbers, map, timeline, entry points), /healthz and
+the favicon."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from ..i18n import label_languages
 from ..i18n.messages import translator
 from ..pages.overview import build_overview
-from ..pictures.maps import world_map_svg
+from ..pictures.maps import EUROPE, inside_bounds, world_map_svg
 from ..pictures.timeline import timeline_svg
 from .citation import dataset_cite_context
 from .dataset import today
 from .descriptions import schema_org_markup
 from .i18n import negotiate_language
-from .links import local_href
+from .links import page_href
 from .state import get_dumps, get_executor, get_store, rendered
 
 blueprint = Blueprint("home", __name__)
@@ -39,14 +40,30 @@ def home():
 
     def page() -> str:
         store = get_store()
-        overview = build_overview(store, label_languages(language), local_href)
+        overview = build_overview(store, label_languages(language), page_href)
         cities = sum(1 for p in overview.points if p.kind == "city")
         sites = sum(1 for p in overview.points if p.kind == "site")
+        legend = {"city": t("legend_city"), "site": t("legend_site")}
         world = world_map_svg(
             overview.points,
             title=t("map_title"),
             description=t("map_description", cities=cities, sites=sites),
-            legend={"city": t("legend_city"), "site": t("legend_site")},
+            legend=legend,
+        )
+        # Most of the network is in Europe, where the world map's markers crowd: a map of its own.
+        in_europe = [p for p in overview.points if inside_bounds(p, EUROPE)]
+        europe = world_map_svg(
+            in_europe,
+            title=t("europe_title"),
+            description=t(
+                "europe_description",
+                cities=sum(1 for p in in_europe if p.kind == "city"),
+                sites=sum(1 for p in in_europe if p.kind == "site"),
+            ),
+            legend=legend,
+            bounds=EUROPE,
+            width=640,
+            separate=True,
         )
         timeline = timeline_svg(
             overview.events,
@@ -57,6 +74,7 @@ def home():
             "home.html",
             overview=overview,
             world=Markup(world),
+            europe=Markup(europe),
             timeline=Markup(timeline),
             entry_points=ENTRY_POINTS,
             dumps=get_dumps(),
@@ -97,3 +115,12 @@ def healthz():
     """Alive: the process answers (it does not query: a busy server is still alive)."""
     store = get_store()
     return jsonify(status="ok", graphs=len(store.graphs()), version=store.data_version)
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    """Pages name their icon (``<link rel="icon">``, an SVG); clients that ask for the old
+    address are sent to it."""
+    response = redirect(url_for("static", filename="favicon.svg"), code=301)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..rdf.namespaces import BASE_IRI, ID_BASE, KINDS
+from .i18n import with_chosen_language
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
@@ -22,3 +23,9 @@ def local_href(iri: str) -> str:
     if iri.startswith(BASE_IRI):
         return "/" + iri[len(BASE_IRI) :]
     return iri
+
+
+def page_href(iri: str) -> str:
+    """``local_href`` for a link on a page: a page of this server keeps the reader's chosen
+    language (web/i18n.py)."""
+    return with_chosen_language(local_href(iri))

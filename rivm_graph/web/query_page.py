@@ -36,7 +36,7 @@ from ..rdf.labels import compact
 from . import querying
 from .descriptions import public_base
 from .i18n import negotiate_language
-from .links import local_href
+from .links import local_href, page_href
 from .security import allow_framing
 from .state import app_state, get_catalogue, get_query_service, get_store, rendered
 
@@ -80,7 +80,7 @@ def _cell(binding: dict | None, labels: dict[str, str]) -> dict:
         return {"text": ""}
     if binding["type"] == "uri":
         iri = binding["value"]
-        return {"text": labels.get(iri) or compact(iri), "href": local_href(iri), "title": iri}
+        return {"text": labels.get(iri) or compact(iri), "href": page_href(iri), "title": iri}
     if binding["type"] == "bnode":
         return {"text": "_:" + binding["value"]}
     lang = binding.get("xml:lang")
@@ -128,10 +128,13 @@ def _asked() -> tuple[str | None, ExampleQuery | None]:
 
 
 def _query_args(query: str, example: ExampleQuery | None, language: str) -> dict:
-    """The parameters that name this query in a link: the example's name while it is unchanged."""
+    """The parameters that name this query in a link: the example's name while it is unchanged.
+    A chosen language rides along by itself (web/i18n.py); ``language`` is for the embed, which
+    another site shows in the language it was made in."""
+    del language
     if example is not None and request.args.get("query") is None:
-        return {"example": example.slug, "lang": language}
-    return {"query": query, "lang": language}
+        return {"example": example.slug}
+    return {"query": query}
 
 
 def _absolute(iri: str) -> str:
@@ -192,7 +195,7 @@ def render_query_page():
         checks=checks,
         outcome=outcome,
         ran=run,
-        share=url_for("query_page.page", query=query, lang=language, _external=False),
+        share=url_for("query_page.page", query=query, _external=False),
         timeout=current_app.config["QUERY_DEADLINE"],
         max_rows=current_app.config["MAX_ROWS"],
         caps=CAPS,
@@ -222,7 +225,7 @@ def _views(outcome: dict, result: Answer, view: str | None, example, query, lang
         outcome["view"] = "table"
         return 200
     title = example.title(language) if example is not None else ""
-    picture = result.draw(view, language, title, local_href)
+    picture = result.draw(view, language, title, page_href)
     outcome["picture"] = Markup(picture.svg)
     outcome["picture_note"] = (
         t("view_capped", drawn=picture.drawn, total=picture.total, cap=CAPS[view])
@@ -230,7 +233,7 @@ def _views(outcome: dict, result: Answer, view: str | None, example, query, lang
         else ""
     )
     outcome["view_svg"] = url_for("query_page.view_svg", view=view, **args)
-    embed = public_base() + url_for("query_page.embed", view=view, **args)
+    embed = public_base() + url_for("query_page.embed", view=view, lang=language, **args)
     outcome["view_link"] = url_for("query_page.page", view=view, **args)
     outcome["embed"] = embed
     outcome["iframe"] = (

@@ -29,7 +29,7 @@ from .citation import resource_cite_context
 from .dataset import today
 from .documents import BY_MEDIA_TYPE, FORMATS, OFFERED, alternates, conditional, serialize
 from .i18n import negotiate_language
-from .links import local_href, minted_iri
+from .links import minted_iri, page_href
 from .negotiation import NotAcceptable, choose, explicit_format
 from .reuse import listing_answer, listing_formats, resource_links
 from .state import app_state, get_store, rendered
@@ -119,7 +119,7 @@ def document(kind: str, name: str):
     if media_type == "text/html":
 
         def html() -> str:
-            page = build_page(store, iri, label_languages(language), local_href)
+            page = build_page(store, iri, label_languages(language), page_href)
             return render_template(
                 "resource.html",
                 page=page,
@@ -168,15 +168,16 @@ def listing(kind: str):
     )
     total = int(literal(counted.rows[0]["n"]))
     rows = store.query(
-        f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{
-              ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}"))
-              OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l
-                         FILTER(LANGMATCHES(LANG(?l), "{language}")) }}
-            }} GROUP BY ?s ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page_number - 1) * PAGE_SIZE}"""
+        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}
+            ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page_number - 1) * PAGE_SIZE}"""
     ).rows
     if not rows and page_number > 1:
         abort(404)
-    items = [(str(r["s"]), str(r.get("label") or r["s"])) for r in rows]
+    # The reader's language first, then the fallback languages (a label only in English still
+    # beats the IRI on a Spanish page).
+    iris = [str(r["s"]) for r in rows]
+    names = store.labels(iris, label_languages(language))
+    items = [(iri, names.get(iri, iri)) for iri in iris]
     last = max(1, -(-total // PAGE_SIZE))
     links = []
     if page_number < last:
@@ -197,7 +198,7 @@ def listing(kind: str):
             page_number=page_number,
             last=last,
             total=total,
-            local_href=local_href,
+            local_href=page_href,
         )
         response = Response(body, mimetype="text/html")
     else:

@@ -18,6 +18,7 @@ from ..rdf import formats
 from ..rdf.namespaces import ID_BASE
 from .answers import error_response
 from .documents import conditional
+from .i18n import negotiate_language
 from .negotiation import NotAcceptable, choose, explicit_format
 from .state import app_state
 
@@ -97,7 +98,8 @@ def index():
             mimetype="text/html",
         )
     response.headers["Vary"] = "Accept"
-    return conditional(response, "tables", media_type, tables.version)
+    # the page is in the reader's language: one validator per language
+    return conditional(response, "tables", media_type, tables.version, negotiate_language(request))
 
 
 @blueprint.get("/tables/<name>")

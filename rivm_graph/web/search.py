@@ -16,7 +16,7 @@ from ..search.index import DEFAULT_LIMIT, MAIN_KINDS, MAX_QUERY_LENGTH
 from .answer_cache import CACHE_CONTROL, answer_key, answered, not_modified
 from .answers import error_response
 from .i18n import negotiate_language
-from .links import local_href
+from .links import local_href, page_href
 from .negotiation import NotAcceptable, choose
 from .state import get_search_index
 
@@ -116,7 +116,7 @@ def _html(asked: Asked, results: SearchResults | None, links: dict, error: str =
         results=results,
         links=links,
         error=error,
-        local_href=local_href,
+        local_href=page_href,
         max_length=MAX_QUERY_LENGTH,
         json_url=_url(format="json"),
     )

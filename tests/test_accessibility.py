@@ -1,0 +1,223 @@
+"""Every kind of page, in a real browser at phone and desktop widths: no sideways scrolling, and
+axe-core's WCAG 2.0/2.1 A and AA and 2.2 AA rules find nothing.
+
+axe-core comes from the npm registry (`tests/npm/package.json`, installed by `make test` with
+`npm ci`); it is put into the test browser's page through the DevTools protocol, which the
+pages' Content-Security-Policy does not govern, and is never served to readers. Without it (or
+without Chromium) these tests skip; in CI (`CI` set) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rivm_graph.rdf.namespaces import KINDS
+from tests.conftest import browser_page
+
+AXE = Path(__file__).parent / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+#: The rules axe groups under these tags: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PHONES = [320, 390]
+DESKTOP = 1280
+
+#: One resource of every kind (tests/test_accessibility.py checks that none is missing).
+RESOURCES = {
+    "city": "clermont-ferrand",
+    "commitment": "queretaro-2022-1",
+    "conference": "2017-clermont-ferrand",
+    "country": "fr",
+    "declaration": "queretaro-2022",
+    "event": "2017-04-braga-visit",
+    "figure": "2017-clermont-ferrand-cities-agence-c3m",
+    "geometry": "aberdeen",
+    "membership": "alessandria-member",
+    "organization": "rivm",
+    "participation": "2017-04-braga-visit--clermont-ferrand",
+    "person": "bernard-delmas",
+    "product": "agricultural-tyres",
+    "project": "artist-residencies-chalet-lecoq",
+    "quantity": "area-hectares",
+    "role": "ambassador",
+    "scheme": "products",
+    "site": "michelin-alessandria",
+    "source": "7jours-2018",
+    "status": "michelin-alessandria-open-2021",
+    "theme": "air-quality",
+    "twinning": "aberdeen-clermont-ferrand",
+    "venue": "cuneo-council-chamber",
+    "vote": "2018-host-of-2nd-conference",
+}
+
+PAGES = {
+    "home": "/",
+    "listing": "/id/city/",
+    "query": "/query",
+    "query-results": "/query?example=queretaro-declaration-signatories",
+    "query-error": "/query?query=SELEC",
+    "ontology": "/ontology",
+    "shapes": "/shapes",
+    "search": "/search?q=clermont",
+    "downloads": "/dumps/",
+    "tables": "/tables/",
+    "not-found": "/doc/city/nowhere",
+    **{kind: f"/doc/{kind}/{slug}" for kind, slug in RESOURCES.items()},
+}
+
+
+def axe_source() -> str:
+    if AXE.exists():
+        return AXE.read_text(encoding="utf-8")
+    if os.environ.get("CI"):
+        pytest.fail("CI must have axe-core (tests/npm, npm ci): make test installs it")
+    pytest.skip("axe-core missing: `make test` installs it with npm (tests/npm/package.json)")
+
+
+def sideways_overflow(page) -> list[str]:
+    """What sticks out to the right of the viewport, when the page scrolls sideways."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          if (document.documentElement.scrollWidth <= width) return [];
+          return [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > width + 0.5)
+            .map(e => `${e.tagName.toLowerCase()}.${e.getAttribute('class') || ''}`)
+            .slice(0, 8);
+        }"""
+    )
+
+
+def axe_violations(page, source: str) -> list[str]:
+    page.evaluate(source + ";0")
+    found = page.evaluate(
+        """async (tags) => {
+          const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+          return result.violations.map(v => `${v.id} (${v.impact}): ` +
+            v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+        }""",
+        WCAG_TAGS,
+    )
+    return found
+
+
+def test_every_kind_of_resource_has_a_page_here():
+    assert set(RESOURCES) == set(KINDS)
+
+
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_page_fits_a_phone_and_passes_axe(browser, embedded_server, path):
+    """At 320 and 390 px nothing scrolls sideways; at 320 and 1280 px axe finds nothing. The
+    markup does not depend on the store, so the embedded one serves (the page tests in
+    test_browser.py run on both)."""
+    source = axe_source()
+    with browser_page(browser, locale="en-GB", viewport={"width": 320, "height": 800}) as page:
+        response = page.goto(embedded_server + path)
+        assert response is not None and response.status in (200, 400, 404)
+        for width in PHONES:
+            page.set_viewport_size({"width": width, "height": 800})
+            assert sideways_overflow(page) == [], f"{path} scrolls sideways at {width} px"
+        for width in (PHONES[0], DESKTOP):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert axe_violations(page, source) == [], f"{path} at {width} px"
+
+
+#: What Tab stops at, in document order: the controls a keyboard must reach.
+TABBABLE = (
+    "a[href]:not([tabindex='-1']), button, input:not([type=hidden]), textarea, select, summary,"
+    " .query-editor-host"  # the query editor (where it was built): one stop, in its shadow root
+)
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two CSS ``rgb(…)`` colours."""
+
+    def luminance(css: str) -> float:
+        channels = [int(c) / 255 for c in css[css.index("(") + 1 : css.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => {
+          const e = document.activeElement, s = getComputedStyle(e);
+          return {tag: e.tagName.toLowerCase(), text: (e.innerText || e.value || '').trim(),
+                  id: e.id, outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                  colour: s.outlineColor, page: getComputedStyle(document.body).backgroundColor,
+                  path: e.getAttribute('href') || e.getAttribute('name') || ''};
+        }"""
+    )
+
+
+def tab_walk(page, limit: int = 400) -> list[dict]:
+    """Press Tab from the top of the page until focus leaves the page or comes back round."""
+    stops: list[dict] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now["tag"] == "body" or (stops and now == stops[0]):
+            break
+        stops.append(now)
+    return stops
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/doc/city/clermont-ferrand", "/query", "/id/city/", "/doc/city/nowhere"]
+)
+def test_tab_reaches_every_control_in_order_with_a_visible_ring(browser, embedded_server, path):
+    with browser_page(browser, locale="en-GB", viewport={"width": 1280, "height": 800}) as page:
+        page.goto(embedded_server + path)
+        expected = page.evaluate(
+            "(s) => [...document.querySelectorAll(s)].filter(e => e.checkVisibility())"
+            ".map(e => e.getAttribute('href') || e.getAttribute('name') || '')",
+            TABBABLE,
+        )
+        stops = tab_walk(page, limit=len(expected) + 5)
+        assert [s["path"] for s in stops] == expected
+        for stop in stops:
+            assert stop["outline"] != "none" and stop["width"] >= 2, stop
+            assert contrast(stop["colour"], stop["page"]) >= 3, stop
+
+
+def test_the_skip_link_comes_first_and_skips_the_header(browser, embedded_server):
+    with browser_page(browser, locale="en-GB", viewport={"width": 390, "height": 800}) as page:
+        page.goto(embedded_server + "/")
+        page.keyboard.press("Tab")
+        first = focused(page)
+        assert (first["tag"], first["text"], first["path"]) == ("a", "Skip to content", "#content")
+        box = page.locator(".skip-link").bounding_box()
+        assert box and box["y"] >= 0 and box["height"] >= 24, "shown when focused"
+        page.keyboard.press("Enter")
+        assert focused(page)["id"] == "content"
+        page.keyboard.press("Tab")
+        inside = page.evaluate("document.querySelector('main').contains(document.activeElement)")
+        assert inside, "the next Tab is inside the content"
+        # The map's and the timeline's links are listed as text, not one Tab stop each.
+        stops = tab_walk(page, limit=60)
+        explore = [s["path"].partition("?")[0] for s in stops].index("/id/city/")
+        assert explore < 40, f"{explore} Tab stops from the content to 'Explore'"
+
+
+def test_a_query_is_written_and_run_from_the_keyboard(browser, embedded_server):
+    with browser_page(browser, locale="en-GB", viewport={"width": 320, "height": 800}) as page:
+        page.goto(embedded_server + "/query")
+        editor = "textarea, .query-editor-host"  # the plain form, or the editor where it was built
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement.matches(s)", editor):
+                break
+        page.keyboard.press("Control+A")
+        page.keyboard.type("SELECT ?city WHERE { ?city a <https://w3id.org/rivm/ontology#City> }")
+        for _ in range(5):  # the editor may have a link or two before the button
+            page.keyboard.press("Tab")
+            if focused(page)["tag"] == "button":
+                break
+        assert focused(page)["tag"] == "button"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("section.results table tbody tr").count() >= 35

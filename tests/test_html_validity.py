@@ -1,0 +1,56 @@
+"""Every kind of page is valid HTML for the Nu Html Checker (vnu.jar, the W3C validator's engine):
+no error and no warning (an unnamed empty nav, a section without a heading…).
+
+vnu.jar comes from the npm registry (package vnu-jar in `tests/npm/package.json`, installed by
+`make test`) and runs on Java (Debian's default-jre-headless, which `make test` installs when it
+can). Without them this test skips; in CI it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.system_programs import require
+from tests.test_accessibility import PAGES
+
+VNU = Path(__file__).parent / "npm" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:  # the 404 page is a page too
+        return error.read()
+
+
+def test_pages_are_valid_html(embedded_server, tmp_path):
+    java = require("java")
+    if not VNU.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have vnu.jar (tests/npm, npm ci): make test installs it")
+        pytest.skip("vnu.jar missing: `make test` installs it with npm (tests/npm/package.json)")
+    files = []
+    for name, path in PAGES.items():
+        file = tmp_path / f"{name}.html"
+        file.write_bytes(fetch(embedded_server + path))
+        files.append(str(file))
+    checked = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", "--stdout", "--also-check-svg", *files],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    messages = json.loads(checked.stdout)["messages"]
+    found = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('type')} {m['message']}"
+        for m in messages
+    ]
+    assert found == []

@@ -1,0 +1,136 @@
+"""The reader's language on the pages: names instead of IRIs, and a choice that sticks (a browser
+clicks through the pages in test_browser.py)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from rivm_graph.i18n.messages import MESSAGES
+
+#: The languages the data's sources are written in, by their name in each interface language.
+LANGUAGE_NAMES = {
+    "en": {"French", "English", "German", "Spanish"},
+    "fr": {"français", "anglais", "allemand", "espagnol"},
+    "es": {"francés", "inglés", "alemán", "español"},
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_NAMES)
+def test_a_language_value_shows_its_name_not_its_iri(client, lang):
+    """dct:language points into the EU Languages authority; the page names the language."""
+    for path in ("/doc/declaration/queretaro-2022", "/doc/source/7jours-2018"):
+        html = client.get(path, query_string={"lang": lang}).get_data(as_text=True)
+        shown = set(re.findall(r'authority/language/[A-Z]{3}"[^>]*>([^<]+)</a>', html))
+        assert shown and shown <= LANGUAGE_NAMES[lang], (path, shown)
+
+
+class Links(HTMLParser):
+    """Every link of a page (``<a href>``, form actions with their hidden fields), the values of
+    its ``aria-label``s, and its ``lang``."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.links: list[dict[str, str]] = []
+        self.forms: list[dict[str, str]] = []
+        self.aria_labels: list[str] = []
+        self.lang = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.lang = attrs.get("lang", "")
+        if "aria-label" in attrs:
+            self.aria_labels.append(attrs["aria-label"])
+        if tag == "a" and "href" in attrs:
+            self.links.append(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action", "")})
+        if tag == "input" and attrs.get("type") == "hidden" and self.forms:
+            self.forms[-1][attrs["name"]] = attrs.get("value", "")
+
+
+#: Addresses of this server's pages (HTML for a browser); data and files take no language.
+PAGE_PATHS = re.compile(r"^/(|id/[a-z]+/.*|doc/[a-z]+/[^.]*|query|search|ontology|shapes|dumps/)$")
+
+STARTS = [
+    "/",
+    "/doc/city/cuneo",
+    "/doc/conference/2017-clermont-ferrand",
+    "/id/city/",
+    "/query?example=queretaro-declaration-signatories",
+    "/search?q=clermont",
+    "/ontology",
+    "/doc/city/nowhere",
+]
+
+
+def with_lang(path: str, lang: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}"
+
+
+def page_links(links: Links) -> list[tuple[str, dict[str, list[str]]]]:
+    """The links to this server's pages, but the language switch (its links name a language)."""
+    found = []
+    for attrs in links.links:
+        parts = urlsplit(attrs["href"])
+        if parts.netloc or not PAGE_PATHS.match(parts.path) or "hreflang" in attrs:
+            continue
+        found.append((attrs["href"], parse_qs(parts.query)))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+@pytest.mark.parametrize("start", STARTS)
+def test_a_chosen_language_rides_on_every_link_and_form(client, start, lang):
+    html = client.get(with_lang(start, lang)).get_data(as_text=True)
+    links = Links(html)
+    assert links.lang == lang
+    found = page_links(links)
+    assert found, "the page links to other pages"
+    assert [href for href, query in found if query.get("lang") != [lang]] == []
+    for form in links.forms:
+        assert form.get("lang") == lang, form
+
+
+def test_a_negotiated_language_leaves_links_to_negotiate(client):
+    """Without ?lang= the page follows Accept-Language, and so do the pages it links to."""
+    for start in STARTS:
+        response = client.get(start, headers={"Accept-Language": "es"})
+        links = Links(response.get_data(as_text=True))
+        assert links.lang == "es"
+        assert [href for href, query in page_links(links) if "lang" in query] == [], start
+        assert all("lang" not in form for form in links.forms)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*STARTS, "/dumps/", "/shapes", "/id/city/clermont-ferrand", "/query?query=SELEC"],
+)
+def test_every_page_varies_on_accept_language(client, path):
+    response = client.get(path, headers={"Accept": "text/html"}, follow_redirects=True)
+    assert "Accept-Language" in response.vary, (path, response.headers.get("Vary"))
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+@pytest.mark.parametrize("start", STARTS)
+def test_no_interface_word_stays_english(client, start, lang):
+    """aria-labels, headings of listings, the footer: in the reader's language."""
+    english = {texts["en"] for texts in MESSAGES.values() if texts["en"] != texts[lang]}
+    html = client.get(with_lang(start, lang)).get_data(as_text=True)
+    links = Links(html)
+    assert [label for label in links.aria_labels if label in english] == []
+    footer = html[html.index('<footer class="site">') :]
+    assert "Data:" not in footer
+
+
+def test_a_listing_is_titled_in_the_readers_language(client):
+    for lang, title in {"en": "Cities", "fr": "Villes", "es": "Ciudades"}.items():
+        html = client.get("/id/city/", query_string={"lang": lang}).get_data(as_text=True)
+        assert f"<h1>{title}</h1>" in html
+        # names in the reader's language, else another: never an IRI
+        assert ">https://w3id.org/" not in html
