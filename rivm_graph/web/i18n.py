@@ -37,6 +37,7 @@ PAGES = frozenset(
         "releases.index",
         "releases.release",
         "releases.changes",
+        "unknowns.page",
     }
 )
 
