@@ -351,3 +351,21 @@ def test_release_command_keeps_each_version_and_writes_the_changelog(tmp_path):
     text = (root / "CHANGELOG.md").read_text()
     assert text.index("## Data release 1.1.0") < text.index("## Data release 1.0.0")
     assert f"`{CUNEO}` (+1 / -0)" in text
+
+
+OLDER = "# Changelog\n\n## Data release 0.1.0\n\nold\n"
+
+
+@pytest.mark.parametrize("before", ["", "# Changelog\n", OLDER])
+def test_a_changelog_section_goes_under_one_title(tmp_path, before):
+    """A CHANGELOG.md holding only its title (one newline) got a second title."""
+    path = tmp_path / "CHANGELOG.md"
+    if before:
+        path.write_text(before)
+    add_to_changelog_file(path, "## Data release 0.2.0\n\nnew\n")
+    text = path.read_text()
+    assert text.count("# Changelog") == 1
+    assert text.startswith("# Changelog\n\n## Data release 0.2.0")
+    if before == OLDER:
+        assert text.index("0.2.0") < text.index("0.1.0") and "old" in text
+    assert text.endswith("\n") and not text.endswith("\n\n")

@@ -194,7 +194,11 @@ def changelog_markdown(log: Changelog, *, limit: int = 50) -> str:
 
 def add_to_changelog_file(path, section: str) -> None:
     """Put ``section`` at the top of CHANGELOG.md, under its title (the file made if needed)."""
-    title = "# Changelog\n\n"
-    text = path.read_text(encoding="utf-8") if path.exists() else title
-    body = text[len(title) :] if text.startswith(title) else text
-    path.write_text(title + section.rstrip("\n") + "\n\n" + body.lstrip("\n"), encoding="utf-8")
+    title = "# Changelog"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    first, _, rest = text.partition("\n")
+    body = rest if first.strip() == title else text  # the title once, however it was spaced
+    path.write_text(
+        f"{title}\n\n{section.rstrip()}\n" + (f"\n{body.strip()}\n" if body.strip() else ""),
+        encoding="utf-8",
+    )
