@@ -26,6 +26,7 @@ DESKTOP = 1280
 #: One resource of every kind (tests/test_accessibility.py checks that none is missing).
 RESOURCES = {
     "city": "clermont-ferrand",
+    "claim": "2024-anderson-agenda-new-cities",
     "commitment": "queretaro-2022-1",
     "conference": "2017-clermont-ferrand",
     "country": "fr",

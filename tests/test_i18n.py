@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from rivm_graph.i18n import FALLBACK, LANGUAGES, label_languages
+from rivm_graph.i18n import LANGUAGES as INTERFACE_LANGUAGES
 from rivm_graph.i18n.descriptions import KEYWORDS, TEXTS
 from rivm_graph.i18n.messages import MESSAGES
+from rivm_graph.rdf.namespaces import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,3 +44,10 @@ def test_no_other_module_lists_languages():
         if (ROOT / "rivm_graph" / "i18n") not in path.parents and listing.search(path.read_text())
     ]
     assert not offending
+
+
+def test_every_kind_has_a_listing_title_in_every_language(client):
+    """A kind added to the IRI scheme without its title made its listing answer 503."""
+    for kind in KINDS:
+        assert set(MESSAGES[f"kind_{kind}"]) >= set(INTERFACE_LANGUAGES), kind
+    assert client.get("/id/claim/", headers={"Accept": "text/html"}).status_code == 200

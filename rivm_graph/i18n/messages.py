@@ -86,6 +86,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kind_person": {"en": "People", "fr": "Personnes", "es": "Personas"},
     "kind_membership": {"en": "Memberships", "fr": "Adhésions", "es": "Membresías"},
     "kind_role": {"en": "Roles", "fr": "Rôles", "es": "Funciones"},
+    "kind_claim": {"en": "Claims", "fr": "Affirmations", "es": "Afirmaciones"},
     "kind_theme": {"en": "Themes", "fr": "Thèmes", "es": "Temas"},
     "kind_scheme": {
         "en": "Concept schemes",
