@@ -195,11 +195,14 @@ def test_sigterm_on_virtuoso_with_runaway_queries_in_flight_is_bounded(virtuoso)
     ):
         answers = runaway_queries(base, pool, 6)
         time.sleep(1)
-        done = [a.result()[:3:2] for a in answers if a.done()]
-        assert not done, f"the engine is busy with them: {done}"
+        # In a full run the shared engine has sometimes answered one of them at once (seen twice,
+        # never alone): the stop is tested with those still in flight, and there must be some.
+        in_flight = [a for a in answers if not a.done()]
+        early = [a.result()[:3:2] for a in answers if a.done()]
+        assert in_flight, f"the engine is busy with them: all came back early: {early}"
         master.send_signal(signal.SIGTERM)
         left = left_after(master.pid, BOUND)
         assert not left, f"still running {BOUND} s after SIGTERM: {left}"
-        for answer in answers:
+        for answer in in_flight:
             with contextlib.suppress(OSError):
                 assert answer.result(timeout=5)[0] == 503
