@@ -19,8 +19,10 @@ PREFIX = "RIVM_"
 DEFAULTS: dict[str, Any] = {
     # Folder holding ontology/, data/, shapes/ and queries/ (the repository by default).
     "DATA_ROOT": str(Path(__file__).resolve().parent.parent),
-    # Which store serves the graph: "oxigraph" (embedded, in memory) or "sparql" (a remote engine
-    # loaded by `rivm-graph load`, at SPARQL_QUERY_URL, with optional HTTP Basic credentials).
+    # Which store serves the graph: "oxigraph" (embedded, built on disk once per data version
+    # under DUMP_DIR and opened read-only by every process), "oxigraph-memory" (embedded, loaded
+    # into each server's memory at every start) or "sparql" (a remote engine loaded by
+    # `rivm-graph load`, at SPARQL_QUERY_URL, with optional HTTP Basic credentials).
     "STORE": "oxigraph",
     "SPARQL_QUERY_URL": "",
     "SPARQL_USER": "",
@@ -82,7 +84,8 @@ DEFAULTS: dict[str, Any] = {
     "ACCESS_LOG": True,
     "LOG_QUERY_TEXT": False,
     "LOG_CLIENT_ADDRESS": False,
-    # Where dumps are built, one folder per data version (empty: the system's temporary folder).
+    # Where dumps, tables and the embedded store are built, one folder per data version (empty:
+    # the system's temporary folder).
     "DUMP_DIR": "",
     # Where releases are kept, one folder per version (empty: releases/ in DATA_ROOT). Made by
     # `rivm-graph release`, read at start-up; never written by the server.

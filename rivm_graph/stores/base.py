@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
@@ -49,6 +50,10 @@ class DataFileError(Exception):
             + (f", column {column}" if column else "")
         )
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Picklable: a process that built the store apart sends it back (``apart``)."""
+        return (type(self), (self.path, self.message, self.line, self.column))
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,3 +51,12 @@ def graph_files(root: Path, *, with_queries: bool = True) -> list[GraphFile]:
     if with_queries:
         files += [GraphFile(p, QUERIES_GRAPH) for p in query_files(root)]
     return files
+
+
+def files_version(files: Iterable[GraphFile]) -> str:
+    """The data version of these files: a hash of each file's graph and bytes, in a fixed order
+    (the same files give the same version in every process, without loading them)."""
+    digest = hashlib.sha256()
+    for f in sorted(files, key=lambda f: (f.graph, str(f.path.name))):
+        digest.update(f.graph.encode() + b"\0" + f.path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
