@@ -337,10 +337,16 @@ def rivm_graph() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "rivm_graph.cli"]
 
 
+def embedded() -> str:
+    """The embedded store measured: on disk (the default), or ``RIVM_STORE=oxigraph-memory`` if
+    the environment says so (to compare the two)."""
+    return "oxigraph-memory" if os.environ.get("RIVM_STORE") == "oxigraph-memory" else "oxigraph"
+
+
 def our_server(root: Path, port: int, log: Path, engine: Virtuoso | None = None) -> Server:
     """``rivm-graph serve`` on the embedded store, or on ``engine`` (RIVM_STORE=sparql), with the
     same settings and lifted budgets either way."""
-    env = {**LIFTED_BUDGETS, **os.environ, "RIVM_DATA_ROOT": str(root), "RIVM_STORE": "oxigraph"}
+    env = {**LIFTED_BUDGETS, **os.environ, "RIVM_DATA_ROOT": str(root), "RIVM_STORE": embedded()}
     if engine is not None:
         env.update(RIVM_STORE="sparql", RIVM_SPARQL_QUERY_URL=engine.query_url)
     argv = [*rivm_graph(), "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -1031,7 +1037,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  per-client budgets lifted (all load comes from one client): {lifted}")
     if OURS in args.contenders:
         print(
-            f"ours: RIVM_STORE=oxigraph (embedded, in memory), "
+            f"ours: RIVM_STORE={embedded()} (embedded: on disk, opened read-only by every "
+            "process; oxigraph-memory: in each server's memory), "
             f"query workers={settings['QUERY_WORKERS']} per worker"
         )
     if OURS_VIRTUOSO in args.contenders:
