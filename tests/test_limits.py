@@ -36,12 +36,24 @@ def test_request_budget_counts_evaluated_queries_only():
 
 
 def test_query_time_budget_charges_what_queries_cost():
-    with running_server(QUERY_BUDGET="3 per minute", QUERY_TIMEOUT=2) as base:
+    with running_server(QUERY_BUDGET="2 per minute", QUERY_TIMEOUT=2) as base:
         status, _, _ = get(base, query=RUNAWAY_PRODUCT)
         assert status == 503  # stopped at the deadline, and its 2+ s are charged
         status, headers, body = get(base, query=ask(1))
         assert status == 429
         assert b"query time" in body and int(headers["Retry-After"]) > 0
+
+
+def test_quick_queries_cost_the_time_they_took_not_a_second_each():
+    """Charged a whole second each, a client could ask no more queries a minute than the budget
+    has seconds (120 by default), however quick they were."""
+    client = create_app(
+        {"TESTING": True, "RATE_LIMIT": "1000 per minute", "QUERY_BUDGET": "1 per minute"}
+    ).test_client()
+    statuses = [
+        client.get("/sparql", query_string={"query": ask(n)}).status_code for n in range(20)
+    ]
+    assert statuses == [200] * 20
 
 
 def test_access_log_has_time_and_outcome_but_no_query_or_client(tmp_path, monkeypatch):

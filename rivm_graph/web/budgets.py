@@ -1,4 +1,5 @@
-"""Per-client budgets: requests per minute, and query seconds per minute.
+"""Per-client budgets: requests per minute, and query seconds per minute (counted to the
+millisecond, so quick answers cost what they took, not a second each).
 
 Answers from the cache and 304 revalidations cost nothing. Query time is charged after the answer,
 for what the query really cost, failures and timeouts included.
@@ -103,15 +104,17 @@ class Budgets:
         uri = settings.get("RATELIMIT_STORAGE_URI") or "memory://"
         self.windows: Windows = ProcessWindows() if uri == "memory://" else SharedWindows(uri)
         self.requests = parse(settings["RATE_LIMIT"])
-        self.seconds = parse(settings["QUERY_BUDGET"])
+        seconds = parse(settings["QUERY_BUDGET"])
+        #: Query time is counted in milliseconds: a lookup of 2 ms costs 2, not a whole second.
+        self.milliseconds = type(seconds)(seconds.amount * 1000, seconds.multiples)
 
     def refusal(self, client: str) -> Refusal | None:
         """Why ``client`` may not ask now, and when it may again; None if it may."""
         for limit, scope, message in (
             (self.requests, "requests", "Too many requests from this client; see Retry-After."),
             (
-                self.seconds,
-                "query-seconds",
+                self.milliseconds,
+                "query-time",
                 "This client has used its query time for now; see Retry-After.",
             ),
         ):
@@ -125,5 +128,5 @@ class Budgets:
         """One request that evaluated a query, and what the query cost."""
         self.windows.charge(self.requests, f"requests/{client}", 1)
         if query_seconds is not None:
-            cost = max(1, math.ceil(query_seconds))
-            self.windows.charge(self.seconds, f"query-seconds/{client}", cost)
+            cost = max(1, math.ceil(query_seconds * 1000))
+            self.windows.charge(self.milliseconds, f"query-time/{client}", cost)
