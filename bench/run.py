@@ -989,7 +989,10 @@ def print_goals(rows: list[Row], reports: list[DataReport], clients: int = 8) ->
                 f"CPU per answer {fmt(cpu, '.2f')}×"
             )
             if row.scenario != "lookup":
-                print(f"{where} {measured} (no goal)")
+                failed = cell_errors(ours, theirs)
+                print(
+                    f"{where} {measured} (no goal{f'; {failed} failed requests' if failed else ''})"
+                )
             else:
                 met = speed >= speed_goal and (p99_goal is None or (p99 or math.inf) <= p99_goal)
                 goal = f"goal ≥ {speed_goal:g}×" + (f", p99 ≤ {p99_goal:g}×" if p99_goal else "")
