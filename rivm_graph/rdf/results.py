@@ -151,7 +151,8 @@ def write_boolean(value: bool, fmt: str) -> bytes:
 PACE_EVERY = 256
 
 
-def _paced(items: Iterable, pace: Callable[[], None]) -> Iterator:
+def paced(items: Iterable, pace: Callable[[], None]) -> Iterator:
+    """The items, ``pace`` called before the first and every PACE_EVERY (it raises to stop)."""
     for n, item in enumerate(items):
         if n % PACE_EVERY == 0:
             pace()
@@ -164,7 +165,7 @@ def _take(
     """At most ``max_rows`` items (one more is read, to know whether any were left out); ``pace``
     is called before the first and every PACE_EVERY items (it raises to stop the reading)."""
     if pace is not None:
-        items = _paced(items, pace)
+        items = paced(items, pace)
     kept = list(itertools.islice(items, None if max_rows is None else max_rows + 1))
     if max_rows is not None and len(kept) > max_rows:
         return kept[:max_rows], True
