@@ -73,6 +73,8 @@ class QueryInfo:
     from_named_graphs: list[str] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
     size: QuerySize = field(default_factory=QuerySize)
+    #: Read row by row from index ranges (see :func:`is_streamed`): cheap in every row.
+    streamed: bool = False
 
 
 def expand_escapes(text: str) -> str:
@@ -247,7 +249,7 @@ def inspect_query(text: str, *, most_tokens: int | None = None) -> QueryInfo:
     SPARQL). With ``most_tokens``, a longer text is read no further than one token past it: the
     size then says it is too long, and the rest of the answer is about its beginning only."""
     toks = tokens(text, most_tokens)
-    info = QueryInfo(size=measure(toks))
+    info = QueryInfo(size=measure(toks), streamed=is_streamed(toks))
     upper = [t.text.upper() if t.kind == "word" else None for t in toks]
     for i in range(len(toks)):
         word = upper[i]
@@ -269,6 +271,71 @@ def inspect_query(text: str, *, most_tokens: int | None = None) -> QueryInfo:
             else:
                 info.from_graphs.append(_resolve(toks[i + 1], info.prefixes))
     return info
+
+
+_ONE_PATTERN_TERMS = frozenset({"iri", "pname", "var", "string", "long_string", "number"})
+
+
+def is_streamed(toks: list[Token]) -> bool:
+    """Whether the engine answers the query by reading index ranges, each row costing it a step
+    of a range, so that nothing it does between two rows can take long:
+
+    - ``SELECT ?vars|* [WHERE] { s p o [.] } [LIMIT n]`` or ``ASK [WHERE] { s p o [.] }``: one
+      triple pattern, every variable in it once, each term an IRI, a prefixed name, ``a``, a plain
+      string or a number;
+    - ``DESCRIBE`` of named resources only (IRIs or prefixed names, no WHERE): the statements
+      about each, read from the range of its subject;
+
+    after PREFIX and BASE declarations. The rows can then be read where the request is served,
+    the deadline checked between them, with no worker process. Anything else (a language tag or
+    datatype, DISTINCT, OFFSET, ORDER BY, a filter, a second pattern, a variable repeated, which
+    makes the engine skip rows, a dataset clause) is not recognised.
+    """
+    i, n = 0, len(toks)
+
+    def word(at: int) -> str | None:
+        return toks[at].text.upper() if at < n and toks[at].kind == "word" else None
+
+    def other(at: int) -> str | None:
+        return toks[at].text if at < n and toks[at].kind == "other" else None
+
+    while word(i) in ("PREFIX", "BASE"):
+        i += 3 if word(i) == "PREFIX" else 2
+    form = word(i)
+    i += 1
+    if form == "DESCRIBE":
+        named = [t for t in toks[i:] if t.kind in ("iri", "pname")]
+        return bool(named) and len(named) == n - i
+    if form == "SELECT":
+        if other(i) == "*":
+            i += 1
+        else:
+            start = i
+            while i < n and toks[i].kind == "var":
+                i += 1
+            if i == start:
+                return False
+    elif form != "ASK":
+        return False
+    if word(i) == "WHERE":
+        i += 1
+    if other(i) != "{" or i + 4 >= n:
+        return False
+    terms = toks[i + 1 : i + 4]
+    if not all(t.kind in _ONE_PATTERN_TERMS or (t.kind == "word" and t.text == "a") for t in terms):
+        return False
+    variables = [t.text[1:] for t in terms if t.kind == "var"]
+    if len(set(variables)) != len(variables):
+        return False
+    i += 4
+    if other(i) == ".":
+        i += 1
+    if other(i) != "}":
+        return False
+    i += 1
+    if form == "SELECT" and word(i) == "LIMIT" and i + 1 < n and toks[i + 1].kind == "number":
+        i += 2
+    return i == n
 
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)

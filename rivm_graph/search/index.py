@@ -114,6 +114,10 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_TYPES = 20
+#: Of the names that match only some of the words, the closest this many to the query are
+#: ranked: a query of several common words matches hundreds, and ranking them all took most of
+#: the search (FTS5's own rank, BM25, to choose them cost more than it saved: 4 ms for 18 words).
+LOOSE_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -233,6 +237,11 @@ class SearchIndex:
         self._folded_names: dict[int, set[str]] = defaultdict(set)
         for name in names:
             self._folded_names[name.entry].add(name.folded)
+        #: What ranks resources of equal match (kind's tier, name, IRI), per entry number.
+        self._order = [(entry.tier, entry.sort_name, entry.iri) for entry in entries]
+        #: Labels and summaries shown, by (IRI or entry, language): the data never changes, and
+        #: a summary took a quarter of a millisecond to make (a tenth of a search).
+        self._shown: dict[tuple[str, str, str], str] = {}
         self._image = _fts_image(names)
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
@@ -328,32 +337,35 @@ class SearchIndex:
             add(self._fts(" AND ".join(options)), lambda _: TYPO)
         if not found and len(words) > 1:
             add(self._fts(" OR ".join(options)), lambda _: SOME)
+            return self._best(query, found, LOOSE_CANDIDATES)
         return self._best(query, found)
 
-    def _best(self, query: str, found: dict[int, int]) -> list[Match]:
-        """Each resource's best name (level, then similarity to the query), in rank order.
+    def _best(self, query: str, found: dict[int, int], most: int | None = None) -> list[Match]:
+        """Each resource's best name (level, then similarity to the query), in rank order; with
+        ``most``, of the names that many closest to the query only.
 
         The similarities are computed in one call (rapidfuzz's C loop): a query of many words
         ORed matches up to a thousand names; scored and compared one by one in Python they took
         most of a 9 ms search, this way the whole search takes 2.4 ms.
         """
         folded = {number: self.names[number].folded for number in found}
-        scores = {n: s for _, s, n in process.extract(query, folded, scorer=fuzz.ratio, limit=None)}
+        closest = process.extract(query, folded, scorer=fuzz.ratio, limit=most)
+        scores = {number: score for _, score, number in closest}
         best: dict[int, tuple[int, float, int]] = {}
-        for number, level in found.items():
-            entry = self._entry_of[number]
+        for number in scores:
+            level, entry = found[number], self._entry_of[number]
             key = (level, -100.0 if level == EXACT else -scores[number], number)
             if entry not in best or key < best[entry]:
                 best[entry] = key
-        matches = [
-            Match(entry, level, round(-negative, 1), self.names[number])
+        order = self._order
+        ranked = sorted(
+            (level, order[entry][0], round(negative, 1), order[entry][1:], entry, number)
             for entry, (level, negative, number) in best.items()
+        )
+        return [
+            Match(entry, level, -negative, self.names[number])
+            for level, _, negative, _, entry, number in ranked
         ]
-        return sorted(matches, key=self._rank)
-
-    def _rank(self, match: Match) -> tuple:
-        entry = self.entries[match.entry]
-        return (match.level, entry.tier, -match.score, entry.sort_name, entry.iri)
 
     def _typos(self, words: Sequence[str], prefix: bool) -> list[list[str]]:
         """Each word with the indexed words one edit away, where it is long, alphabetic and not
@@ -476,14 +488,25 @@ class SearchIndex:
 
     def label(self, iri: str, lang: str) -> str:
         """The name of any IRI of the data in the reader's language, else its compact form."""
-        number = self.by_iri.get(iri)
-        pairs = self.entries[number].labels if number is not None else self.terms.get(iri, ())
-        return best_label(pairs, label_languages(lang)) or compact(iri)
+        shown = self._shown.get(("label", iri, lang))
+        if shown is None:
+            number = self.by_iri.get(iri)
+            pairs = self.entries[number].labels if number is not None else self.terms.get(iri, ())
+            shown = best_label(pairs, label_languages(lang)) or compact(iri)
+            if number is not None or iri in self.terms:  # (any text may be asked: keep known)
+                self._shown[("label", iri, lang)] = shown
+        return shown
 
     def kind(self, entry: Entry, lang: str) -> Kind | None:
         return Kind(entry.kind, self.label(entry.kind, lang)) if entry.kind else None
 
     def summary(self, entry: Entry, lang: str) -> str:
+        shown = self._shown.get(("summary", entry.iri, lang))
+        if shown is None:
+            shown = self._shown[("summary", entry.iri, lang)] = self._summary(entry, lang)
+        return shown
+
+    def _summary(self, entry: Entry, lang: str) -> str:
         languages = label_languages(lang)
         parts = []
         for predicate in SUMMARY_PREDICATES:

@@ -8,7 +8,8 @@ every process answers with the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,10 +17,10 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ..rdf.namespaces import BASE_IRI, bind_all
-from ..rdf.results import SerializedAnswer, serialize_answer
+from ..rdf.results import SerializedAnswer, paced, serialize_answer
 from ..rdf.serialize import canonical_quads
 from ..rdf.terms import to_rdflib
-from .base import DataFileError, GraphStore, QueryResult, query_dataset
+from .base import DataFileError, GraphStore, QueryResult, QueryTimeout, query_dataset
 from .files import GraphFile, files_version, graph_files
 
 
@@ -57,6 +58,17 @@ def _name_blank_nodes(store: ox.Store) -> None:
     for quad in found:
         store.remove(quad)
     store.extend(canonical_quads(found))
+
+
+def _by(until: float) -> Callable[[], None]:
+    """Raises QueryTimeout once ``until`` (a ``time.monotonic()``) has passed: checked between
+    the rows of an answer, which is all this engine lets anyone interrupt."""
+
+    def pace() -> None:
+        if time.monotonic() > until:
+            raise QueryTimeout("it had no answer by the deadline (RIVM_QUERY_DEADLINE)")
+
+    return pace
 
 
 class OxigraphStore(GraphStore):
@@ -145,15 +157,22 @@ class OxigraphStore(GraphStore):
         until: float | None = None,
     ) -> SerializedAnswer:
         answer = self._run(text, default_graphs, named_graphs)
+        pace = None if until is None else _by(until)
         if add_labels and isinstance(answer, ox.QueryTriples):
-            return serialize_answer(self._with_labels(answer, max_rows), media_type, max_rows)
-        return serialize_answer(answer, media_type, max_rows)
+            triples = answer if pace is None else paced(answer, pace)
+            return serialize_answer(
+                self._with_labels(triples, max_rows, until), media_type, max_rows
+            )
+        return serialize_answer(answer, media_type, max_rows, pace)
 
     def _statements_about(
         self, iris: Sequence[str], predicates: Sequence[str], until: float | None = None
     ) -> Iterator[ox.Triple]:
         seen: set[ox.Triple] = set()  # a statement held in two graphs is one statement
+        pace = None if until is None else _by(until)
         for iri in iris:
+            if pace is not None:
+                pace()
             for predicate in predicates:
                 for quad in self._store.quads_for_pattern(
                     ox.NamedNode(iri), ox.NamedNode(predicate), None, None
