@@ -22,7 +22,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from functools import partial
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -117,5 +116,5 @@ def open_shared(files: Sequence[GraphFile], base: Path) -> OxigraphStore:
         with _building_lock(base):
             if not _complete(directory, version):  # nobody built it while this one waited
                 _remove_leftovers(base, keep=directory)
-                run_apart(partial(_build, files, version, directory))
+                run_apart(_build, files, version, directory)
     return OxigraphStore(files, store=_open(directory), version=version)
