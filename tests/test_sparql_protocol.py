@@ -41,8 +41,9 @@ def get(base: str, headers=None, **params):
     return fetch(f"{base}/sparql?{urllib.parse.urlencode(params, doseq=True)}", headers=headers)
 
 
-#: The in-process test client's own address (what ``live_server`` is for a real server).
-LOCAL = "http://localhost"
+#: The address in-process requests are sent to (what ``live_server`` is for a real server): not
+#: the test client's default, so that an address the app wrote itself cannot pass for its own.
+LOCAL = "http://127.0.0.1:8642"
 
 
 def local_fetch(client, path: str, *, method: str = "GET", data: bytes | None = None, headers=None):
@@ -51,7 +52,9 @@ def local_fetch(client, path: str, *, method: str = "GET", data: bytes | None = 
     headers = dict(headers or {})
     if data is not None and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    response = client.open(path, method=method, data=data, headers=headers, follow_redirects=True)
+    response = client.open(
+        path, base_url=LOCAL, method=method, data=data, headers=headers, follow_redirects=True
+    )
     return response.status_code, response.headers, response.get_data()
 
 
