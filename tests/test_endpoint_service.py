@@ -17,6 +17,7 @@ from rivm_graph.endpoint.service import (
     QueryService,
     etag,
 )
+from rivm_graph.stores.base import QueryTimeout
 from rivm_graph.stores.executor import InProcessExecutor
 from rivm_graph.web.cache import LruCache
 
@@ -133,3 +134,40 @@ def test_a_query_sent_while_the_server_stops_is_a_503_that_says_to_send_it_again
         stopping.run(stopping.check(CITIES), JSON, time.monotonic() + 5)
     assert caught.value.status == 503 and caught.value.outcome == "stopping"
     assert "again" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "one_pattern"),
+    [
+        ("SELECT ?p ?o WHERE { <https://w3id.org/rivm/id/city/vitoria-gasteiz> ?p ?o }", True),
+        ("SELECT ?p ?o WHERE { <x:a> ?p ?o }\n# a client's comment", True),
+        (
+            "PREFIX rivm: <https://w3id.org/rivm/ontology#>\nSELECT * { ?c a rivm:City . } LIMIT 5",
+            True,
+        ),
+        ("ASK { ?s ?p ?o }", True),
+        ('SELECT ?s { ?s ?p "Clermont-Ferrand" }', True),
+        ("SELECT ?x WHERE { ?x ?p ?x }", False),  # the engine skips rows that do not repeat
+        ("SELECT DISTINCT ?p WHERE { ?s ?p ?o }", False),  # skips the ones already seen
+        ("SELECT * WHERE { ?s ?p ?o } OFFSET 100000", False),  # skips a hundred thousand
+        ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?o", False),  # reads every row first
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", False),
+        ('SELECT ?s WHERE { ?s ?p "Clermont"@fr }', False),
+        ("SELECT * WHERE { ?s ?p ?o FILTER(?o > 3) }", False),
+        ("SELECT * WHERE { ?s <x:p>/<x:q> ?o }", False),
+        ("SELECT * WHERE { ?s ?p ?o . ?o ?q ?r }", False),
+        ("SELECT * FROM <x:g> WHERE { ?s ?p ?o }", False),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", False),
+        ("DESCRIBE <x:a>", False),
+        ("SELECT * WHERE { { ?s ?p ?o } }", False),
+    ],
+)
+def test_queries_of_one_pattern_read_row_by_row_are_recognised(service, text, one_pattern):
+    assert service.check(text).info.one_pattern is one_pattern
+
+
+def test_the_embedded_store_stops_reading_rows_at_the_deadline(store):
+    with pytest.raises(QueryTimeout):
+        store.query_serialized("SELECT * WHERE { ?s ?p ?o }", JSON, until=time.monotonic() - 1)
+    answer = store.query_serialized("SELECT * WHERE { ?s ?p ?o }", JSON, max_rows=5)
+    assert answer.size == 5 and answer.truncated

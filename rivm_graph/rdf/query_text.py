@@ -73,6 +73,8 @@ class QueryInfo:
     from_named_graphs: list[str] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
     size: QuerySize = field(default_factory=QuerySize)
+    #: One triple pattern read row by row (see :func:`reads_one_pattern`): cheap in every row.
+    one_pattern: bool = False
 
 
 def expand_escapes(text: str) -> str:
@@ -247,7 +249,7 @@ def inspect_query(text: str, *, most_tokens: int | None = None) -> QueryInfo:
     SPARQL). With ``most_tokens``, a longer text is read no further than one token past it: the
     size then says it is too long, and the rest of the answer is about its beginning only."""
     toks = tokens(text, most_tokens)
-    info = QueryInfo(size=measure(toks))
+    info = QueryInfo(size=measure(toks), one_pattern=reads_one_pattern(toks))
     upper = [t.text.upper() if t.kind == "word" else None for t in toks]
     for i in range(len(toks)):
         word = upper[i]
@@ -269,6 +271,64 @@ def inspect_query(text: str, *, most_tokens: int | None = None) -> QueryInfo:
             else:
                 info.from_graphs.append(_resolve(toks[i + 1], info.prefixes))
     return info
+
+
+_ONE_PATTERN_TERMS = frozenset({"iri", "pname", "var", "string", "long_string", "number"})
+
+
+def reads_one_pattern(toks: list[Token]) -> bool:
+    """Whether the query is ``SELECT ?vars|* [WHERE] { s p o [.] } [LIMIT n]`` or ``ASK [WHERE]
+    { s p o [.] }``, after PREFIX and BASE declarations: one triple pattern, every variable in it
+    once, each term an IRI, a prefixed name, ``a``, a plain string or a number.
+
+    The engine answers such a query by reading one range of one index, and each row it gives
+    costs it a step of that range: nothing it does between two rows can take long. So the rows
+    can be read where the request is served, the deadline checked between them, with no worker
+    process. Anything else (a language tag or datatype, DISTINCT, OFFSET, ORDER BY, a filter, a
+    second pattern, a variable repeated, which makes the engine skip rows) is not recognised.
+    """
+    i, n = 0, len(toks)
+
+    def word(at: int) -> str | None:
+        return toks[at].text.upper() if at < n and toks[at].kind == "word" else None
+
+    def other(at: int) -> str | None:
+        return toks[at].text if at < n and toks[at].kind == "other" else None
+
+    while word(i) in ("PREFIX", "BASE"):
+        i += 3 if word(i) == "PREFIX" else 2
+    form = word(i)
+    i += 1
+    if form == "SELECT":
+        if other(i) == "*":
+            i += 1
+        else:
+            start = i
+            while i < n and toks[i].kind == "var":
+                i += 1
+            if i == start:
+                return False
+    elif form != "ASK":
+        return False
+    if word(i) == "WHERE":
+        i += 1
+    if other(i) != "{" or i + 4 >= n:
+        return False
+    terms = toks[i + 1 : i + 4]
+    if not all(t.kind in _ONE_PATTERN_TERMS or (t.kind == "word" and t.text == "a") for t in terms):
+        return False
+    variables = [t.text[1:] for t in terms if t.kind == "var"]
+    if len(set(variables)) != len(variables):
+        return False
+    i += 4
+    if other(i) == ".":
+        i += 1
+    if other(i) != "}":
+        return False
+    i += 1
+    if form == "SELECT" and word(i) == "LIMIT" and i + 1 < n and toks[i + 1].kind == "number":
+        i += 2
+    return i == n
 
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)

@@ -13,7 +13,7 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -130,16 +130,35 @@ def write_boolean(value: bool, fmt: str) -> bytes:
     raise ValueError(f"unknown results format {fmt!r}")
 
 
-def _take(items: Iterable, max_rows: int | None) -> tuple[list, bool]:
-    """At most ``max_rows`` items (one more is read, to know whether any were left out)."""
+#: Rows read between two calls of a reader's ``pace`` (see :func:`_take`).
+PACE_EVERY = 256
+
+
+def _paced(items: Iterable, pace: Callable[[], None]) -> Iterator:
+    for n, item in enumerate(items):
+        if n % PACE_EVERY == 0:
+            pace()
+        yield item
+
+
+def _take(
+    items: Iterable, max_rows: int | None, pace: Callable[[], None] | None = None
+) -> tuple[list, bool]:
+    """At most ``max_rows`` items (one more is read, to know whether any were left out); ``pace``
+    is called before the first and every PACE_EVERY items (it raises to stop the reading)."""
+    if pace is not None:
+        items = _paced(items, pace)
     kept = list(itertools.islice(items, None if max_rows is None else max_rows + 1))
     if max_rows is not None and len(kept) > max_rows:
         return kept[:max_rows], True
     return kept, False
 
 
-def serialize_answer(answer, media_type: str, max_rows: int | None) -> SerializedAnswer:
-    """Serialise an Oxigraph answer in ``media_type``, reading at most ``max_rows`` rows/triples.
+def serialize_answer(
+    answer, media_type: str, max_rows: int | None, pace: Callable[[], None] | None = None
+) -> SerializedAnswer:
+    """Serialise an Oxigraph answer in ``media_type``, reading at most ``max_rows`` rows/triples
+    (``pace``: see :func:`_take`).
 
     ValueError when the media type does not fit the answer (a graph asked as CSV, say).
     """
@@ -148,8 +167,8 @@ def serialize_answer(answer, media_type: str, max_rows: int | None) -> Serialize
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = ([solution[v] for v in variables] for solution in answer)
-        return serialize_solutions(variables, rows, media_type, max_rows)
-    return serialize_triples(answer, media_type, max_rows)
+        return serialize_solutions(variables, rows, media_type, max_rows, pace=pace)
+    return serialize_triples(answer, media_type, max_rows, pace=pace)
 
 
 def serialize_boolean(value: bool, media_type: str) -> SerializedAnswer:
@@ -166,13 +185,14 @@ def serialize_solutions(
     max_rows: int | None,
     *,
     truncated: bool = False,
+    pace: Callable[[], None] | None = None,
 ) -> SerializedAnswer:
     """Rows (lists of terms or None, in the order of ``variables``), at most ``max_rows`` read;
     ``truncated`` says the rows were already cut upstream (a remote engine's own cap)."""
     fmt = RESULTS_MEDIA_TYPES.get(media_type)
     if fmt is None:
         raise ValueError(f"{media_type} cannot carry query solutions")
-    kept, cut = _take(rows, max_rows)
+    kept, cut = _take(rows, max_rows, pace)
     body = write_solutions(variables, answer_rows(kept), fmt)
     return SerializedAnswer(body, media_type, "select", len(kept), truncated or cut)
 
@@ -183,11 +203,12 @@ def serialize_triples(
     max_rows: int | None,
     *,
     truncated: bool = False,
+    pace: Callable[[], None] | None = None,
 ) -> SerializedAnswer:
     rdf_format = GRAPH_MEDIA_TYPES.get(media_type)
     if rdf_format is None:
         raise ValueError(f"{media_type} cannot carry an RDF graph")
-    taken, cut = _take(triples, max_rows)
+    taken, cut = _take(triples, max_rows, pace)
     kept, certain = answer_triples(taken)
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     if rdf_format.supports_datasets:

@@ -137,7 +137,8 @@ class GraphStore(abc.ABC):
         SELECT/ASK, an RDF format for CONSTRUCT/DESCRIBE), reading at most ``max_rows`` rows or
         triples; ``add_labels`` appends the labels of the IRIs a graph answer points to (DESCRIBE).
         ``until`` is the ``time.monotonic()`` past which the caller no longer waits (a store that
-        cannot stop itself ignores it: its caller runs it in a worker process that is killed).
+        cannot stop itself checks it between rows only: its caller runs a query that may be slow
+        between two rows in a worker process that is killed).
         ValueError if the format does not fit the answer, SyntaxError for bad SPARQL; QueryTimeout
         past ``until``."""
 

@@ -8,7 +8,8 @@ every process answers with the same bytes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,8 +20,19 @@ from ..rdf.namespaces import BASE_IRI, bind_all
 from ..rdf.results import SerializedAnswer, serialize_answer
 from ..rdf.serialize import canonical_quads
 from ..rdf.terms import to_rdflib
-from .base import DataFileError, GraphStore, QueryResult, query_dataset
+from .base import DataFileError, GraphStore, QueryResult, QueryTimeout, query_dataset
 from .files import GraphFile, graph_files
+
+
+def _by(until: float) -> Callable[[], None]:
+    """Raises QueryTimeout once ``until`` (a ``time.monotonic()``) has passed: checked between
+    the rows of an answer, which is all this engine lets anyone interrupt."""
+
+    def pace() -> None:
+        if time.monotonic() > until:
+            raise QueryTimeout("it had no answer by the deadline (RIVM_QUERY_DEADLINE)")
+
+    return pace
 
 
 class OxigraphStore(GraphStore):
@@ -133,7 +145,7 @@ class OxigraphStore(GraphStore):
         answer = self._run(text, default_graphs, named_graphs)
         if add_labels and isinstance(answer, ox.QueryTriples):
             return serialize_answer(self._with_labels(answer, max_rows), media_type, max_rows)
-        return serialize_answer(answer, media_type, max_rows)
+        return serialize_answer(answer, media_type, max_rows, None if until is None else _by(until))
 
     def _statements_about(
         self, iris: Sequence[str], predicates: Sequence[str], until: float | None = None
