@@ -154,9 +154,10 @@ def live_server(request):
 def browser():
     """Debian's Chromium driven by Playwright (CI: required).
 
-    One per module, and never in a module that uses ``app`` or ``client``: Playwright's driver
-    runs until its pipe closes, and a process forked while it runs (the in-process app's query
-    workers) holds that pipe open, so the driver never exits and the session hangs at teardown.
+    One per module, and never in a module that uses ``app``, ``client`` or ``store_client``:
+    Playwright's driver runs until its pipe closes, and a process forked while it runs (the
+    in-process app's query workers) holds that pipe open, so the driver never exits and the
+    session hangs at teardown.
     """
     executable = require("chromium")
     from playwright.sync_api import sync_playwright
