@@ -1,12 +1,13 @@
 """Side by side on the same data: the project's SPARQL server on its embedded store, the same
-server on Virtuoso, and rdflib-endpoint 0.6.3 as the baseline.
+server on Virtuoso, a minimal Flask + pyoxigraph server (the limit of this stack) and
+rdflib-endpoint 0.6.3 as the baseline.
 
     python -m bench.run [--data real,100000] [--clients 1,8] [--duration 10] [--max-requests 20000]
-                        [--stores oxigraph,virtuoso,baseline] [--virtuoso-buffers 60000]
+                        [--stores oxigraph,minimal,virtuoso,baseline] [--virtuoso-buffers 60000]
 
 For each data set (``real``: the repository; a number: the synthetic graph of about that many
-triples, written by bench/synthetic.py), it starts up to three contenders on free loopback ports,
-chosen with ``--stores`` (default: all three):
+triples, written by bench/synthetic.py), it starts up to four contenders on free loopback ports,
+chosen with ``--stores`` (default: all four):
 
 - ``oxigraph``, column "ours": ``rivm-graph serve`` on its embedded Oxigraph store (the production
   gunicorn configuration, settings from ``RIVM_*``);
@@ -17,6 +18,11 @@ chosen with ``--stores`` (default: all three):
   budgets, but ``RIVM_STORE=sparql`` and ``RIVM_SPARQL_QUERY_URL`` pointing at that Virtuoso: the
   ontology and query catalogue come from the root folder, every query goes to the engine over HTTP.
   Without ``virtuoso-t`` on the PATH this column is left out, with a note;
+- ``minimal``, column "minimal": ``python -m bench.minimal``, a Flask app of a few lines over an
+  in-memory pyoxigraph store loaded the same way as ours (each file in its named graph, queries over
+  their union), with none of our safety (no deadline, guard, cache, budgets nor logs), under
+  gunicorn sync workers with ``--preload``, ``--minimal-workers`` of them (default: one per usable
+  core, as the issue measured it). What our server costs beyond it is the price of its safety;
 - ``baseline``, column "rdflib-endpoint": ``python -m bench.baseline`` (rdflib-endpoint under
   uvicorn, one process); left out above ``--baseline-max-triples`` (default 2,000,000, so it does
   run on the 1M graph, where it loads in over a minute and its aggregate may not finish in time:
@@ -33,17 +39,22 @@ seconds or ``--max-requests`` answers, whichever comes first, after a short warm
 - ``reconcile``: a batch of 10 reconciliation queries (``/reconcile?queries=``), one in three
   misspelled, as OpenRefine sends them; these two run on our server only.
 
+(Our DESCRIBE also gives the labels of the resources the description links to; the minimal
+server's and rdflib-endpoint's give the plain description: ours does more work per request.)
+
 Every request also carries a unique comment, so no answer cache (ours, or rdflib-endpoint's parsed
 query cache) ever serves it: each figure is the cost of evaluating the query. The load comes from
 ``wrk`` with a Lua script when it is installed, else from Python client processes with keep-alive
 connections. It prints every figure (successful answers per second, p50 and p99 latency, errors,
 the CPU time a contender's processes spent per answer, Virtuoso's included for "ours-virtuoso",
-the load driver's own CPU use), the ratios (ours/rdflib-endpoint, ours on Virtuoso/ours embedded,
-ours on Virtuoso/rdflib-endpoint), the memory of every contender's processes (PSS and RSS, after
-start-up and after the last cell; Virtuoso's process apart, with its peak RSS) and the machine's
-core count; it asserts nothing. Everything runs on one machine, so Virtuoso shares its cores with
-our server and the load driver. Our server's per-client budgets are lifted for the run (all the
-load comes from one loopback client; see LIFTED_BUDGETS).
+the load driver's own CPU use), the ratios (ours/minimal, ours/rdflib-endpoint, ours on
+Virtuoso/ours embedded, ours on Virtuoso/rdflib-endpoint), the memory of every contender's
+processes (PSS and RSS, after start-up and after the last cell; Virtuoso's process apart, with its
+peak RSS), the machine's core count, the goals of issue 18 with the figures measured against them,
+and the scale curve: per data set and contender, start-up, memory, and lookup and aggregate
+throughput and p99 (also in ``results.json``). It asserts nothing. Everything runs on one
+machine, so Virtuoso shares its cores with our server and the load driver. Our server's per-client
+budgets are lifted for the run (all the load comes from one loopback client; see LIFTED_BUDGETS).
 """
 
 from __future__ import annotations
@@ -72,7 +83,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from rivm_graph.config import load_settings, server_processes
+from rivm_graph.config import load_settings, server_processes, usable_cores
 from rivm_graph.rdf.labels import LABEL_PREDICATES
 from rivm_graph.rdf.namespaces import ID_BASE
 from rivm_graph.stores.files import data_files, graph_files
@@ -104,11 +115,20 @@ RECONCILE_BATCH = 10
 
 #: The contenders, by the name of their column; ENGINE is Virtuoso's own process (memory).
 OURS, OURS_VIRTUOSO, BASELINE, ENGINE = "ours", "ours-virtuoso", "rdflib-endpoint", "virtuoso-t"
+MINIMAL = "minimal"
 #: ``--stores`` names → contenders, in the order of the table's columns.
-STORES = {"oxigraph": OURS, "virtuoso": OURS_VIRTUOSO, "baseline": BASELINE}
-TITLES = {OURS: "ours, embedded Oxigraph", OURS_VIRTUOSO: "ours on Virtuoso", BASELINE: BASELINE}
+STORES = {"oxigraph": OURS, "minimal": MINIMAL, "virtuoso": OURS_VIRTUOSO, "baseline": BASELINE}
+TITLES = {
+    OURS: "ours, embedded Oxigraph",
+    MINIMAL: "minimal Flask+pyoxigraph",
+    OURS_VIRTUOSO: "ours on Virtuoso",
+    BASELINE: BASELINE,
+}
+#: The contenders that serve our own surfaces (OWN_SCENARIOS) besides SPARQL.
+SERVE_OWN = (OURS, OURS_VIRTUOSO)
 #: Ratios printed, first/second: (first, second, title).
 RATIOS = [
+    (OURS, MINIMAL, "embedded/minimal"),
     (OURS, BASELINE, "embedded/rdflib"),
     (OURS_VIRTUOSO, OURS, "Virtuoso/embedded"),
     (OURS_VIRTUOSO, BASELINE, "Virtuoso/rdflib"),
@@ -347,13 +367,14 @@ def our_server(root: Path, port: int, log: Path, engine: Virtuoso | None = None)
     return Server(OURS_VIRTUOSO if engine else OURS, argv, env, log, engine)
 
 
-def baseline_server(root: Path, port: int, log: Path) -> Server:
-    argv = [sys.executable, "-m", "bench.baseline", "--root", str(root), "--port", str(port)]
+def bench_server(name: str, module: str, root: Path, port: int, log: Path, *extra: str) -> Server:
+    """``python -m bench.<module> --root ROOT --port PORT`` (the baseline, the minimal server)."""
+    argv = [sys.executable, "-m", module, "--root", str(root), "--port", str(port), *extra]
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])),
     )
-    return Server(BASELINE, argv, env, log)
+    return Server(name, argv, env, log)
 
 
 def virtuoso_version() -> str:
@@ -757,25 +778,28 @@ def measure_data_set(data: DataSet, args, work: Path, driver: str, rows: list[Ro
                 engine = start_virtuoso(stack, data, args, work, report)
             except (OSError, RuntimeError) as error:
                 leave_out(OURS_VIRTUOSO, str(error))
-        # The embedded server and the baseline start side by side; ours on Virtuoso once ours is
-        # ready, so it finds the dumps of this data version built (the same files serve both).
-        first = []
+        # One after the other, each ready before the next starts, so that each one's start-up
+        # time is its own (the scale curve reports it); ours on Virtuoso after ours, so it finds
+        # the dumps of this data version built (the same files serve both).
         if OURS in contenders:
-            first.append(our_server(data.root, free_port(), work / f"ours-{data.name}.log"))
+            servers.append(our_server(data.root, free_port(), work / f"ours-{data.name}.log"))
+        if MINIMAL in contenders:
+            log = work / f"minimal-{data.name}.log"
+            workers = ["--workers", str(args.minimal_workers)]
+            servers.append(
+                bench_server(MINIMAL, "bench.minimal", data.root, free_port(), log, *workers)
+            )
         if BASELINE in contenders:
-            first.append(baseline_server(data.root, free_port(), work / f"rdflib-{data.name}.log"))
-        later = []
+            log = work / f"rdflib-{data.name}.log"
+            servers.append(bench_server(BASELINE, "bench.baseline", data.root, free_port(), log))
         if engine is not None:
             log = work / f"ours-virtuoso-{data.name}.log"
-            later.append(our_server(data.root, free_port(), log, engine))
-        for group in (first, later):
-            for server in group:
-                servers.append(server)
-                server.start()
-            for server in group:
-                server.wait_ready(args.startup_timeout)
-                report.ready_s[server.name] = server.ready_after or 0.0
-                print(f"  {server.name}: ready {server.ready_after:.1f} s after start", flush=True)
+            servers.append(our_server(data.root, free_port(), log, engine))
+        for server in servers:
+            server.start()
+            server.wait_ready(args.startup_timeout)
+            report.ready_s[server.name] = server.ready_after or 0.0
+            print(f"  {server.name}: ready {server.ready_after:.1f} s after start", flush=True)
         if not servers:
             print("  nothing left to measure on this data set", flush=True)
             return report
@@ -800,8 +824,8 @@ def measure_data_set(data: DataSet, args, work: Path, driver: str, rows: list[Ro
                 cell_index += 1
                 cells: dict[str, Cell] = {}
                 for server in order:
-                    if scenario in OWN_SCENARIOS and server.name == BASELINE:
-                        continue  # rdflib-endpoint has no search nor reconciliation
+                    if scenario in OWN_SCENARIOS and server.name not in SERVE_OWN:
+                        continue  # the others have no search nor reconciliation
                     load = Load(server.port, paths, paths_file, accept, clients)
                     nonce = f"{data.name}.{scenario}.{clients}.{server.name}"
                     # No server stops a query whose client has gone: let all finish what
@@ -882,10 +906,10 @@ def print_ratios(rows: list[Row]) -> None:
     print(head)
     print("-" * len(head))
     for row in rows:
-        parts = []
-        for a, b, _ in pairs:
-            speed, p99 = ratio(row.cells.get(a), row.cells.get(b))
-            parts.append(f"|{fmt(speed, '>8.2f')}×{fmt(p99, '>11.2f')}  ")
+        figures = [ratio(row.cells.get(a), row.cells.get(b)) for a, b, _ in pairs]
+        if all(speed is None for speed, _ in figures):
+            continue  # a scenario of ours alone (search, reconciliation)
+        parts = [f"|{fmt(speed, '>8.2f')}×{fmt(p99, '>11.2f')}  " for speed, p99 in figures]
         lead = f"{row.data:<11}{row.triples:>8} {row.scenario:<10}{row.clients:>2} "
         print((lead + "".join(parts)).rstrip())
 
@@ -909,35 +933,161 @@ def print_data_reports(reports: list[DataReport]) -> None:
                 print(f"      {name:<16} {memory.summary()}")
 
 
-def print_targets(rows: list[Row]) -> None:
-    """The issue's targets, 8 concurrent clients, as information (nothing fails)."""
-    print("\nIssue 3 targets (8 concurrent clients; information, not a test):")
+#: Issue 18's goals for lookups at 8 clients: (against, throughput at least ×, p99 at most ×).
+LOOKUP_GOALS = [(MINIMAL, 0.9, 1.5), (BASELINE, 10.0, None)]
+#: Issue 14's aim for search at 8 clients: p99 under this many ms.
+SEARCH_P99_AIM_MS = 10.0
+
+
+def cell_errors(*cells: Cell | None) -> int:
+    return sum(c.errors for c in cells if c is not None)
+
+
+def goal_verdict(met: bool, *cells: Cell | None) -> str:
+    failed = cell_errors(*cells)
+    if failed:
+        return f"not measured: {failed} failed requests (see the server logs)"
+    return "met" if met else "NOT met"
+
+
+def print_goals(rows: list[Row], reports: list[DataReport], clients: int = 8) -> None:
+    """Issue 18's goals (and issue 14's aim for search), at ``clients`` concurrent clients, as
+    information: nothing fails. Lookups against the minimal server (≥ 0.9× its throughput, p99 ≤
+    1.5× its own) and rdflib-endpoint (≥ 10×); aggregate and DESCRIBE ratios beside them; our
+    search and reconciliation latencies; the memory of ours against the minimal server's. The
+    ratio of server CPU per answer is printed too: other work on a shared machine disturbs it less
+    than throughput and p99 (it does not count the time a server waits for a core)."""
+    print(f"\nIssue 18 goals ({clients} concurrent clients; information, not a test):")
     printed = 0
     for row in rows:
-        if row.clients != 8 or row.scenario not in ("lookup", "aggregate"):
+        if row.clients != clients:
             continue
-        speed, p99 = ratio(row.cells.get("ours"), row.cells.get("rdflib-endpoint"))
-        if speed is None:
+        ours = row.cells.get(OURS)
+        where = f"  {row.data:<11} {row.scenario:<9}"
+        if row.scenario in OWN_SCENARIOS:
+            if ours is None:
+                continue
+            aim = ""
+            if row.scenario == "search":
+                met = ours.p99_ms < SEARCH_P99_AIM_MS
+                aim = f" (issue 14 aim p99 < {SEARCH_P99_AIM_MS:g} ms): {goal_verdict(met, ours)}"
+            print(
+                f"{where} ours {ours.rate:.0f} req/s, p50 {fmt(ours.p50_ms, '.1f')} ms, "
+                f"p99 {fmt(ours.p99_ms, '.1f')} ms{aim}"
+            )
+            printed += 1
             continue
-        on_100k = row.data != "real" and 50_000 < row.triples < 200_000
-        if row.scenario == "lookup" and (row.data == "real" or on_100k):
-            met = speed >= 5 and p99 is not None and p99 < 1
-            goal = "≥ 5× throughput and lower p99"
-        elif row.scenario == "aggregate" and on_100k:
-            met, goal = speed >= 20, "≥ 20× throughput"
-        else:
-            continue
-        failed = sum(c.errors for c in row.cells.values())
-        verdict = "met" if met else "NOT met"
-        if failed:
-            verdict = f"not measured: {failed} failed requests (see the server logs)"
-        print(
-            f"  {row.data:<11} {row.scenario:<9} {goal:<31} "
-            f"measured {speed:.1f}×, p99 ratio {fmt(p99, '.2f')}: {verdict}"
-        )
-        printed += 1
+        for against, speed_goal, p99_goal in LOOKUP_GOALS:
+            theirs = row.cells.get(against)
+            speed, p99 = ratio(ours, theirs)
+            if speed is None:
+                continue
+            assert ours is not None and theirs is not None  # ratio() gave a figure
+            cpu = ours.cpu_ms_per_request / theirs.cpu_ms_per_request
+            measured = (
+                f"ours/{against} {speed:.2f}× throughput, p99 {fmt(p99, '.2f')}×, "
+                f"CPU per answer {fmt(cpu, '.2f')}×"
+            )
+            if row.scenario != "lookup":
+                failed = cell_errors(ours, theirs)
+                print(
+                    f"{where} {measured} (no goal{f'; {failed} failed requests' if failed else ''})"
+                )
+            else:
+                met = speed >= speed_goal and (p99_goal is None or (p99 or math.inf) <= p99_goal)
+                goal = f"goal ≥ {speed_goal:g}×" + (f", p99 ≤ {p99_goal:g}×" if p99_goal else "")
+                print(f"{where} {measured} ({goal}): {goal_verdict(met, ours, theirs)}")
+            printed += 1
+    for report in reports:
+        moment = next(iter(reversed(report.memory)), None)
+        parts = report.memory.get(moment or "", {})
+        if OURS in parts and MINIMAL in parts and parts[MINIMAL].pss_kb:
+            ours_mb, minimal_mb = parts[OURS].pss_kb / 1024, parts[MINIMAL].pss_kb / 1024
+            print(
+                f"  {report.data:<11} memory    ours PSS {ours_mb:.0f} MB "
+                f"({parts[OURS].processes} processes) = {ours_mb / minimal_mb:.2f}× the minimal "
+                f"server's {minimal_mb:.0f} MB, {moment}\n{'':<23}(the minimal server: one store "
+                "shared by its preloaded workers; goal at 1M: ≤ 1.5× one loaded store)"
+            )
+            printed += 1
     if not printed:
-        print("  (none measured in this run: they need 8 clients, real or 100k data, both servers)")
+        print(f"  (none measured in this run: they need {clients} clients and ours beside another)")
+
+
+@dataclass
+class ScalePoint:
+    """One contender on one data set, for the scale curve: what it took to start, the memory of
+    all its processes (Virtuoso's included for ours on Virtuoso) after the last cell, and its
+    lookup and aggregate figures at one number of clients."""
+
+    data: str
+    triples: int
+    contender: str
+    clients: int
+    ready_s: float | None = None  # start to first answer (ours on Virtuoso: after the load)
+    load_s: float | None = None  # rivm-graph load into Virtuoso (ours on Virtuoso only)
+    pss_mb: float | None = None
+    lookup_rate: float | None = None
+    lookup_p99_ms: float | None = None
+    aggregate_rate: float | None = None
+    aggregate_p99_ms: float | None = None
+    errors: int = 0  # failed requests in those two cells
+
+
+def scale_curve(rows: list[Row], reports: list[DataReport], clients: int) -> list[ScalePoint]:
+    points = []
+    for report in reports:
+        moment = next(iter(reversed(report.memory)), None)
+        memory = report.memory.get(moment or "", {})
+        for contender in STORES.values():
+            cells = {
+                r.scenario: r.cells[contender]
+                for r in rows
+                if r.data == report.data and r.clients == clients and contender in r.cells
+            }
+            if contender not in report.ready_s and not cells:
+                continue
+            point = ScalePoint(report.data, report.triples, contender, clients)
+            point.ready_s = report.ready_s.get(contender)
+            if contender == OURS_VIRTUOSO:
+                point.load_s = report.virtuoso_load_s
+            parts = [memory[contender]] if contender in memory else []
+            if contender == OURS_VIRTUOSO and ENGINE in memory:
+                parts.append(memory[ENGINE])
+            if parts:
+                point.pss_mb = sum(m.pss_kb for m in parts) / 1024
+            if "lookup" in cells:
+                lookup = cells["lookup"]
+                point.lookup_rate, point.lookup_p99_ms = lookup.rate, lookup.p99_ms
+            if "aggregate" in cells:
+                aggregate = cells["aggregate"]
+                point.aggregate_rate, point.aggregate_p99_ms = aggregate.rate, aggregate.p99_ms
+            point.errors = cell_errors(cells.get("lookup"), cells.get("aggregate"))
+            points.append(point)
+    return points
+
+
+def print_scale_curve(points: list[ScalePoint]) -> None:
+    if not points:
+        return
+    print(
+        f"\nScale curve ({points[0].clients} concurrent clients; ready: seconds from start to the "
+        "first answer, the load\nincluded, but for ours on Virtuoso the load into the engine "
+        "apart; PSS: all of a contender's processes\nafter the last cell, Virtuoso's included):"
+    )
+    head = (
+        f"{'data':<11}{'triples':>9}  {'contender':<16}{'ready s':>8}{'load s':>8}{'PSS MB':>8}"
+        f"{'lookup/s':>10}{'p99 ms':>9}{'aggr/s':>9}{'p99 ms':>10}{'err':>5}"
+    )
+    print(head)
+    print("-" * len(head))
+    for p in points:
+        print(
+            f"{p.data:<11}{p.triples:>9}  {p.contender:<16}{fmt(p.ready_s, '>8.1f')}"
+            f"{fmt(p.load_s, '>8.1f')}{fmt(p.pss_mb, '>8.0f')}{fmt(p.lookup_rate, '>10.0f')}"
+            f"{fmt(p.lookup_p99_ms, '>9.1f')}{fmt(p.aggregate_rate, '>9.1f')}"
+            f"{fmt(p.aggregate_p99_ms, '>10.1f')}{p.errors:>5}"
+        )
 
 
 def parse_args(argv: list[str] | None):
@@ -964,9 +1114,16 @@ def parse_args(argv: list[str] | None):
         "--stores",
         type=csv(str),
         default=list(STORES),
-        help="comma-separated contenders: oxigraph (ours, embedded store), virtuoso (ours on a "
-        "throw-away Virtuoso, left out with a note if virtuoso-t is not installed), baseline "
-        "(rdflib-endpoint); default: all",
+        help="comma-separated contenders: oxigraph (ours, embedded store), minimal (a minimal "
+        "Flask app over pyoxigraph, bench/minimal.py), virtuoso (ours on a throw-away Virtuoso, "
+        "left out with a note if virtuoso-t is not installed), baseline (rdflib-endpoint); "
+        "default: all",
+    )
+    parser.add_argument(
+        "--minimal-workers",
+        type=int,
+        default=usable_cores(),
+        help="gunicorn sync workers of the minimal server (default: one per usable core)",
     )
     parser.add_argument(
         "--virtuoso-buffers",
@@ -1041,6 +1198,13 @@ def main(argv: list[str] | None = None) -> int:
             "ThreadsPerQuery 2 (tests/virtuoso.py); no query workers (the engine runs the "
             "queries, each one HTTP request from our server)"
         )
+    if MINIMAL in args.contenders:
+        print(
+            f"minimal: bench/minimal.py, Flask {metadata.version('flask')} over pyoxigraph "
+            f"{metadata.version('pyoxigraph')}, gunicorn {metadata.version('gunicorn')} "
+            f"--preload, {args.minimal_workers} sync workers (one per usable core: each answers "
+            "one request at a time); no deadline, guard, cache, budgets nor logs"
+        )
     if BASELINE in args.contenders:
         print(
             f"baseline: rdflib-endpoint {metadata.version('rdflib-endpoint')}, uvicorn "
@@ -1063,7 +1227,9 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     print_ratios(rows)
     print_data_reports(reports)
-    print_targets(rows)
+    print_goals(rows, reports)
+    points = scale_curve(rows, reports, 8 if 8 in args.clients else max(args.clients))
+    print_scale_curve(points)
     out = work / "results.json"
     out.write_text(
         json.dumps(
@@ -1086,6 +1252,7 @@ def main(argv: list[str] | None = None) -> int:
                     for r in rows
                 ],
                 "data_sets": [asdict(r) for r in reports],
+                "scale_curve": [asdict(p) for p in points],
             },
             indent=1,
         )

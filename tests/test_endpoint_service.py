@@ -137,7 +137,7 @@ def test_a_query_sent_while_the_server_stops_is_a_503_that_says_to_send_it_again
 
 
 @pytest.mark.parametrize(
-    ("text", "one_pattern"),
+    ("text", "streamed"),
     [
         ("SELECT ?p ?o WHERE { <https://w3id.org/rivm/id/city/vitoria-gasteiz> ?p ?o }", True),
         ("SELECT ?p ?o WHERE { <x:a> ?p ?o }\n# a client's comment", True),
@@ -158,12 +158,16 @@ def test_a_query_sent_while_the_server_stops_is_a_503_that_says_to_send_it_again
         ("SELECT * WHERE { ?s ?p ?o . ?o ?q ?r }", False),
         ("SELECT * FROM <x:g> WHERE { ?s ?p ?o }", False),
         ("CONSTRUCT WHERE { ?s ?p ?o }", False),
-        ("DESCRIBE <x:a>", False),
+        ("DESCRIBE <x:a>", True),
+        ("PREFIX city: <https://w3id.org/rivm/id/city/>\nDESCRIBE city:cuneo city:braga", True),
+        ("DESCRIBE ?s WHERE { ?s ?p ?o }", False),
+        ("DESCRIBE <x:a> FROM <x:g>", False),
+        ("DESCRIBE *", False),
         ("SELECT * WHERE { { ?s ?p ?o } }", False),
     ],
 )
-def test_queries_of_one_pattern_read_row_by_row_are_recognised(service, text, one_pattern):
-    assert service.check(text).info.one_pattern is one_pattern
+def test_queries_read_row_by_row_from_index_ranges_are_recognised(service, text, streamed):
+    assert service.check(text).info.streamed is streamed
 
 
 def test_the_embedded_store_stops_reading_rows_at_the_deadline(store):
@@ -171,3 +175,10 @@ def test_the_embedded_store_stops_reading_rows_at_the_deadline(store):
         store.query_serialized("SELECT * WHERE { ?s ?p ?o }", JSON, until=time.monotonic() - 1)
     answer = store.query_serialized("SELECT * WHERE { ?s ?p ?o }", JSON, max_rows=5)
     assert answer.size == 5 and answer.truncated
+    describe = "DESCRIBE <https://w3id.org/rivm/id/city/cuneo>"
+    with pytest.raises(QueryTimeout):
+        store.query_serialized(describe, "text/turtle", add_labels=True, until=time.monotonic() - 1)
+    described = store.query_serialized(
+        describe, "text/turtle", add_labels=True, until=time.monotonic() + 5
+    )
+    assert described.size > 0 and not described.truncated

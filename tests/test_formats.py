@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pytest
 
 from rivm_graph.rdf import formats
+from rivm_graph.rdf.results import write_solutions
 from rivm_graph.web.negotiation import ALIASES, SYNONYMS
 
 OXIGRAPH_RDF = {
@@ -62,3 +65,39 @@ def test_a_synonym_never_hides_a_format_of_its_own():
     assert not set(SYNONYMS) & {f.media_type for f in formats.FORMATS if f is not formats.JSON}
     assert formats.content_type("text/turtle") == "text/turtle; charset=utf-8"
     assert formats.content_type("application/n-triples") == "application/n-triples"
+
+
+def test_sparql_json_results_are_the_bytes_json_dumps_writes():
+    """The JSON results writer makes its text by hand (for speed): it must read back as the
+    W3C format says, and be byte for byte what ``json.dumps`` wrote before (same ETags)."""
+    tricky = 'quote " backslash \\ newline \n tab \t control \x01 é 東京 \u2028 😀'
+    rows = [
+        [ox.NamedNode("https://w3id.org/rivm/id/city/querétaro"), ox.Literal(tricky)],
+        [ox.BlankNode("b0"), ox.Literal("Wien", language="de-AT")],
+        [None, ox.Literal("2019", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear"))],
+    ]
+    expected = {
+        "head": {"vars": ["s", "o"]},
+        "results": {
+            "bindings": [
+                {
+                    "s": {"type": "uri", "value": "https://w3id.org/rivm/id/city/querétaro"},
+                    "o": {"type": "literal", "value": tricky},
+                },
+                {
+                    "s": {"type": "bnode", "value": "b0"},
+                    "o": {"type": "literal", "value": "Wien", "xml:lang": "de-at"},
+                },
+                {
+                    "o": {
+                        "type": "literal",
+                        "value": "2019",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#gYear",
+                    }
+                },
+            ]
+        },
+    }
+    body = write_solutions(["s", "o"], rows, "json")
+    assert json.loads(body) == expected
+    assert body == json.dumps(expected, ensure_ascii=False, separators=(",", ":")).encode()

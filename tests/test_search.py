@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rivm_graph.search import SearchError, SearchIndex, index_for
-from rivm_graph.search.index import MAX_LIMIT
+from rivm_graph.search.index import LOOSE_CANDIDATES, MAX_LIMIT
 from rivm_graph.search.text import fold
 from rivm_graph.stores.base import GraphStore
 
@@ -372,3 +372,19 @@ def test_virtuoso_gives_the_same_index(virtuoso, index):
             built.search(text, limit=MAX_LIMIT).to_dict()
             == index.search(text, limit=MAX_LIMIT).to_dict()
         )
+
+
+def test_a_loose_query_of_many_common_words_ranks_only_the_closest_names(index):
+    """Eighteen words, none in one name together: 918 names share some word with it. Only the
+    LOOSE_CANDIDATES closest to the query are ranked (ranking them all took most of a search)."""
+    text = (
+        "S-inmc-about: Network presentation: launched 2014, ~50 eligible cities, "
+        "Clermont-Ferrand runs administration, calls for proposals city"
+    )
+    results = index.search(text, limit=100)
+    assert 0 < results.total <= LOOSE_CANDIDATES
+    assert {hit.match for hit in results.hits} == {"some"}
+    scores = [
+        hit.score for hit in results.hits if hit.kind and hit.kind.iri == results.hits[0].kind.iri
+    ]
+    assert scores == sorted(scores, reverse=True), "closer names first within a kind"

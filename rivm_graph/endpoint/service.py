@@ -227,7 +227,7 @@ class QueryService:
                 named_graphs=query.named_graphs or None,
                 add_labels=query.info.form == "DESCRIBE",
                 until=until,
-                one_pattern=query.info.one_pattern,
+                streamed=query.info.streamed,
             )
         except Exception as error:
             # What the query cost, even when it failed: the client's query-time budget pays it.

@@ -73,8 +73,8 @@ class QueryInfo:
     from_named_graphs: list[str] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
     size: QuerySize = field(default_factory=QuerySize)
-    #: One triple pattern read row by row (see :func:`reads_one_pattern`): cheap in every row.
-    one_pattern: bool = False
+    #: Read row by row from index ranges (see :func:`is_streamed`): cheap in every row.
+    streamed: bool = False
 
 
 def expand_escapes(text: str) -> str:
@@ -249,7 +249,7 @@ def inspect_query(text: str, *, most_tokens: int | None = None) -> QueryInfo:
     SPARQL). With ``most_tokens``, a longer text is read no further than one token past it: the
     size then says it is too long, and the rest of the answer is about its beginning only."""
     toks = tokens(text, most_tokens)
-    info = QueryInfo(size=measure(toks), one_pattern=reads_one_pattern(toks))
+    info = QueryInfo(size=measure(toks), streamed=is_streamed(toks))
     upper = [t.text.upper() if t.kind == "word" else None for t in toks]
     for i in range(len(toks)):
         word = upper[i]
@@ -276,16 +276,20 @@ def inspect_query(text: str, *, most_tokens: int | None = None) -> QueryInfo:
 _ONE_PATTERN_TERMS = frozenset({"iri", "pname", "var", "string", "long_string", "number"})
 
 
-def reads_one_pattern(toks: list[Token]) -> bool:
-    """Whether the query is ``SELECT ?vars|* [WHERE] { s p o [.] } [LIMIT n]`` or ``ASK [WHERE]
-    { s p o [.] }``, after PREFIX and BASE declarations: one triple pattern, every variable in it
-    once, each term an IRI, a prefixed name, ``a``, a plain string or a number.
+def is_streamed(toks: list[Token]) -> bool:
+    """Whether the engine answers the query by reading index ranges, each row costing it a step
+    of a range, so that nothing it does between two rows can take long:
 
-    The engine answers such a query by reading one range of one index, and each row it gives
-    costs it a step of that range: nothing it does between two rows can take long. So the rows
-    can be read where the request is served, the deadline checked between them, with no worker
-    process. Anything else (a language tag or datatype, DISTINCT, OFFSET, ORDER BY, a filter, a
-    second pattern, a variable repeated, which makes the engine skip rows) is not recognised.
+    - ``SELECT ?vars|* [WHERE] { s p o [.] } [LIMIT n]`` or ``ASK [WHERE] { s p o [.] }``: one
+      triple pattern, every variable in it once, each term an IRI, a prefixed name, ``a``, a plain
+      string or a number;
+    - ``DESCRIBE`` of named resources only (IRIs or prefixed names, no WHERE): the statements
+      about each, read from the range of its subject;
+
+    after PREFIX and BASE declarations. The rows can then be read where the request is served,
+    the deadline checked between them, with no worker process. Anything else (a language tag or
+    datatype, DISTINCT, OFFSET, ORDER BY, a filter, a second pattern, a variable repeated, which
+    makes the engine skip rows, a dataset clause) is not recognised.
     """
     i, n = 0, len(toks)
 
@@ -299,6 +303,9 @@ def reads_one_pattern(toks: list[Token]) -> bool:
         i += 3 if word(i) == "PREFIX" else 2
     form = word(i)
     i += 1
+    if form == "DESCRIBE":
+        named = [t for t in toks[i:] if t.kind in ("iri", "pname")]
+        return bool(named) and len(named) == n - i
     if form == "SELECT":
         if other(i) == "*":
             i += 1

@@ -331,25 +331,26 @@ class QueryExecutor:
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
         until: float | None = None,
-        one_pattern: bool = False,
+        streamed: bool = False,
     ) -> SerializedAnswer:
         """Evaluate in a worker; ``until`` is the ``time.monotonic()`` by which the caller must
         have an answer (default: ``deadline`` seconds from now).
 
-        A query of ``one_pattern`` (:func:`~rivm_graph.rdf.query_text.reads_one_pattern`: the
-        engine spends little on each row) is read here instead, the deadline checked between
+        A ``streamed`` query (:func:`~rivm_graph.rdf.query_text.is_streamed`: the engine spends
+        little on each row) is read here instead, the deadline checked between
         its rows: handing it to a worker would cost more than answering it (measured on
         lookups: the hand-off was most of the server's processor time per request)."""
         until = time.monotonic() + self.deadline if until is None else until
         if self._stopping:
             raise ServerStopping
-        if one_pattern:
+        if streamed:
             return self.store.query_serialized(
                 text,
                 media_type,
                 max_rows=self.max_rows,
                 default_graphs=default_graphs,
                 named_graphs=named_graphs,
+                add_labels=add_labels,
                 until=until,
             )
         idle = self._pool()
@@ -492,7 +493,7 @@ class InProcessExecutor:
         named_graphs: Sequence[str] | None = None,
         add_labels: bool = False,
         until: float | None = None,
-        one_pattern: bool = False,  # every query runs here
+        streamed: bool = False,  # every query runs here
     ) -> SerializedAnswer:
         if self._stopping:
             raise ServerStopping

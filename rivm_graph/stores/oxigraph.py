@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ..rdf.namespaces import BASE_IRI, bind_all
-from ..rdf.results import SerializedAnswer, serialize_answer
+from ..rdf.results import SerializedAnswer, paced, serialize_answer
 from ..rdf.serialize import canonical_quads
 from ..rdf.terms import to_rdflib
 from .base import DataFileError, GraphStore, QueryResult, QueryTimeout, query_dataset
@@ -143,15 +143,22 @@ class OxigraphStore(GraphStore):
         until: float | None = None,
     ) -> SerializedAnswer:
         answer = self._run(text, default_graphs, named_graphs)
+        pace = None if until is None else _by(until)
         if add_labels and isinstance(answer, ox.QueryTriples):
-            return serialize_answer(self._with_labels(answer, max_rows), media_type, max_rows)
-        return serialize_answer(answer, media_type, max_rows, None if until is None else _by(until))
+            triples = answer if pace is None else paced(answer, pace)
+            return serialize_answer(
+                self._with_labels(triples, max_rows, until), media_type, max_rows
+            )
+        return serialize_answer(answer, media_type, max_rows, pace)
 
     def _statements_about(
         self, iris: Sequence[str], predicates: Sequence[str], until: float | None = None
     ) -> Iterator[ox.Triple]:
         seen: set[ox.Triple] = set()  # a statement held in two graphs is one statement
+        pace = None if until is None else _by(until)
         for iri in iris:
+            if pace is not None:
+                pace()
             for predicate in predicates:
                 for quad in self._store.quads_for_pattern(
                     ox.NamedNode(iri), ox.NamedNode(predicate), None, None

@@ -6,27 +6,31 @@ Neither the query text nor the client's address is logged unless the operator as
 
 from __future__ import annotations
 
+import contextlib
 import json
-import logging
-import sys
+import os
 import time
 
 from flask import Flask, Response, request
 
 from .state import request_record
 
-logger = logging.getLogger("rivm.access")
+
+def write_line(line: str) -> None:
+    """One whole line on standard error, with one system call (a line under 4 KB is never mixed
+    with another's, even from other processes on the same pipe). The `logging` module did the
+    same with a record, a caller lookup and a lock per line: a tenth of the time a lookup held
+    the interpreter under load (py-spy --gil). A closed standard error loses the line, never
+    the request."""
+    data = (line + "\n").encode()
+    with contextlib.suppress(OSError):
+        while data:
+            data = data[os.write(2, data) :]
 
 
 def init_access_log(app: Flask) -> None:
     if not app.config.get("ACCESS_LOG", True):
         return
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
 
     @app.before_request
     def start_clock() -> None:
@@ -53,5 +57,5 @@ def init_access_log(app: Flask) -> None:
             record["query"] = request.values.get("query")
         if app.config.get("LOG_CLIENT_ADDRESS"):
             record["client"] = request.remote_addr
-        logger.info(json.dumps(record, ensure_ascii=False))
+        write_line(json.dumps(record, ensure_ascii=False))
         return response
