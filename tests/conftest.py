@@ -154,9 +154,10 @@ def live_server(request):
 def browser():
     """Debian's Chromium driven by Playwright (CI: required).
 
-    One per module, and never in a module that uses ``app`` or ``client``: Playwright's driver
-    runs until its pipe closes, and a process forked while it runs (the in-process app's query
-    workers) holds that pipe open, so the driver never exits and the session hangs at teardown.
+    One per module, and never in a module that uses ``app``, ``client`` or ``store_client``:
+    Playwright's driver runs until its pipe closes, and a process forked while it runs (the
+    in-process app's query workers) holds that pipe open, so the driver never exits and the
+    session hangs at teardown.
     """
     executable = require("chromium")
     from playwright.sync_api import sync_playwright
@@ -210,18 +211,42 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_sep("=", line, yellow=True, bold=True)
 
 
+#: Every in-process request comes from 127.0.0.1: budgets as high as running_server's.
+IN_PROCESS = {
+    "TESTING": True,
+    "RATE_LIMIT": "1000000 per minute",
+    "QUERY_BUDGET": "1000000 per minute",
+}
+
+
 @pytest.fixture(scope="session")
 def app():
     """The application built in-process on the embedded store (flaskr's fixture): for page,
     description and endpoint logic; real servers are for the process model."""
     from rivm_graph.web import create_app
 
-    # Every in-process request comes from 127.0.0.1: budgets as high as running_server's.
-    return create_app(
-        {"TESTING": True, "RATE_LIMIT": "1000000 per minute", "QUERY_BUDGET": "1000000 per minute"}
-    )
+    return create_app(IN_PROCESS)
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_app(virtuoso):
+    """The application built in-process over the throw-away Virtuoso (RIVM_STORE=sparql)."""
+    from rivm_graph.web import create_app
+
+    return create_app({**IN_PROCESS, "STORE": "sparql", "SPARQL_QUERY_URL": virtuoso.query_url})
+
+
+@pytest.fixture(scope="session", params=STORES)
+def store_app(request):
+    """The in-process application on each store in turn (what live_server is for real servers)."""
+    return request.getfixturevalue("app" if request.param == "oxigraph" else "virtuoso_app")
+
+
+@pytest.fixture
+def store_client(store_app):
+    return store_app.test_client()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -296,15 +295,17 @@ def test_citation_cff_validation_catches_a_broken_file():
             jsonschema.validate(broken, schema, format_checker=checker)
 
 
-def test_a_served_page_cites_the_dataset_on_both_stores(live_server, store):
-    """Over HTTP, on the embedded store and on Virtuoso: the tags Zotero reads, and the BibTeX
-    they point to, at the same version."""
-    with urllib.request.urlopen(live_server + "/", timeout=60) as response:
-        page = Page(response.read().decode(), "cite")
+def test_a_served_page_cites_the_dataset_on_both_stores(store_client, store):
+    """On the embedded store and on Virtuoso: the tags Zotero reads, and the BibTeX they point
+    to, at the same version."""
+    response = store_client.get("/", follow_redirects=True)
+    assert response.status_code == 200
+    page = Page(response.get_data(as_text=True), "cite")
     released = store.data_version == RELEASE["dataVersion"]
     href = "/releases/0.1.0/cite.bib" if released else "/cite.bib"
-    with urllib.request.urlopen(live_server + href, timeout=60) as response:
-        entry = parse_bibtex(response.read().decode())
+    response = store_client.get(href, follow_redirects=True)
+    assert response.status_code == 200
+    entry = parse_bibtex(response.get_data(as_text=True))
     assert entry["title"] == "{" + page.meta["citation_title"][0] + "}"
     assert entry["version"] in " ".join("".join(page.text).split())
 

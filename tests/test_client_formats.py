@@ -37,6 +37,8 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from tests.test_sparql_protocol import local_fetch
+
 CUNEO = "https://w3id.org/rivm/id/city/cuneo"
 QUERIES = {
     "SELECT": (
@@ -164,13 +166,8 @@ def test_ntriples_asked_by_accept_inside_the_named_family(live_server, fmt, form
     assert (URIRef(CUNEO), RDFS.label, None) in graph
 
 
-def fetch(url: str, accept: str | None = None):
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+def fetch(client, path: str, accept: str | None = None):
+    return local_fetch(client, path, headers={"Accept": accept} if accept else {})
 
 
 @pytest.mark.parametrize(
@@ -189,9 +186,9 @@ def fetch(url: str, accept: str | None = None):
         ("/dumps/", {"format": "json"}, None, "application/json"),
     ],
 )
-def test_documents_read_every_format_name(live_server, path, params, accept, expected):
-    url = f"{live_server}{path}?{urllib.parse.urlencode(params)}"
-    status, headers, body = fetch(url, accept)
+def test_documents_read_every_format_name(store_client, path, params, accept, expected):
+    url = f"{path}?{urllib.parse.urlencode(params)}"
+    status, headers, body = fetch(store_client, url, accept)
     assert status == 200, body
     assert headers["Content-Type"].split(";")[0] == expected
     assert "Accept" in headers["Vary"]
@@ -202,8 +199,8 @@ def test_documents_read_every_format_name(live_server, path, params, accept, exp
 
 
 @pytest.mark.parametrize("path", ["/doc/city/cuneo", "/ontology", "/catalog", "/sparql"])
-def test_unknown_format_names_are_406(live_server, path):
-    status, headers, body = fetch(f"{live_server}{path}?format=docx", "text/turtle")
+def test_unknown_format_names_are_406(store_client, path):
+    status, headers, body = fetch(store_client, f"{path}?format=docx", "text/turtle")
     assert status == 406 and "Accept" in headers["Vary"]
     assert b"text/turtle" in body, "the answer lists what is offered"
 

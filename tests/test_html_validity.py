@@ -11,27 +11,18 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.system_programs import require
 from tests.test_accessibility import PAGES
+from tests.test_sparql_protocol import local_fetch
 
 VNU = Path(__file__).parent / "npm" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
-def fetch(url: str) -> bytes:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.read()
-    except urllib.error.HTTPError as error:  # the 404 page is a page too
-        return error.read()
-
-
-def test_pages_are_valid_html(embedded_server, tmp_path):
+def test_pages_are_valid_html(client, tmp_path):
     java = require("java")
     if not VNU.exists():
         if os.environ.get("CI"):
@@ -40,7 +31,7 @@ def test_pages_are_valid_html(embedded_server, tmp_path):
     files = []
     for name, path in PAGES.items():
         file = tmp_path / f"{name}.html"
-        file.write_bytes(fetch(embedded_server + path))
+        file.write_bytes(local_fetch(client, path)[2])  # the 404 page is a page too
         files.append(str(file))
     checked = subprocess.run(
         [java, "-jar", str(VNU), "--format", "json", "--stdout", "--also-check-svg", *files],

@@ -1,4 +1,4 @@
-"""Dereferenceable IRIs with real clients: rdflib follows the 303 and negotiates; every format."""
+"""Dereferenceable IRIs: rdflib follows the 303 over real HTTP; the rest in-process."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import FOAF, RDFS
 
 from rivm_graph.web import create_app
-from tests.test_sparql_protocol import fetch
+from tests.test_sparql_protocol import local_fetch
 
 CUNEO = URIRef("https://w3id.org/rivm/id/city/cuneo")
 ITALY = URIRef("https://w3id.org/rivm/id/country/it")
@@ -25,6 +25,7 @@ FORMATS = [
 
 
 def test_rdflib_dereferences_a_city_iri_through_the_303(live_server):
+    # rdflib's own HTTP client (redirect, negotiation) is what is tested: a real server.
     graph = Graph().parse(live_server + "/id/city/cuneo")
     assert (CUNEO, RDFS.label, None) in graph, "data keeps canonical IRIs"
     assert (CUNEO, URIRef("https://w3id.org/rivm/ontology#country"), ITALY) in graph
@@ -35,47 +36,45 @@ def test_rdflib_dereferences_a_city_iri_through_the_303(live_server):
     assert (document, FOAF.primaryTopic, CUNEO) in graph
 
 
-def test_id_answers_303_see_other_to_the_document(live_server):
-    import http.client
-
-    connection = http.client.HTTPConnection(live_server.removeprefix("http://"), timeout=10)
-    connection.request("GET", "/id/city/cuneo", headers={"Accept": "text/turtle"})
-    response = connection.getresponse()
-    assert response.status == 303
-    assert response.getheader("Location").endswith("/doc/city/cuneo")
-    connection.close()
+def test_id_answers_303_see_other_to_the_document(store_client):
+    response = store_client.get("/id/city/cuneo", headers={"Accept": "text/turtle"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/doc/city/cuneo")
 
 
 @pytest.mark.parametrize(("media_type", "ext", "parse_as"), FORMATS)
-def test_each_format_by_accept_and_by_extension(live_server, media_type, ext, parse_as):
-    status, headers, body = fetch(live_server + "/doc/city/cuneo", headers={"Accept": media_type})
+def test_each_format_by_accept_and_by_extension(store_client, media_type, ext, parse_as):
+    status, headers, body = local_fetch(
+        store_client, "/doc/city/cuneo", headers={"Accept": media_type}
+    )
     assert status == 200 and headers["Content-Type"].split(";")[0] == media_type
     assert "Accept" in headers["Vary"]
     assert headers["Content-Location"] == f"/doc/city/cuneo.{ext}"
     assert f'</doc/city/cuneo.{ext}>; rel="alternate"' in headers["Link"]
     assert (CUNEO, RDFS.label, None) in Graph().parse(data=body, format=parse_as)
-    status, headers2, body2 = fetch(
-        live_server + f"/doc/city/cuneo.{ext}", headers={"Accept": "text/html"}
+    status, headers2, body2 = local_fetch(
+        store_client, f"/doc/city/cuneo.{ext}", headers={"Accept": "text/html"}
     )
     assert status == 200 and headers2["Content-Type"].split(";")[0] == media_type
     assert body2 == body
 
 
-def test_format_parameter_wins_over_accept_and_q_values_are_honoured(live_server):
-    _, headers, _ = fetch(
-        live_server + "/doc/city/cuneo?format=nt", headers={"Accept": "text/html"}
+def test_format_parameter_wins_over_accept_and_q_values_are_honoured(store_client):
+    _, headers, _ = local_fetch(
+        store_client, "/doc/city/cuneo?format=nt", headers={"Accept": "text/html"}
     )
     assert headers["Content-Type"].startswith("application/n-triples")
-    _, headers, _ = fetch(
-        live_server + "/doc/city/cuneo",
+    _, headers, _ = local_fetch(
+        store_client,
+        "/doc/city/cuneo",
         headers={"Accept": "text/turtle;q=0.4, application/rdf+xml;q=0.9"},
     )
     assert headers["Content-Type"].startswith("application/rdf+xml")
 
 
-def test_html_for_browsers_with_alternate_links(live_server):
-    status, headers, body = fetch(
-        live_server + "/doc/city/cuneo", headers={"Accept": "text/html,*/*;q=0.8"}
+def test_html_for_browsers_with_alternate_links(store_client):
+    status, headers, body = local_fetch(
+        store_client, "/doc/city/cuneo", headers={"Accept": "text/html,*/*;q=0.8"}
     )
     html = body.decode()
     assert status == 200 and headers["Content-Type"].startswith("text/html")
@@ -84,45 +83,47 @@ def test_html_for_browsers_with_alternate_links(live_server):
     assert "Cuneo" in html and "/id/country/it" in html
 
 
-def test_unacceptable_format_is_406_and_unknown_resource_is_404(live_server):
-    status, _, body = fetch(live_server + "/doc/city/cuneo", headers={"Accept": "image/png"})
+def test_unacceptable_format_is_406_and_unknown_resource_is_404(store_client):
+    status, _, body = local_fetch(store_client, "/doc/city/cuneo", headers={"Accept": "image/png"})
     assert status == 406 and b"text/turtle" in body
-    status, headers, body = fetch(
-        live_server + "/id/city/atlantis", headers={"Accept": "text/html"}
+    status, headers, body = local_fetch(
+        store_client, "/id/city/atlantis", headers={"Accept": "text/html"}
     )
     assert status == 404 and headers["Content-Type"].startswith("text/html")
     assert b"/id/city/" in body
-    status, headers, body = fetch(
-        live_server + "/id/city/atlantis", headers={"Accept": "text/turtle"}
+    status, headers, body = local_fetch(
+        store_client, "/id/city/atlantis", headers={"Accept": "text/turtle"}
     )
     assert status == 404 and headers["Content-Type"].startswith("text/plain")
 
 
-def test_etag_and_304(live_server):
-    _, headers, _ = fetch(live_server + "/doc/city/cuneo.ttl")
-    status, _, body = fetch(
-        live_server + "/doc/city/cuneo.ttl", headers={"If-None-Match": headers["ETag"]}
+def test_etag_and_304(store_client):
+    _, headers, _ = local_fetch(store_client, "/doc/city/cuneo.ttl")
+    status, _, body = local_fetch(
+        store_client, "/doc/city/cuneo.ttl", headers={"If-None-Match": headers["ETag"]}
     )
     assert status == 304 and body == b""
 
 
-def test_json_ld_is_compact_with_an_embedded_context(live_server):
-    _, _, body = fetch(live_server + "/doc/city/cuneo.jsonld")
+def test_json_ld_is_compact_with_an_embedded_context(store_client):
+    _, _, body = local_fetch(store_client, "/doc/city/cuneo.jsonld")
     document = json.loads(body)
     assert isinstance(document["@context"], dict), "embedded: nothing remote to fetch"
     nodes = document.get("@graph", [document])
     cuneo = next(n for n in nodes if n.get("id") == str(CUNEO))
     assert cuneo["label"]["en"] == "Cuneo"
     assert cuneo["country"] == str(ITALY)
-    status, headers, body = fetch(live_server + "/context.jsonld")
+    status, headers, body = local_fetch(store_client, "/context.jsonld")
     assert status == 200 and headers["Content-Type"].startswith("application/ld+json")
     assert json.loads(body)["@context"]["country"]["@id"] == "rivm:country"
 
 
-def test_listing_is_paged_with_link_next_and_hydra(live_server):
-    status, headers, body = fetch(live_server + "/id/city/", headers={"Accept": "text/html"})
+def test_listing_is_paged_with_link_next_and_hydra(store_client):
+    status, headers, body = local_fetch(store_client, "/id/city/", headers={"Accept": "text/html"})
     assert status == 200 and b"/id/city/cuneo" in body
-    status, headers, body = fetch(live_server + "/id/figure/", headers={"Accept": "text/turtle"})
+    status, headers, body = local_fetch(
+        store_client, "/id/figure/", headers={"Accept": "text/turtle"}
+    )
     assert status == 200 and 'rel="next"' in headers["Link"]
     graph = Graph().parse(data=body, format="turtle")
     hydra = "http://www.w3.org/ns/hydra/core#"
@@ -131,7 +132,7 @@ def test_listing_is_paged_with_link_next_and_hydra(live_server):
     )
     assert len(members) == 100
     next_page = headers["Link"].split(">")[0].lstrip("<")
-    status, _, body2 = fetch(live_server + next_page, headers={"Accept": "text/turtle"})
+    status, _, body2 = local_fetch(store_client, next_page, headers={"Accept": "text/turtle"})
     members2 = set(
         Graph().parse(data=body2, format="turtle").objects(None, URIRef(hydra + "member"))
     )
@@ -141,15 +142,15 @@ def test_listing_is_paged_with_link_next_and_hydra(live_server):
 @pytest.mark.parametrize(
     ("media_type", "parse_as"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld")]
 )
-def test_the_ontology_dereferences(live_server, media_type, parse_as):
-    status, _, body = fetch(live_server + "/ontology", headers={"Accept": media_type})
+def test_the_ontology_dereferences(store_client, media_type, parse_as):
+    status, _, body = local_fetch(store_client, "/ontology", headers={"Accept": media_type})
     assert status == 200
     graph = Graph().parse(data=body, format=parse_as)
     city = URIRef("https://w3id.org/rivm/ontology#City")
     assert {o.language for o in graph.objects(city, RDFS.label)} >= {"en", "fr"}
-    status, _, body = fetch(live_server + "/ontology", headers={"Accept": "text/html"})
+    status, _, body = local_fetch(store_client, "/ontology", headers={"Accept": "text/html"})
     assert (b'id="City"' in body and b"Ville" in body) or b"City" in body
-    status, _, body = fetch(live_server + "/shapes", headers={"Accept": "text/turtle"})
+    status, _, body = local_fetch(store_client, "/shapes", headers={"Accept": "text/turtle"})
     assert status == 200 and len(Graph().parse(data=body, format="turtle")) > 100
 
 
@@ -165,14 +166,14 @@ def test_the_ontology_dereferences(live_server, media_type, parse_as):
         "/id/city/Cuneo",
     ],
 )
-def test_odd_paths_are_404_never_500(live_server, path):
-    status, _, _ = fetch(live_server + path)
+def test_odd_paths_are_404_never_500(store_client, path):
+    status, _, _ = local_fetch(store_client, path)
     assert status in (400, 404)
 
 
-def test_security_headers_on_every_response(live_server):
+def test_security_headers_on_every_response(store_client):
     for path in ("/", "/doc/city/cuneo", "/sparql?query=ASK%7B%7D", "/nowhere"):
-        _, headers, _ = fetch(live_server + path)
+        _, headers, _ = local_fetch(store_client, path)
         assert "default-src 'self'" in headers["Content-Security-Policy"]
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"]
@@ -198,10 +199,9 @@ def test_a_script_in_a_literal_is_shown_escaped(tmp_path, root):
     assert "<script>alert(1)</script>" not in page.get_data(as_text=True)
 
 
-def test_nquads_of_describe_are_a_dataset(live_server):
-    _, _, body = fetch(
-        live_server
-        + "/sparql?"
-        + urllib.parse.urlencode({"query": f"DESCRIBE <{CUNEO}>", "format": "nq"})
+def test_nquads_of_describe_are_a_dataset(store_client):
+    _, _, body = local_fetch(
+        store_client,
+        "/sparql?" + urllib.parse.urlencode({"query": f"DESCRIBE <{CUNEO}>", "format": "nq"}),
     )
     assert len(Dataset().parse(data=body, format="nquads")) > 5

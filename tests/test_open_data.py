@@ -1,8 +1,9 @@
 """Open data as a harvester sees it: from the home page to the catalogue, the dumps and the counts.
 
-Everything goes over real HTTP to a live server. The harvester test starts from the home page URL
-only and finds the rest from what it reads: the catalogue from the page's links, the dumps from the
-catalogue's distributions, the SPARQL endpoint from its data service.
+Everything goes to the app in-process, on each store, by absolute URL as a harvester asks. The
+harvester test starts from the home page URL only and finds the rest from what it reads: the
+catalogue from the page's links, the dumps from the catalogue's distributions, the SPARQL
+endpoint from its data service.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SH
 
 from rivm_graph.publish.dataset_facts import gather_facts
 from rivm_graph.publish.eu_vocabularies import AUTHORITY, COUNTRY_ALPHA3, LANGUAGE_CODES
+from tests.test_sparql_protocol import LOCAL, local_fetch
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -83,19 +85,15 @@ class HomePage(HTMLParser):
             self._in_jsonld = False
 
 
-def fetch(url: str, accept: str = "*/*", **headers: str):
+def fetch(client, url: str, accept: str = "*/*", **headers: str):
     """(status, headers, body) of a GET; HTTP errors are answers too."""
-    request = urllib.request.Request(url, headers={"Accept": accept, **headers})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+    return local_fetch(client, url, headers={"Accept": accept, **headers})
 
 
-def sparql_count(endpoint: str, where: str) -> int:
+def sparql_count(client, endpoint: str, where: str) -> int:
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"
     status, _, body = fetch(
+        client,
         f"{endpoint}?{urllib.parse.urlencode({'query': query})}",
         "application/sparql-results+json",
     )
@@ -113,16 +111,16 @@ def count_triples(data: bytes, media_type: str) -> int:
     return len(Graph().parse(data=data, format=parser))
 
 
-def described_by(base: str) -> dict[str, Graph]:
+def described_by(client, base: str) -> dict[str, Graph]:
     """Every RDF document the home page declares with rel="describedby", parsed."""
-    status, _, body = fetch(base + "/", "text/html")
+    status, _, body = fetch(client, base + "/", "text/html")
     assert status == 200
     found = {}
     for link in HomePage(body.decode()).links:
         if "describedby" not in link.get("rel", "").split():
             continue
         url = urllib.parse.urljoin(base + "/", link["href"])
-        status, headers, data = fetch(url, link["type"])
+        status, headers, data = fetch(client, url, link["type"])
         assert status == 200, url
         assert headers["Content-Type"].startswith(link["type"])
         found[url] = Graph().parse(data=data, format="turtle")
@@ -130,8 +128,8 @@ def described_by(base: str) -> dict[str, Graph]:
 
 
 @pytest.fixture(scope="module")
-def documents(live_server) -> dict[str, Graph]:
-    return described_by(live_server)
+def documents(store_app) -> dict[str, Graph]:
+    return described_by(store_app.test_client(), LOCAL)
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +180,7 @@ def test_catalogue_conforms_to_dcat_ap(catalogue):
         assert path in (DCAT.bbox, DCAT.centroid), text
 
 
-def test_every_distribution_downloads_verifies_and_counts(catalogue, void, endpoint):
+def test_every_distribution_downloads_verifies_and_counts(store_client, catalogue, void, endpoint):
     # the catalogue's dataset (its releases are datasets too: tests/test_releases.py)
     dataset = catalogue.value(catalogue.value(None, RDF.type, DCAT.Catalog), DCAT.dataset)
     rdf = {IANA + m for m in PARSERS}
@@ -195,10 +193,10 @@ def test_every_distribution_downloads_verifies_and_counts(catalogue, void, endpo
     assert media_types == rdf
     expected = int(void.value(void_dataset(void), VOID.triples))
     distinct = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
-    assert sparql_count(endpoint, f"{{ {distinct} }}") == expected
+    assert sparql_count(store_client, endpoint, f"{{ {distinct} }}") == expected
     for distribution in distributions:
         url = str(catalogue.value(distribution, DCAT.downloadURL))
-        status, headers, data = fetch(url)
+        status, headers, data = fetch(store_client, url)
         assert status == 200, url
         assert len(data) == int(catalogue.value(distribution, DCAT.byteSize)), url
         checksum = catalogue.value(distribution, SPDX.checksum)
@@ -219,7 +217,7 @@ def test_every_distribution_downloads_verifies_and_counts(catalogue, void, endpo
 # ----------------------------------------------------------------------------------------------
 
 
-def test_void_partitions_add_up(void, endpoint):
+def test_void_partitions_add_up(store_client, void, endpoint):
     dataset = void_dataset(void)
     triples = int(void.value(dataset, VOID.triples))
     by_property = {
@@ -241,9 +239,11 @@ def test_void_partitions_add_up(void, endpoint):
         (VOID.distinctSubjects, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"),
         (VOID.distinctObjects, "SELECT DISTINCT ?o WHERE { ?s ?p ?o }"),
     ):
-        assert int(void.value(dataset, predicate)) == sparql_count(endpoint, f"{{ {where} }}")
+        assert int(void.value(dataset, predicate)) == sparql_count(
+            store_client, endpoint, f"{{ {where} }}"
+        )
     city = URIRef("https://w3id.org/rivm/ontology#City")
-    assert by_class[city] == sparql_count(endpoint, f"?c a <{city}>")
+    assert by_class[city] == sparql_count(store_client, endpoint, f"?c a <{city}>")
     assert (dataset, VOID.sparqlEndpoint, URIRef(endpoint)) in void
     assert len(list(void.objects(dataset, VOID.dataDump))) == len(PARSERS) + 2  # and 2 gzips
     assert {str(o) for o in void.objects(dataset, VOID.exampleResource)} == {
@@ -252,7 +252,7 @@ def test_void_partitions_add_up(void, endpoint):
     assert URIRef("http://www.w3.org/ns/org#") in set(void.objects(dataset, VOID.vocabulary))
 
 
-def test_linksets_count_the_links(void, endpoint):
+def test_linksets_count_the_links(store_client, void, endpoint):
     dataset = void_dataset(void)
     linksets = list(void.objects(dataset, VOID.subset))
     targets = set()
@@ -263,6 +263,7 @@ def test_linksets_count_the_links(void, endpoint):
         space = str(void.value(target, VOID.uriSpace))
         targets.add(space)
         links = sparql_count(
+            store_client,
             endpoint,
             "SELECT DISTINCT ?s ?o WHERE { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o "
             f'FILTER(STRSTARTS(STR(?o), "{space}")) }}',
@@ -277,11 +278,11 @@ def test_linksets_count_the_links(void, endpoint):
 # ----------------------------------------------------------------------------------------------
 
 
-def test_robots_and_sitemap_list_every_page(live_server, endpoint):
-    status, headers, body = fetch(live_server + "/robots.txt")
+def test_robots_and_sitemap_list_every_page(store_client, endpoint):
+    status, headers, body = fetch(store_client, LOCAL + "/robots.txt")
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
-    assert f"Sitemap: {live_server}/sitemap.xml" in body.decode().splitlines()
-    status, headers, body = fetch(live_server + "/sitemap.xml")
+    assert f"Sitemap: {LOCAL}/sitemap.xml" in body.decode().splitlines()
+    status, headers, body = fetch(store_client, LOCAL + "/sitemap.xml")
     assert status == 200 and headers["Content-Type"].startswith("application/xml")
     text = body.decode()
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
@@ -292,20 +293,20 @@ def test_robots_and_sitemap_list_every_page(live_server, endpoint):
         if line.startswith("<url>")
     ]
     assert len(urls) == len(set(urls))
-    assert all(url.startswith(live_server + "/") for url in urls)
-    cities = sparql_count(endpoint, "?c a <https://w3id.org/rivm/ontology#City>")
+    assert all(url.startswith(LOCAL + "/") for url in urls)
+    cities = sparql_count(store_client, endpoint, "?c a <https://w3id.org/rivm/ontology#City>")
     assert sum("/doc/city/" in url for url in urls) == cities
     for page in KNOWN_PAGES:
-        assert live_server + page in urls
-    sample = random.Random(5).sample(urls, 30) + [live_server + p for p in KNOWN_PAGES]
+        assert LOCAL + page in urls
+    sample = random.Random(5).sample(urls, 30) + [LOCAL + p for p in KNOWN_PAGES]
     for url in sample:
-        status, headers, _ = fetch(url, "text/html")
+        status, headers, _ = fetch(store_client, url, "text/html")
         assert status == 200, url
         assert headers["Content-Type"].startswith("text/html"), url
 
 
-def test_home_page_links_and_describes_the_dataset(live_server, catalogue):
-    status, _, body = fetch(live_server + "/", "text/html")
+def test_home_page_links_and_describes_the_dataset(store_client, catalogue):
+    status, _, body = fetch(store_client, LOCAL + "/", "text/html")
     assert status == 200
     page = HomePage(body.decode())
     rels = {(link.get("rel"), link.get("href")) for link in page.links}
@@ -331,20 +332,20 @@ def test_home_page_links_and_describes_the_dataset(live_server, catalogue):
         assert item["contentUrl"] in downloads and item["encodingFormat"]
 
 
-def test_descriptions_negotiate(live_server):
-    url = live_server + "/catalog"
-    turtle = fetch(url, "text/turtle")
+def test_descriptions_negotiate(store_client):
+    url = LOCAL + "/catalog"
+    turtle = fetch(store_client, url, "text/turtle")
     assert turtle[0] == 200 and turtle[1]["Vary"] == "Accept"
     size = len(Graph().parse(data=turtle[2], format="turtle"))
     for accept, parser in (("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")):
-        status, headers, body = fetch(url, accept)
+        status, headers, body = fetch(store_client, url, accept)
         assert status == 200 and headers["Content-Type"].startswith(accept)
         assert len(Graph().parse(data=body, format=parser)) == size
-    status, headers, body = fetch(url + "?format=nt", "application/ld+json")
+    status, headers, body = fetch(store_client, url + "?format=nt", "application/ld+json")
     assert status == 200 and headers["Content-Type"] == "application/n-triples"
-    assert fetch(url, "text/csv")[0] == 406
-    assert fetch(live_server + "/.well-known/void", "image/png")[0] == 406
-    status, _, _ = fetch(url, "text/turtle", **{"If-None-Match": turtle[1]["ETag"]})
+    assert fetch(store_client, url, "text/csv")[0] == 406
+    assert fetch(store_client, LOCAL + "/.well-known/void", "image/png")[0] == 406
+    status, _, _ = fetch(store_client, url, "text/turtle", **{"If-None-Match": turtle[1]["ETag"]})
     assert status == 304
 
 
@@ -353,17 +354,17 @@ def test_descriptions_negotiate(live_server):
 # ----------------------------------------------------------------------------------------------
 
 
-def test_dumps_answer_ranges_and_revalidation(live_server):
-    url = live_server + "/dumps/rivm.nt"
-    status, headers, whole = fetch(url)
+def test_dumps_answer_ranges_and_revalidation(store_client):
+    url = LOCAL + "/dumps/rivm.nt"
+    status, headers, whole = fetch(store_client, url)
     assert status == 200
-    status, part_headers, part = fetch(url, Range="bytes=10-109")
+    status, part_headers, part = fetch(store_client, url, Range="bytes=10-109")
     assert status == 206 and part == whole[10:110]
     assert part_headers["Content-Range"] == f"bytes 10-109/{len(whole)}"
-    assert fetch(url, **{"If-None-Match": headers["ETag"]})[0] == 304
+    assert fetch(store_client, url, **{"If-None-Match": headers["ETag"]})[0] == 304
 
 
-def test_dump_command_is_deterministic_and_matches_the_served_files(live_server, tmp_path):
+def test_dump_command_is_deterministic_and_matches_the_served_files(store_client, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     for target in (first, second):
         subprocess.run(
@@ -377,7 +378,7 @@ def test_dump_command_is_deterministic_and_matches_the_served_files(live_server,
     for name in names:
         data = (first / name).read_bytes()
         assert data == (second / name).read_bytes(), name
-        status, _, served = fetch(f"{live_server}/dumps/{name}")
+        status, _, served = fetch(store_client, f"{LOCAL}/dumps/{name}")
         assert status == 200 and served == data, name
 
 
@@ -393,7 +394,7 @@ def test_every_country_and_language_has_its_eu_code(store):
     assert [tag for tag in facts.languages if tag not in LANGUAGE_CODES] == []
 
 
-def test_every_release_is_a_dataset_version_whose_dumps_verify(catalogue):
+def test_every_release_is_a_dataset_version_whose_dumps_verify(store_client, catalogue):
     """A harvester reaches each release from the catalogue (dcat:hasVersion), and each of its
     dumps downloads, matches its SHA-256 and, read by rdflib, holds the release's triples."""
     dataset = catalogue.value(catalogue.value(None, RDF.type, DCAT.Catalog), DCAT.dataset)
@@ -411,7 +412,7 @@ def test_every_release_is_a_dataset_version_whose_dumps_verify(catalogue):
         for distribution in distributions:
             url = str(catalogue.value(distribution, DCAT.downloadURL))
             assert f"/releases/{version}/" in url
-            status, _, data = fetch(url)
+            status, _, data = fetch(store_client, url)
             assert status == 200, url
             checksum = catalogue.value(distribution, SPDX.checksum)
             assert hashlib.sha256(data).hexdigest() == str(

@@ -4,9 +4,9 @@ the manifest fetched by GET, batches of ten queries POSTed form-encoded as ``que
 StandardReconConfig), auto-matching only a first candidate with ``match: true``. Every manifest,
 query and answer is checked against the API's JSON Schemas (tests/vendor/reconciliation-api/0.2).
 
-The manifest and batches run over real HTTP on both stores (``live_server``: gunicorn, forked
-after the index was built); the rest in-process. The cities and countries expected were read in
-data/cities.ttl by a person.
+One column of batches runs over real HTTP on both stores (``live_server``: gunicorn, forked
+after the index was built); the rest in-process, the manifest and batches on both stores. The
+cities and countries expected were read in data/cities.ttl by a person.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import running_server
 from tests.test_reconcile import CITY, COLUMN, ID, RIVM, check_column, valid
-from tests.test_sparql_protocol import fetch
+from tests.test_sparql_protocol import LOCAL, fetch, local_fetch
 
 #: What a spreadsheet would have beside COLUMN's names: each city's country, as a code or a name
 #: in some language (data/cities.ttl: rdfs:label and rivm:iso3166Alpha2 of country:…).
@@ -68,18 +68,21 @@ def batches(jobs: list[dict]) -> list[dict]:
     ]
 
 
-def post_form(url: str, **fields: str) -> tuple[int, dict, bytes]:
+def post_form(url: str, client=None, **fields: str) -> tuple[int, dict, bytes]:
+    """POSTed form-encoded over HTTP, or to ``client`` in-process (``url`` is then a path)."""
     data = urllib.parse.urlencode(fields).encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if client is not None:
+        return local_fetch(client, url, method="POST", data=data, headers=headers)
     return fetch(url, method="POST", data=data, headers=headers)
 
 
-def reconcile_over_http(base: str, jobs: list[dict]) -> list[dict]:
-    """Every job's candidates, in order, each batch POSTed as OpenRefine does."""
+def reconcile_column(base: str, jobs: list[dict], client=None) -> list[dict]:
+    """Every job's candidates, in order, each batch POSTed as OpenRefine does (see post_form)."""
     results = []
     for batch in batches(jobs):
         valid("reconciliation-query-batch.json", batch)
-        status, headers, body = post_form(base + "/reconcile", queries=json.dumps(batch))
+        status, headers, body = post_form(base + "/reconcile", client, queries=json.dumps(batch))
         assert status == 200, body
         assert headers["Content-Type"] == "application/json"
         assert headers["Access-Control-Allow-Origin"] == "*"
@@ -95,21 +98,21 @@ def as_answer(results: list[dict]) -> tuple[dict, list[str]]:
     return dict(zip(keys, results, strict=True)), keys
 
 
-# ---- over HTTP, on both stores
+# ---- on both stores
 
 
-def test_the_manifest_names_the_services_under_the_servers_address(live_server):
-    status, headers, body = fetch(live_server + "/reconcile")
+def test_the_manifest_names_the_services_under_the_servers_address(store_client):
+    status, headers, body = local_fetch(store_client, "/reconcile")
     assert status == 200 and headers["Content-Type"] == "application/json"
     assert headers["Access-Control-Allow-Origin"] == "*"
     manifest = json.loads(body)
     valid("manifest.json", manifest)
     assert manifest["versions"] == ["0.2"]
     assert manifest["identifierSpace"] == ID
-    assert manifest["view"]["url"] == live_server + "/reconcile/view?id={{id}}"
-    assert manifest["preview"]["url"] == live_server + "/reconcile/preview?id={{id}}"
+    assert manifest["view"]["url"] == LOCAL + "/reconcile/view?id={{id}}"
+    assert manifest["preview"]["url"] == LOCAL + "/reconcile/preview?id={{id}}"
     assert manifest["suggest"]["entity"] == {
-        "service_url": live_server,
+        "service_url": LOCAL,
         "service_path": "/reconcile/suggest/entity",
     }
     assert manifest["defaultTypes"][0] == {"id": CITY, "name": "City"}
@@ -122,21 +125,23 @@ def test_a_column_of_city_names_with_their_countries_as_openrefine_sends_it(live
         openrefine_job(text, CITY, country)
         for (text, _, _), country in zip(COLUMN, COUNTRIES, strict=True)
     ]
-    answer, keys = as_answer(reconcile_over_http(live_server, jobs))
+    # Over HTTP: the index is built in gunicorn's master and used in its forked workers.
+    answer, keys = as_answer(reconcile_column(live_server, jobs))
     check_column(answer, keys)
     assert answer["row1"]["result"][0]["name"] == "Santiago de Querétaro"
 
 
-def test_a_column_of_names_without_type_or_country(live_server):
+def test_a_column_of_names_without_type_or_country(store_client):
     answer, keys = as_answer(
-        reconcile_over_http(live_server, [openrefine_job(t) for t, _, _ in COLUMN])
+        reconcile_column("", [openrefine_job(t) for t, _, _ in COLUMN], store_client)
     )
     check_column(answer, keys)
 
 
-def test_a_post_is_allowed_from_other_origins(live_server):
-    status, headers, _ = fetch(
-        live_server + "/reconcile",
+def test_a_post_is_allowed_from_other_origins(store_client):
+    status, headers, _ = local_fetch(
+        store_client,
+        "/reconcile",
         method="OPTIONS",
         headers={
             "Origin": "http://127.0.0.1:3333",
@@ -150,11 +155,11 @@ def test_a_post_is_allowed_from_other_origins(live_server):
     assert "content-type" in headers["Access-Control-Allow-Headers"].lower()
 
 
-def test_the_view_leads_to_the_entitys_page(live_server):
-    url = live_server + "/reconcile/view?id=" + urllib.parse.quote(ID + "city/queretaro")
-    with urllib.request.urlopen(url, timeout=30) as response:
-        assert response.url == live_server + "/doc/city/queretaro"
-        assert "<h1>Santiago de Querétaro</h1>" in response.read().decode()
+def test_the_view_leads_to_the_entitys_page(store_client):
+    url = "/reconcile/view?id=" + urllib.parse.quote(ID + "city/queretaro")
+    response = store_client.get(url, base_url=LOCAL, follow_redirects=True)
+    assert response.request.url == LOCAL + "/doc/city/queretaro"
+    assert "<h1>Santiago de Querétaro</h1>" in response.get_data(as_text=True)
 
 
 # ---- in-process

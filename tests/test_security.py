@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from tests.test_sparql_protocol import fetch, get
+from tests.test_sparql_protocol import fetch, local_fetch, local_get
 
 
 @pytest.mark.parametrize(
@@ -22,8 +22,8 @@ from tests.test_sparql_protocol import fetch, get
         "/doc/city/..%2F..%2F..%2Fetc%2Fpasswd.ttl",
     ],
 )
-def test_no_file_outside_the_served_folders(live_server, path):
-    status, _, body = fetch(live_server + path)
+def test_no_file_outside_the_served_folders(store_client, path):
+    status, _, body = local_fetch(store_client, path)
     assert status in (400, 404)
     assert b"root:" not in body and b"[project]" not in body
 
@@ -37,8 +37,8 @@ def test_no_file_outside_the_served_folders(live_server, path):
         "LOAD <file:///etc/passwd>",
     ],
 )
-def test_queries_cannot_read_local_files(live_server, query):
-    status, headers, body = get(live_server, query=query)
+def test_queries_cannot_read_local_files(store_client, query):
+    status, headers, body = local_get(store_client, query=query)
     assert b"root:" not in body
     if " FROM " in query:  # a graph the dataset does not hold: empty, and named in the answer
         assert status == 200 and headers["X-Unknown-Graphs"] == "<file:///etc/passwd>"
@@ -47,6 +47,7 @@ def test_queries_cannot_read_local_files(live_server, query):
 
 
 def test_oversized_headers_get_431(live_server):
+    # Answered by the server process before the app (server.py's request reader).
     connection = http.client.HTTPConnection(live_server.removeprefix("http://"), timeout=10)
     connection.putrequest("GET", "/")
     connection.putheader("X-Padding", "x" * 20000)
@@ -56,6 +57,7 @@ def test_oversized_headers_get_431(live_server):
 
 
 def test_a_long_get_query_is_answered_and_a_longer_one_refused(live_server):
+    # The 414 comes from the server process before the app (server.py's request reader).
     query = "ASK { ?s ?p ?o } #" + "x" * 7000
     status, _, _ = fetch(live_server + "/sparql?" + urllib.parse.urlencode({"query": query}))
     assert status == 200
@@ -65,17 +67,17 @@ def test_a_long_get_query_is_answered_and_a_longer_one_refused(live_server):
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_readiness_and_liveness(live_server):
-    status, _, body = fetch(live_server + "/readyz")
+def test_readiness_and_liveness(store_client):
+    status, _, body = local_fetch(store_client, "/readyz")
     ready = json.loads(body)
     assert status == 200 and ready["ready"] is True and ready["triples"] > 9000
-    status, _, body = fetch(live_server + "/healthz")
+    status, _, body = local_fetch(store_client, "/healthz")
     assert status == 200 and json.loads(body)["status"] == "ok"
 
 
-def test_repeated_page_views_are_identical(live_server):
-    first = fetch(live_server + "/doc/conference/2017-clermont-ferrand?lang=fr")
-    second = fetch(live_server + "/doc/conference/2017-clermont-ferrand?lang=fr")
+def test_repeated_page_views_are_identical(store_client):
+    first = local_fetch(store_client, "/doc/conference/2017-clermont-ferrand?lang=fr")
+    second = local_fetch(store_client, "/doc/conference/2017-clermont-ferrand?lang=fr")
     assert first[0] == second[0] == 200
     assert first[2] == second[2]
     assert first[1]["ETag"] == second[1]["ETag"]

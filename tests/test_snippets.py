@@ -1,5 +1,6 @@
 """The query page's code snippets, copied from the page and run as they are against a live
-server: curl (bash), Python with SPARQLWrapper and with requests, JavaScript (node's fetch).
+server (real clients, so over real HTTP): curl (bash), Python with SPARQLWrapper and with
+requests, JavaScript (node's fetch).
 
 R's httr2 is not installed here: its snippet is checked for the raw string that holds the query.
 """
@@ -19,7 +20,7 @@ from rdflib import Graph
 
 from rivm_graph.endpoint.snippets import snippets
 from tests.system_programs import require
-from tests.test_sparql_protocol import fetch
+from tests.test_sparql_protocol import fetch, local_fetch
 
 CONFERENCE = "https://w3id.org/rivm/id/conference/"
 CONFERENCES = [
@@ -45,9 +46,11 @@ AWKWARD_QUERY = (
 )
 
 
-def page_snippets(base: str, **params) -> dict[str, str]:
-    """Each snippet's code as the page shows it, by its id."""
-    status, _, body = fetch(base + "/query?" + urllib.parse.urlencode(params))
+def page_snippets(base: str, client=None, **params) -> dict[str, str]:
+    """Each snippet's code as the page shows it, by its id (from ``client`` in-process if given,
+    ``base`` then empty)."""
+    path = "/query?" + urllib.parse.urlencode(params)
+    status, _, body = fetch(base + path) if client is None else local_fetch(client, path)
     assert status == 200
     found = re.findall(
         r'<section class="snippet" id="snippet-([a-z0-9-]+)">.*?<code[^>]*>(.*?)</code>',
@@ -83,8 +86,8 @@ def values(kind: str, output: str) -> list[dict[str, str]]:
 RUNNABLE = ["curl", "python-sparqlwrapper", "python-requests", "js-fetch"]
 
 
-def test_the_page_offers_every_snippet(live_server):
-    assert set(page_snippets(live_server, query=SELECT)) == {*RUNNABLE, "r-httr2"}
+def test_the_page_offers_every_snippet(store_client):
+    assert set(page_snippets("", store_client, query=SELECT)) == {*RUNNABLE, "r-httr2"}
 
 
 @pytest.mark.parametrize("kind", RUNNABLE)

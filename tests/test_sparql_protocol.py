@@ -1,4 +1,5 @@
-"""The SPARQL 1.1 Protocol over real HTTP, with real clients (SPARQLWrapper, rdflib, urllib)."""
+"""The SPARQL 1.1 Protocol: with real clients (SPARQLWrapper, rdflib) over real HTTP, and the
+endpoint's own logic (negotiation, datasets, headers) in-process."""
 
 from __future__ import annotations
 
@@ -38,6 +39,29 @@ def fetch(url: str, *, method: str = "GET", data: bytes | None = None, headers=N
 
 def get(base: str, headers=None, **params):
     return fetch(f"{base}/sparql?{urllib.parse.urlencode(params, doseq=True)}", headers=headers)
+
+
+#: The address in-process requests are sent to (what ``live_server`` is for a real server): not
+#: the test client's default, so that an address the app wrote itself cannot pass for its own.
+LOCAL = "http://127.0.0.1:8642"
+
+
+def local_fetch(client, path: str, *, method: str = "GET", data: bytes | None = None, headers=None):
+    """``fetch``'s in-process twin: (status, headers, body) from the Flask test client, with
+    what urllib does on its own (follow redirects, a form Content-Type on a body without one)."""
+    headers = dict(headers or {})
+    if data is not None and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    response = client.open(
+        path, base_url=LOCAL, method=method, data=data, headers=headers, follow_redirects=True
+    )
+    return response.status_code, response.headers, response.get_data()
+
+
+def local_get(client, headers=None, **params):
+    return local_fetch(
+        client, f"/sparql?{urllib.parse.urlencode(params, doseq=True)}", headers=headers
+    )
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +193,8 @@ def test_rdflib_sparqlstore_init_bindings(live_server, rdflib_dataset, query):
         ("text/html;q=0.9, text/csv;q=0.8", "text/csv"),
     ],
 )
-def test_accept_with_q_values_chooses_the_results_format(live_server, accept, expected):
-    status, headers, _ = get(live_server, headers={"Accept": accept}, query=CITIES)
+def test_accept_with_q_values_chooses_the_results_format(store_client, accept, expected):
+    status, headers, _ = local_get(store_client, headers={"Accept": accept}, query=CITIES)
     assert status == 200
     assert headers["Content-Type"].split(";")[0] == expected
     assert "Accept" in headers["Vary"]
@@ -187,9 +211,9 @@ def test_accept_with_q_values_chooses_the_results_format(live_server, accept, ex
         ("trig", "application/trig"),
     ],
 )
-def test_construct_in_every_rdf_format_parses(live_server, fmt, media_type):
+def test_construct_in_every_rdf_format_parses(store_client, fmt, media_type):
     query = f"CONSTRUCT {{ <{CUNEO}> ?p ?o }} WHERE {{ <{CUNEO}> ?p ?o }}"
-    status, headers, body = get(live_server, query=query, format=fmt)
+    status, headers, body = local_get(store_client, query=query, format=fmt)
     assert status == 200
     assert headers["Content-Type"].split(";")[0] == media_type
     parse_format = {
@@ -208,9 +232,9 @@ def test_construct_in_every_rdf_format_parses(live_server, fmt, media_type):
     assert (URIRef(CUNEO), RDFS.label, None) in graph
 
 
-def test_explicit_format_wins_over_accept(live_server):
-    status, headers, _ = get(
-        live_server,
+def test_explicit_format_wins_over_accept(store_client):
+    status, headers, _ = local_get(
+        store_client,
         headers={"Accept": "application/sparql-results+xml"},
         query=CITIES,
         format="csv",
@@ -218,52 +242,52 @@ def test_explicit_format_wins_over_accept(live_server):
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
 
 
-def test_unacceptable_format_is_406_listing_what_is_offered(live_server):
-    status, _headers, body = get(live_server, headers={"Accept": "image/png"}, query=CITIES)
+def test_unacceptable_format_is_406_listing_what_is_offered(store_client):
+    status, _headers, body = local_get(store_client, headers={"Accept": "image/png"}, query=CITIES)
     assert status == 406
     assert "application/sparql-results+json" in body.decode()
-    status, _, body = get(live_server, query=CITIES, format="turtle")
+    status, _, body = local_get(store_client, query=CITIES, format="turtle")
     assert status == 406 and "text/csv" in body.decode()
 
 
-def test_ask_in_json_and_xml(live_server):
+def test_ask_in_json_and_xml(store_client):
     ask = f"ASK {{ <{CUNEO}> ?p ?o }}"
-    _, _, body = get(live_server, query=ask, format="json")
+    _, _, body = local_get(store_client, query=ask, format="json")
     assert json.loads(body)["boolean"] is True
-    _, _, body = get(live_server, query=ask, format="xml")
+    _, _, body = local_get(store_client, query=ask, format="xml")
     root = ElementTree.fromstring(body)
     assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
 
 
-def test_head_works_without_a_body(live_server):
-    url = f"{live_server}/sparql?{urllib.parse.urlencode({'query': CITIES})}"
-    status, headers, body = fetch(url, method="HEAD")
+def test_head_works_without_a_body(store_client):
+    path = f"/sparql?{urllib.parse.urlencode({'query': CITIES})}"
+    status, headers, body = local_fetch(store_client, path, method="HEAD")
     assert status == 200 and body == b""
     assert headers["Content-Type"] == "application/sparql-results+json"
 
 
-def test_default_graph_uri_narrows_the_dataset(live_server):
+def test_default_graph_uri_narrows_the_dataset(store_client):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/rivm/ontology#City> }"
-    _, _, body = get(
-        live_server, query=query, **{"default-graph-uri": "https://w3id.org/rivm/graph/events"}
+    _, _, body = local_get(
+        store_client, query=query, **{"default-graph-uri": "https://w3id.org/rivm/graph/events"}
     )
     assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "0"
-    _, _, body = get(
-        live_server, query=query, **{"default-graph-uri": "https://w3id.org/rivm/graph/cities"}
+    _, _, body = local_get(
+        store_client, query=query, **{"default-graph-uri": "https://w3id.org/rivm/graph/cities"}
     )
     assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) >= 41
 
 
-def test_named_graph_uri_limits_graph_patterns(live_server):
+def test_named_graph_uri_limits_graph_patterns(store_client):
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-    _, _, body = get(
-        live_server, query=query, **{"named-graph-uri": "https://w3id.org/rivm/graph/sites"}
+    _, _, body = local_get(
+        store_client, query=query, **{"named-graph-uri": "https://w3id.org/rivm/graph/sites"}
     )
     graphs = [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
     assert graphs == ["https://w3id.org/rivm/graph/sites"]
 
 
-def test_from_and_from_named_in_the_query_make_its_dataset(live_server, store):
+def test_from_and_from_named_in_the_query_make_its_dataset(store_client, store):
     """SPARQL 1.1 section 13.2: FROM sets the default graph, FROM NAMED the named graphs, and
     naming only one kind leaves the other empty."""
     cities, sites = "https://w3id.org/rivm/graph/cities", "https://w3id.org/rivm/graph/sites"
@@ -284,15 +308,15 @@ def test_from_and_from_named_in_the_query_make_its_dataset(live_server, store):
         f"SELECT (COUNT(*) AS ?n) FROM NAMED <{cities}> WHERE {{ ?s ?p ?o }}": 0,
     }
     for query, expected in asked.items():
-        status, _, body = get(live_server, query=query)
+        status, _, body = local_get(store_client, query=query)
         assert status == 200, body
         assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected, query
 
 
-def test_relative_iris_resolve_against_the_datasets_base(live_server):
+def test_relative_iris_resolve_against_the_datasets_base(store_client):
     """Both stores read ``<s>`` as <https://w3id.org/rivm/s> (Virtuoso has no base of its own),
     and a query's own relative BASE against that base too."""
-    status, _, body = get(live_server, query="CONSTRUCT { <s> <p> 1 } WHERE {}", format="nt")
+    status, _, body = local_get(store_client, query="CONSTRUCT { <s> <p> 1 } WHERE {}", format="nt")
     assert status == 200, body
     assert body.decode().split() == [
         "<https://w3id.org/rivm/s>",
@@ -301,21 +325,21 @@ def test_relative_iris_resolve_against_the_datasets_base(live_server):
         ".",
     ]
     query = BOUND_PREFIXES + "BASE <id/city/>\nSELECT ?l WHERE { <cuneo> rdfs:label ?l }"
-    status, _, body = get(live_server, query=query)
+    status, _, body = local_get(store_client, query=query)
     assert status == 200, body
     labels = {b["l"]["value"] for b in json.loads(body)["results"]["bindings"]}
     assert labels == {"Cuneo"}
 
 
-def _count(base: str, query: str, **params) -> tuple[int, str | None]:
-    status, headers, body = get(base, query=query, **params)
+def _count(client, query: str, **params) -> tuple[int, str | None]:
+    status, headers, body = local_get(client, query=query, **params)
     assert status == 200, body
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"]), headers.get(
         "X-Unknown-Graphs"
     )
 
 
-def test_a_graph_outside_the_dataset_is_an_empty_graph(live_server, store):
+def test_a_graph_outside_the_dataset_is_an_empty_graph(store_client, store):
     """As Oxigraph server and Fuseki read it: never fetched, no triples, no named graph; the
     answer names it (X-Unknown-Graphs), so a mistyped graph is still seen."""
     cities = "https://w3id.org/rivm/graph/cities"
@@ -343,19 +367,19 @@ def test_a_graph_outside_the_dataset_is_an_empty_graph(live_server, store):
         (graph_names, {"named-graph-uri": [unknown, cities]}, 1),
     ]
     for query, params, expected in cases:
-        assert _count(live_server, query, **params) == (expected, f"<{unknown}>"), (query, params)
-    assert _count(live_server, everything, **{"default-graph-uri": cities}) == (in_cities, None)
+        assert _count(store_client, query, **params) == (expected, f"<{unknown}>"), (query, params)
+    assert _count(store_client, everything, **{"default-graph-uri": cities}) == (in_cities, None)
 
 
-def test_the_unknown_graphs_header_is_safe_whatever_was_named(live_server):
+def test_the_unknown_graphs_header_is_safe_whatever_was_named(store_client):
     """Spaces, quotes, non-ASCII and line breaks in a named graph are percent-encoded: the
     header stays one valid header line."""
     odd = 'http://example.org/a b"<é>'
-    status, headers, _ = get(live_server, query="ASK {}", **{"default-graph-uri": odd})
+    status, headers, _ = local_get(store_client, query="ASK {}", **{"default-graph-uri": odd})
     assert status == 200
     assert headers["X-Unknown-Graphs"] == "<http://example.org/a%20b%22%3C%C3%A9%3E>"
-    status, headers, _ = get(
-        live_server,
+    status, headers, _ = local_get(
+        store_client,
         query="ASK {}",
         **{"default-graph-uri": "http://example.org/x\r\nSet-Cookie: a=b", "named-graph-uri": odd},
     )
@@ -366,10 +390,12 @@ def test_the_unknown_graphs_header_is_safe_whatever_was_named(live_server):
     assert "not in this dataset" in headers["Warning"]
 
 
-def test_etag_revalidation_gives_304(live_server):
-    status, headers, _ = get(live_server, query=CITIES)
+def test_etag_revalidation_gives_304(store_client):
+    status, headers, _ = local_get(store_client, query=CITIES)
     assert status == 200 and headers["ETag"]
-    status, _, body = get(live_server, headers={"If-None-Match": headers["ETag"]}, query=CITIES)
+    status, _, body = local_get(
+        store_client, headers={"If-None-Match": headers["ETag"]}, query=CITIES
+    )
     assert status == 304 and body == b""
 
 
@@ -381,11 +407,11 @@ def test_etag_revalidation_gives_304(live_server):
         ("application/rdf+xml", "application/rdf+xml", "xml"),
     ],
 )
-def test_service_description_by_conneg(live_server, accept, media_type, parse_as):
-    status, headers, body = fetch(live_server + "/sparql", headers={"Accept": accept})
+def test_service_description_by_conneg(store_client, accept, media_type, parse_as):
+    status, headers, body = local_fetch(store_client, "/sparql", headers={"Accept": accept})
     assert status == 200 and headers["Content-Type"].startswith(media_type)
     graph = Graph().parse(data=body, format=parse_as)
-    service = URIRef(live_server + "/sparql")
+    service = URIRef(LOCAL + "/sparql")
     assert (service, SD.endpoint, service) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     names = set(graph.objects(None, SD.name))
@@ -395,20 +421,21 @@ def test_service_description_by_conneg(live_server, accept, media_type, parse_as
     )
 
 
-def test_sparql_in_a_browser_is_the_query_page(live_server):
-    status, headers, body = fetch(live_server + "/sparql", headers={"Accept": "text/html"})
+def test_sparql_in_a_browser_is_the_query_page(store_client):
+    status, headers, body = local_fetch(store_client, "/sparql", headers={"Accept": "text/html"})
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert b"<textarea" in body
 
 
-def test_cors_allows_any_origin_without_credentials(live_server):
-    status, headers, _ = get(
-        live_server, headers={"Origin": "http://elsewhere.example"}, query=CITIES
+def test_cors_allows_any_origin_without_credentials(store_client):
+    status, headers, _ = local_get(
+        store_client, headers={"Origin": "http://elsewhere.example"}, query=CITIES
     )
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in headers
-    status, headers, _ = fetch(
-        live_server + "/sparql",
+    status, headers, _ = local_fetch(
+        store_client,
+        "/sparql",
         method="OPTIONS",
         headers={
             "Origin": "http://elsewhere.example",
@@ -421,9 +448,9 @@ def test_cors_allows_any_origin_without_credentials(live_server):
     assert "POST" in headers["Access-Control-Allow-Methods"]
 
 
-def test_examples_catalogue_is_served_as_rdf(live_server, catalogue):
-    status, headers, body = fetch(
-        live_server + "/.well-known/sparql-examples", headers={"Accept": "text/turtle"}
+def test_examples_catalogue_is_served_as_rdf(store_client, catalogue):
+    status, headers, body = local_fetch(
+        store_client, "/.well-known/sparql-examples", headers={"Accept": "text/turtle"}
     )
     assert status == 200 and headers["Content-Type"].startswith("text/turtle")
     graph = Graph().parse(data=body, format="turtle")

@@ -15,14 +15,14 @@ import pytest
 
 from rivm_graph.config import DEFAULTS
 from tests.conftest import running_server
-from tests.test_sparql_protocol import CITIES, fetch, get
+from tests.test_sparql_protocol import CITIES, get, local_fetch, local_get
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def count_triples(base: str) -> int:
-    _, _, body = get(base, query=COUNT)
+def count_triples(client) -> int:
+    _, _, body = local_get(client, query=COUNT)
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
@@ -61,16 +61,16 @@ class Listener:
 # --- errors a person can read ---------------------------------------------------------------
 
 
-def test_syntax_error_is_400_with_line_and_column(live_server):
-    status, headers, body = get(live_server, query="SELECT ?x\nWHERE { ?x ?y ?z }\nLIMT 3")
+def test_syntax_error_is_400_with_line_and_column(store_client):
+    status, headers, body = local_get(store_client, query="SELECT ?x\nWHERE { ?x ?y ?z }\nLIMT 3")
     assert status == 400
     assert headers["Content-Type"].startswith("text/plain")
     assert "line 3, column 7" in body.decode()
 
 
-def test_syntax_error_in_json_when_json_was_asked(live_server):
-    status, headers, body = get(
-        live_server,
+def test_syntax_error_in_json_when_json_was_asked(store_client):
+    status, headers, body = local_get(
+        store_client,
         headers={"Accept": "application/sparql-results+json"},
         query="SELECT ?x WHERE {",
     )
@@ -87,8 +87,8 @@ def test_syntax_error_in_json_when_json_was_asked(live_server):
         ([("query", "")], 400),
     ],
 )
-def test_malformed_get_requests_are_refused(live_server, params, status):
-    code, _, body = fetch(f"{live_server}/sparql?{urllib.parse.urlencode(params)}")
+def test_malformed_get_requests_are_refused(store_client, params, status):
+    code, _, body = local_fetch(store_client, f"/sparql?{urllib.parse.urlencode(params)}")
     assert code == status and body
 
 
@@ -96,15 +96,12 @@ def test_malformed_get_requests_are_refused(live_server, params, status):
     ("content_type", "body"),
     [(None, b"query=ASK%20%7B%7D"), ("text/plain", b"ASK {}"), ("application/json", b"{}")],
 )
-def test_post_without_a_sparql_content_type_is_400(live_server, content_type, body):
-    # http.client sends exactly these headers (urllib would add a form Content-Type itself).
-    host, port = live_server.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+def test_post_without_a_sparql_content_type_is_400(store_client, content_type, body):
+    # The test client sends exactly these headers (local_fetch, as urllib, would add a form
+    # Content-Type itself).
     headers = {"Content-Type": content_type} if content_type else {}
-    connection.request("POST", "/sparql", body=body, headers=headers)
-    response = connection.getresponse()
-    status, text = response.status, response.read()
-    connection.close()
+    response = store_client.post("/sparql", data=body, headers=headers)
+    status, text = response.status_code, response.get_data()
     assert status == 400
     assert b"Content-Type" in text
 
@@ -117,16 +114,17 @@ def test_post_without_a_sparql_content_type_is_400(live_server, content_type, bo
         ("application/sparql-query", "ASK {}".encode("utf-16")),
     ],
 )
-def test_invalid_utf8_is_400_not_500(live_server, content_type, body):
-    status, _, text = fetch(
-        live_server + "/sparql", method="POST", data=body, headers={"Content-Type": content_type}
+def test_invalid_utf8_is_400_not_500(store_client, content_type, body):
+    status, _, text = local_fetch(
+        store_client, "/sparql", method="POST", data=body, headers={"Content-Type": content_type}
     )
     assert status == 400
     assert b"UTF-8" in text
 
 
 def test_body_over_the_limit_is_413(live_server):
-    # The server answers 413 as soon as it sees Content-Length, and may close the connection
+    # Over a real connection (what is tested is the refusal before the body is read): the
+    # server answers 413 as soon as it sees Content-Length, and may close the connection
     # before the whole body is sent: send in pieces, stop when it hangs up, then read the answer.
     huge = b"query=" + b"%20" * 300_000
     connection = http.client.HTTPConnection(live_server.removeprefix("http://"), timeout=10)
@@ -145,8 +143,8 @@ def test_body_over_the_limit_is_413(live_server):
     connection.close()
 
 
-def test_other_methods_are_405(live_server):
-    status, _, _ = fetch(live_server + "/sparql?query=ASK%20%7B%7D", method="PUT", data=b"")
+def test_other_methods_are_405(store_client):
+    status, _, _ = local_fetch(store_client, "/sparql?query=ASK%20%7B%7D", method="PUT", data=b"")
     assert status == 405
 
 
@@ -164,25 +162,28 @@ UPDATES = [
 
 
 @pytest.mark.parametrize("update", UPDATES)
-def test_every_update_route_is_403_and_the_data_is_unchanged(live_server, update):
-    before = count_triples(live_server)
+def test_every_update_route_is_403_and_the_data_is_unchanged(store_client, update):
+    before = count_triples(store_client)
     answers = [
-        get(live_server, update=update),
-        get(live_server, query=update),
-        fetch(
-            live_server + "/sparql",
+        local_get(store_client, update=update),
+        local_get(store_client, query=update),
+        local_fetch(
+            store_client,
+            "/sparql",
             method="POST",
             data=update.encode(),
             headers={"Content-Type": "application/sparql-update"},
         ),
-        fetch(
-            live_server + "/sparql",
+        local_fetch(
+            store_client,
+            "/sparql",
             method="POST",
             data=urllib.parse.urlencode({"update": update}).encode(),
             headers=FORM,
         ),
-        fetch(
-            live_server + "/sparql",
+        local_fetch(
+            store_client,
+            "/sparql",
             method="POST",
             data=update.encode(),
             headers={"Content-Type": "application/sparql-query"},
@@ -191,15 +192,15 @@ def test_every_update_route_is_403_and_the_data_is_unchanged(live_server, update
     for status, _, body in answers:
         assert status == 403, body
         assert b"read-only" in body
-    assert count_triples(live_server) == before
-    _, _, body = get(live_server, query="ASK { <http://example.org/s> ?p ?o }")
+    assert count_triples(store_client) == before
+    _, _, body = local_get(store_client, query="ASK { <http://example.org/s> ?p ?o }")
     assert json.loads(body)["boolean"] is False
 
 
 # --- no outbound request --------------------------------------------------------------------
 
 
-def test_no_query_makes_the_server_connect_anywhere(live_server):
+def test_no_query_makes_the_server_connect_anywhere(store_client):
     listener = Listener()
     try:
         target = listener.url
@@ -210,9 +211,9 @@ def test_no_query_makes_the_server_connect_anywhere(live_server):
             f"SELECT * WHERE {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",
         ]
         for query in refused:
-            status, _, body = get(live_server, query=query)
+            status, _, body = local_get(store_client, query=query)
             assert status == 400, (query, body)
-        status, _, body = get(live_server, query=refused[0])
+        status, _, body = local_get(store_client, query=refused[0])
         assert b"federated queries are disabled" in body
         # A graph the dataset does not hold is an empty graph, never fetched, and named.
         nothing = {"results": {"bindings": []}}
@@ -230,7 +231,7 @@ def test_no_query_makes_the_server_connect_anywhere(live_server):
             ({"query": f"ASK FROM <{target}> {{ ?s ?p ?o }}"}, {"boolean": False}),
         ]
         for params, expected in empty:
-            status, headers, body = get(live_server, **params)
+            status, headers, body = local_get(store_client, **params)
             assert status == 200, (params, body)
             assert headers["X-Unknown-Graphs"] == f"<{target}>", params
             answer = json.loads(body)
@@ -241,7 +242,7 @@ def test_no_query_makes_the_server_connect_anywhere(live_server):
             f"ASK {{ <{target}> ?p ?o }}",
         ]
         for query in harmless:
-            status, _, _ = get(live_server, query=query)
+            status, _, _ = local_get(store_client, query=query)
             assert status == 200
         time.sleep(0.5)
         assert listener.hits == 0
