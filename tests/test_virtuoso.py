@@ -15,12 +15,17 @@ from concurrent.futures import ThreadPoolExecutor
 import pyoxigraph as ox
 import pytest
 
+from bench.synthetic import write_root
+from rivm_graph.search.index import SearchIndex
+from rivm_graph.stores.base import QueryTimeout
 from rivm_graph.stores.files import graph_files
 from rivm_graph.stores.oxigraph import OxigraphStore
+from rivm_graph.stores.remote import SparqlStore
 from tests.conftest import ROOT, load_graph_into, rivm_graph, running_server
 from tests.system_programs import require
 from tests.test_sparql_protocol import fetch
 from tests.test_sparql_safety import RUNAWAY_PRODUCT
+from tests.virtuoso import running_virtuoso
 
 pytestmark = pytest.mark.virtuoso
 
@@ -449,3 +454,22 @@ def test_an_engine_cutting_answers_below_the_services_cap_is_refused():
             status, headers, body = post(base, "SELECT ?s WHERE { ?s ?p ?o }")
             assert status == 200 and headers["X-Result-Truncated"] == "true"
             assert len(json.loads(body)["results"]["bindings"]) == 100
+
+
+def test_the_start_up_reads_are_not_cut_by_a_clients_query_timeout(tmp_path):
+    """At 1M triples on Virtuoso the search index's reads took longer than RIVM_QUERY_TIMEOUT
+    (10 s), and the front-end failed to start: Virtuoso ends such an answer with an S1TAT error
+    after a 500. The same happens at 100k triples with a 50 ms timeout. The service's own reads
+    of the whole graph have WHOLE_GRAPH_DEADLINE; a client's query cut that way is a timeout."""
+    require("virtuoso-t")
+    root = tmp_path / "root"
+    write_root(100_000, root)
+    with running_virtuoso(max_rows=1_000_000) as engine:
+        env = {"RIVM_SPARQL_USER": engine.user, "RIVM_SPARQL_PASSWORD": engine.password}
+        loaded = rivm_graph("--root", str(root), "load", "--into", engine.query_url, env=env)
+        assert loaded.returncode == 0, loaded.stderr
+        store = SparqlStore(engine.query_url, timeout=0.05)
+        index = SearchIndex.build(store)
+        assert len(index.entries) > 1000
+        with pytest.raises(QueryTimeout, match="partial"):
+            store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")

@@ -38,7 +38,7 @@ from ..i18n import DEFAULT_LANGUAGE, FALLBACK, label_languages
 from ..rdf.labels import LABEL_PREDICATES, best_label, compact
 from ..rdf.namespaces import ID_BASE, PREFIXES
 from ..stores import class_hierarchy
-from ..stores.base import GraphStore
+from ..stores.base import WHOLE_GRAPH_DEADLINE, GraphStore
 from .errors import SearchError
 from .text import fold, language, phrase
 
@@ -258,7 +258,8 @@ class SearchIndex:
             labelled[str(row["s"])].append((str(row["p"]), row["o"]))
         types: dict[str, set[str]] = defaultdict(set)
         for row in store.query(
-            f"SELECT ?s ?o WHERE {{ ?s <{RDF_TYPE}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}"
+            f"SELECT ?s ?o WHERE {{ ?s <{RDF_TYPE}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}",
+            deadline=WHOLE_GRAPH_DEADLINE,
         ).rows:
             types[str(row["s"])].add(str(row["o"]))
         facts: dict[str, list[tuple[str, Node]]] = defaultdict(list)
@@ -564,9 +565,8 @@ def _any_of(options: Sequence[str], prefix: bool) -> str:
 def _rows(store: GraphStore, predicates: Sequence[str], *, literals: bool) -> list[dict]:
     kind = "isLiteral(?o)" if literals else "(isLiteral(?o) || isIRI(?o))"
     values = " ".join(f"<{p}>" for p in predicates)
-    return store.query(
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && {kind}) }}"
-    ).rows
+    where = f"VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && {kind})"
+    return store.query(f"SELECT ?s ?p ?o WHERE {{ {where} }}", deadline=WHOLE_GRAPH_DEADLINE).rows
 
 
 def _names(entry: int, pairs: Iterable[tuple[str, Literal]]) -> list[Name]:

@@ -28,6 +28,11 @@ from ..rdf.query_text import inspect_query
 from ..rdf.results import SerializedAnswer
 from ..rdf.terms import to_rdflib
 
+#: Seconds a remote engine may take for the service's own reads of the whole graph (dumps, and at
+#: start-up the search index and the tables): at 1M triples on Virtuoso they take longer than a
+#: client's query may (RIVM_QUERY_TIMEOUT), and a start-up cut short by it failed.
+WHOLE_GRAPH_DEADLINE = 600.0
+
 
 class StoreError(RuntimeError):
     """The configured store cannot serve: misconfigured, unreachable, or holding no dataset."""
@@ -123,8 +128,11 @@ class GraphStore(abc.ABC):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        deadline: float | None = None,
     ) -> QueryResult:
-        """Evaluate a SPARQL query; the default graph is the union of all graphs unless given."""
+        """Evaluate a SPARQL query; the default graph is the union of all graphs unless given.
+        ``deadline``: the seconds an engine that can stop itself may take (default: the store's
+        query timeout); the service's own reads of the whole graph pass WHOLE_GRAPH_DEADLINE."""
 
     @abc.abstractmethod
     def query_serialized(

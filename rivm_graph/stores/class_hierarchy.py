@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from .base import GraphStore
+from .base import WHOLE_GRAPH_DEADLINE, GraphStore
 
 RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
@@ -25,7 +25,8 @@ def _direct_subclasses(store: GraphStore) -> dict[str, set[str]]:
     if found is None:
         rows = store.query(
             f"SELECT ?sub ?super WHERE {{ ?sub <{RDFS_SUBCLASS_OF}> ?super "
-            "FILTER(isIRI(?sub) && isIRI(?super)) }"
+            "FILTER(isIRI(?sub) && isIRI(?super)) }",
+            deadline=WHOLE_GRAPH_DEADLINE,
         ).rows
         found = {}
         for row in rows:

@@ -187,6 +187,7 @@ class OxigraphStore(GraphStore):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        deadline: float | None = None,  # evaluated in this process: nothing stops it
     ) -> QueryResult:
         answer = self._run(text, default_graphs, named_graphs)
         if isinstance(answer, ox.QueryBoolean):

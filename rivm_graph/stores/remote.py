@@ -58,6 +58,7 @@ from ..rdf.results import (
 )
 from ..rdf.terms import to_rdflib
 from .base import (
+    WHOLE_GRAPH_DEADLINE,
     GraphStore,
     QueryResult,
     QueryTimeout,
@@ -102,7 +103,7 @@ READ_MARGIN = 5.0
 #: Measured: Virtuoso 7.2 sent its partial answer 1.02-1.04 s after its timeout.
 ENGINE_MARGIN = 2.0
 #: Seconds allowed for whole-graph reads (dumps), which have no query deadline.
-EXPORT_TIMEOUT = 600.0
+EXPORT_TIMEOUT = WHOLE_GRAPH_DEADLINE
 #: Most triples asked for in one answer when a graph is exported (dumps).
 EXPORT_PART = 500_000
 #: Deepest chain of blank nodes a resource description follows.
@@ -336,6 +337,12 @@ class SparqlStore(GraphStore):
             )
         if response.status_code >= 400:
             message = content.decode("utf-8", "replace").strip()
+            if "S1TAT" in message[-2000:]:
+                # Stopped by its timeout after it began to answer: a 500 whose body is the
+                # partial answer, the error at its end (measured on Virtuoso 7.2.5 at 1M triples).
+                raise QueryTimeout(
+                    f"the engine stopped it after {round(deadline, 1):g} s (its answer was partial)"
+                )
             if "estimated execution time" in message:
                 raise QueryTimeout(f"the engine estimated it would run too long: {message}")
             if response.status_code == 400:
@@ -480,6 +487,7 @@ class SparqlStore(GraphStore):
         named_graphs: Sequence[str] | None,
         max_rows: int | None = None,
         until: float | None = None,
+        deadline: float | None = None,
     ) -> tuple[str, Any, bool]:
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with
         ``max_rows``, at most one more than that is read."""
@@ -498,6 +506,7 @@ class SparqlStore(GraphStore):
             named_graphs=named_graphs,
             max_rows=None if max_rows is None else max_rows + 1,
             until=until,
+            deadline=deadline,
         )
         truncated = response.cut
         if graph_form:
@@ -539,8 +548,9 @@ class SparqlStore(GraphStore):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        deadline: float | None = None,
     ) -> QueryResult:
-        kind, payload, _ = self._answer(text, default_graphs, named_graphs)
+        kind, payload, _ = self._answer(text, default_graphs, named_graphs, deadline=deadline)
         if kind == "ask":
             return QueryResult(kind="ask", boolean=payload)
         if kind == "select":

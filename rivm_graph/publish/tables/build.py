@@ -12,7 +12,7 @@ from rdflib.term import Node
 
 from ...i18n import LANGUAGES
 from ...rdf.namespaces import ID_BASE
-from ...stores.base import GraphStore
+from ...stores.base import WHOLE_GRAPH_DEADLINE, GraphStore
 from .specs import XSD, Column, TableSpec
 
 #: IRIs in one cell are separated by a space (IRIs hold none), other values by " | ".
@@ -53,13 +53,15 @@ def _reached(
     patterns.append(f"?v ?p {var} ." if inverse else f"{var} ?p ?v .")
     text = f"SELECT DISTINCT {var} ?p ?v WHERE {{ {' '.join(patterns)} }}"
     found: dict[tuple[str, str], list[Node]] = {}
-    for row in store.query(text).rows:
+    for row in store.query(text, deadline=WHOLE_GRAPH_DEADLINE).rows:
         found.setdefault((str(row[var[1:]]), str(row["p"])), []).append(row["v"])
     return found
 
 
 def _resources(store: GraphStore, kinds: tuple[str, ...]) -> list[str]:
-    rows = store.query(f"SELECT DISTINCT ?row WHERE {{ {_rows_pattern(kinds)} }}").rows
+    rows = store.query(
+        f"SELECT DISTINCT ?row WHERE {{ {_rows_pattern(kinds)} }}", deadline=WHOLE_GRAPH_DEADLINE
+    ).rows
     return sorted(str(r["row"]) for r in rows)
 
 
