@@ -343,7 +343,7 @@ class QueryExecutor:
         until = time.monotonic() + self.deadline if until is None else until
         if self._stopping:
             raise ServerStopping
-        if streamed:
+        if streamed and self.max_rows is not None:  # (uncapped, its rows could fill memory)
             return self.store.query_serialized(
                 text,
                 media_type,
