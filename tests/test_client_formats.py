@@ -36,6 +36,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+from SPARQLWrapper.Wrapper import _allowedFormats
 
 from tests.test_sparql_protocol import local_fetch
 
@@ -64,6 +65,13 @@ EXPECTED = {
     TSV: ("text/tab-separated-values", None),
     JSONLD: (None, "application/ld+json"),
 }
+
+
+def test_every_return_format_of_sparqlwrapper_is_tried():
+    """A format a later SPARQLWrapper adds must be added to EXPECTED (and so tried below)."""
+    assert sorted(EXPECTED) == sorted(_allowedFormats)
+
+
 RDFLIB_FORMATS = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
