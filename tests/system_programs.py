@@ -2,14 +2,17 @@
 
 `make test` installs them when it can (scripts/system-packages.sh: apt as root or with
 password-less sudo). Where it could not, the tests that need a missing program skip, and pytest's
-summary says so in one line (conftest.py). In CI (``CI`` set) a missing program is a failure: CI
-runs as root, so a missing program there means the install step is broken.
+summary says so in one line (conftest.py). The same goes for the test tools `make test` fetches
+with npm (axe-core, vnu.jar, the query editor's bundle): without npm or its registry they are
+missing, their tests skip, and the same line names them. In CI (``CI`` set) a missing program or
+tool is a failure: CI runs as root, so a missing one there means the install step is broken.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +27,8 @@ PROGRAMS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 #: How a skip for a missing program starts (the summary counts them by it).
 SKIP_REASON = "system program missing: "
+#: How a skip for a missing test tool (fetched with npm by `make test`) starts.
+TOOL_REASON = "test tool missing: "
 
 
 def find(program: str) -> str | None:
@@ -42,13 +47,31 @@ def require(program: str) -> str:
     pytest.skip(f"{SKIP_REASON}{program} (Debian package {package})")
 
 
+def require_tool(path: Path, tool: str, how: str) -> Path:
+    """A file `make test` fetches or builds with npm (``how`` says how); otherwise skip the test
+    (fail it in CI)."""
+    if path.exists():
+        return path
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must have {tool} ({how}): make test installs it")
+    pytest.skip(f"{TOOL_REASON}{tool} ({how})")
+
+
+def _missing(reason: str) -> str | None:
+    for prefix in (SKIP_REASON, TOOL_REASON):
+        if prefix in reason:
+            return reason.split(prefix, 1)[1]
+    return None
+
+
 def missing_program_summary(skip_reasons: list[str]) -> str | None:
-    """One line for pytest's summary: how many tests skipped for want of which programs."""
-    programs = sorted({r.split(SKIP_REASON, 1)[1] for r in skip_reasons if SKIP_REASON in r})
-    if not programs:
+    """One line for pytest's summary: how many tests skipped for want of which programs and
+    test tools."""
+    missing = [name for reason in skip_reasons if (name := _missing(reason))]
+    if not missing:
         return None
-    count = sum(SKIP_REASON in r for r in skip_reasons)
     return (
-        f"{count} tests skipped: missing {', '.join(programs)}. `make test` installs them when "
-        "run as root or with password-less sudo."
+        f"{len(missing)} tests skipped: missing {', '.join(sorted(set(missing)))}. `make test` "
+        "installs them when it can: system packages as root or with password-less sudo, "
+        "npm packages with npm and its registry."
     )

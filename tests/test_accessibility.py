@@ -9,13 +9,13 @@ without Chromium) these tests skip; in CI (`CI` set) they fail instead.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from rivm_graph.rdf.namespaces import KINDS
 from tests.conftest import browser_page
+from tests.system_programs import require_tool
 
 AXE = Path(__file__).parent / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 #: The rules axe groups under these tags: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
@@ -69,11 +69,7 @@ PAGES = {
 
 
 def axe_source() -> str:
-    if AXE.exists():
-        return AXE.read_text(encoding="utf-8")
-    if os.environ.get("CI"):
-        pytest.fail("CI must have axe-core (tests/npm, npm ci): make test installs it")
-    pytest.skip("axe-core missing: `make test` installs it with npm (tests/npm/package.json)")
+    return require_tool(AXE, "axe-core", "npm ci in tests/npm").read_text(encoding="utf-8")
 
 
 def sideways_overflow(page) -> list[str]:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import ROOT, browser_page
+from tests.system_programs import require_tool
 
 
 def test_home_page_map_shows_the_cities_and_the_timeline(page, live_server):
@@ -211,8 +212,7 @@ EDITOR_BUNDLE = ROOT / "rivm_graph" / "web" / "static" / "editor" / "query-edito
 def editor(page, live_server):
     """The query page with its editor (CodeMirror, built by `make editor`), watching for any
     breach of the page's CSP."""
-    if not EDITOR_BUNDLE.exists():
-        pytest.skip("the query editor is not built (make editor: npm and its registry)")
+    require_tool(EDITOR_BUNDLE, "the query editor's bundle", "make editor")
     page.csp = []  # type: ignore[attr-defined]
     page.on(
         "console",

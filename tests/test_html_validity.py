@@ -9,13 +9,10 @@ can). Without them this test skips; in CI it fails.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.system_programs import require
+from tests.system_programs import require, require_tool
 from tests.test_accessibility import PAGES
 from tests.test_sparql_protocol import local_fetch
 
@@ -24,17 +21,14 @@ VNU = Path(__file__).parent / "npm" / "node_modules" / "vnu-jar" / "build" / "di
 
 def test_pages_are_valid_html(client, tmp_path):
     java = require("java")
-    if not VNU.exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must have vnu.jar (tests/npm, npm ci): make test installs it")
-        pytest.skip("vnu.jar missing: `make test` installs it with npm (tests/npm/package.json)")
+    vnu = require_tool(VNU, "vnu.jar", "npm ci in tests/npm")
     files = []
     for name, path in PAGES.items():
         file = tmp_path / f"{name}.html"
         file.write_bytes(local_fetch(client, path)[2])  # the 404 page is a page too
         files.append(str(file))
     checked = subprocess.run(
-        [java, "-jar", str(VNU), "--format", "json", "--stdout", "--also-check-svg", *files],
+        [java, "-jar", str(vnu), "--format", "json", "--stdout", "--also-check-svg", *files],
         capture_output=True,
         text=True,
         timeout=600,
