@@ -225,6 +225,25 @@ def test_every_resource_page_has_a_cite_line(client):
     assert client.get("/cite/conference/2017-clermont-ferrand.bib").status_code == 200
 
 
+def test_a_page_of_every_kind_has_a_cite_line_on_each_store(store_client):
+    """Every resource page, whatever its kind (one of each kind in the sitemap), on each store:
+    the cite line, the tags Zotero reads and a BibTeX download that parses."""
+    sitemap = store_client.get("/sitemap.xml").get_data(as_text=True)
+    first_of_kind: dict[str, str] = {}
+    for url in re.findall(r"<loc>[^<]*?(/doc/[^<]+)</loc>", sitemap):
+        first_of_kind.setdefault(url.split("/")[2], url)
+    assert len(first_of_kind) > 20  # cities, sites, events, figures, sources, people …
+    for path in first_of_kind.values():
+        html = store_client.get(path).get_data(as_text=True)
+        page = Page(html, "cite-line")
+        line = " ".join("".join(page.text).split())
+        assert line.startswith("Cite this page:") and TITLE in line, path
+        assert page.meta["citation_title"][0] and page.meta["DC.relation.ispartof"] == [TITLE]
+        cite = "/cite/" + path.removeprefix("/doc/") + ".bib"
+        assert f'href="{cite}"' in html, path
+        parse_bibtex(store_client.get(cite).get_data(as_text=True))
+
+
 def test_the_formatted_citation_escapes_what_it_quotes():
     from rivm_graph.web import create_app
 

@@ -101,3 +101,16 @@ def test_geopandas_reads_the_cities_as_they_are(geodata, tmp_path):
     assert clermont.country_code == "FR" and bool(clermont.member)
     members = cities[cities.member]
     assert 0 < len(members) < len(cities)
+
+
+def test_geopandas_reads_the_sites_with_their_status_and_products(geodata, tmp_path):
+    import geopandas
+
+    path = tmp_path / "sites.geojson"
+    path.write_bytes(encode(geodata.collections["sites"]))
+    sites = geopandas.read_file(path)
+    assert sites.crs.to_epsg() == 4326
+    assert len(sites) == len(geodata.collections["sites"]["features"])
+    # data/sites.ttl: the Querétaro plant, closing, makes passenger-car tyres
+    plant = sites[sites.iri == ID + "site/michelin-queretaro-plant"].iloc[0]
+    assert plant.status == "closing" and "passenger-car tyres" in list(plant.products)

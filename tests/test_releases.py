@@ -369,3 +369,71 @@ def test_a_changelog_section_goes_under_one_title(tmp_path, before):
     if before == OLDER:
         assert text.index("0.2.0") < text.index("0.1.0") and "old" in text
     assert text.endswith("\n") and not text.endswith("\n\n")
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "status", "lists"),
+    [
+        ("/releases/?format=ttl", "*/*", 406, "application/json"),
+        ("/releases/", "image/png", 406, "text/html"),
+        ("/releases/0.2.0/?format=xlsx", "*/*", 406, "application/json"),
+        ("/releases/0.2.0/changes.xlsx", "*/*", 404, ".ttl"),
+        ("/releases/0.2.0/changes", "image/png", 406, "text/turtle"),
+        ("/ontology/0.1.0?format=xlsx", "*/*", 406, "text/turtle"),
+        ("/ontology.xlsx", "*/*", 404, ".jsonld"),
+    ],
+)
+def test_unknown_formats_name_the_formats_there_are(served, path, accept, status, lists):
+    response = served.get(path, headers={"Accept": accept})
+    assert response.status_code == status
+    assert lists in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/releases/",
+        "/releases/?format=json",
+        "/releases/0.2.0/",
+        "/releases/0.2.0/?format=json",
+        "/releases/0.2.0/changes",
+        "/releases/0.2.0/changes.ttl",
+        "/releases/0.2.0/rivm.nq.gz",
+        "/releases/0.1.0/tables/figures.csv",
+        "/releases/0.2.0/cite.bib",
+        "/ontology/0.1.0.ttl",
+    ],
+)
+def test_release_answers_revalidate_with_their_etag(served, path):
+    first = served.get(path)
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    assert not etag.startswith("W/")
+    again = served.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    # a page in another language is another answer
+    if first.mimetype == "text/html":
+        other = served.get(path, headers={"Accept-Language": "fr"})
+        assert other.headers["ETag"] != etag
+
+
+def test_the_releases_are_served_alike_on_each_store(store_client):
+    """The repository's release 0.1.0 through the app on each store (Oxigraph, Virtuoso): the
+    listing, its page and changes, its ontology version and a table, all from the release's
+    folder, whatever store serves the current data."""
+    record = json.loads((ROOT / "releases" / "0.1.0" / "release.json").read_text())
+    listing = store_client.get("/releases/", headers={"Accept": "application/json"}).get_json()
+    assert [r["version"] for r in listing["releases"]] == ["0.1.0"]
+    assert listing["releases"][0]["triples"] == record["triples"]
+    page = store_client.get("/releases/0.1.0/").get_data(as_text=True)
+    assert "rivm.nq.gz" in page and "/releases/0.1.0/changes" in page
+    changes = Graph().parse(
+        data=store_client.get("/releases/0.1.0/changes.ttl").data, format="turtle"
+    )
+    changed = set(changes.subjects(RDF.type, CS.ChangeSet))
+    assert URIRef(CUNEO) in {changes.value(c, CS.subjectOfChange) for c in changed}
+    ontology = store_client.get("/ontology/0.1.0", headers={"Accept": "text/turtle"})
+    assert ontology.status_code == 200
+    sums = {f["name"]: f["sha256"] for f in record["files"]}
+    figures = store_client.get("/releases/0.1.0/tables/figures.csv")
+    assert hashlib.sha256(figures.data).hexdigest() == sums["tables/figures.csv"]

@@ -69,6 +69,10 @@ def test_the_tables_page_lists_every_file(client):
         ("event", "events"),
         ("figure", "figures"),
         ("declaration", "signatories"),
+        ("participation", "participations"),
+        ("membership", "memberships"),
+        ("person", "people"),
+        ("source", "sources"),
     ],
 )
 def test_listings_answer_their_table_as_csv(client, kind, table):
@@ -111,6 +115,9 @@ def test_listings_answer_geojson(client):
         ("/geo/theme/energy.geojson", "*/*", 404, "/geo/city/"),
         ("/geo/city/atlantis.geojson", "*/*", 404, "/geo/cities.geojson"),
         ("/geo/city/..%2F..%2Fetc.geojson", "*/*", 404, None),
+        ("/geo/cities.kml", "*/*", 404, "/geo/cities.geojson"),
+        ("/geo/city/cuneo.json", "*/*", 404, "/geo/city/<name>.geojson"),
+        ("/geo/", "*/*", 404, "/geo/sites.geojson"),
         ("/id/theme/?format=csv", "*/*", 406, "text/turtle"),
         ("/id/city/?format=xlsx", "*/*", 406, "application/geo+json"),
         ("/id/theme/", "application/geo+json", 406, "text/html"),
@@ -126,7 +133,7 @@ def test_unknown_tables_and_formats_name_what_exists(client, path, accept, statu
 
 def test_home_and_resource_pages_link_the_tables_and_maps(client):
     home = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
-    for href in ("/tables/", "/geo/cities.geojson", "/geo/sites.geojson"):
+    for href in ("/tables/", "/geo/cities.geojson", "/geo/sites.geojson", "/releases/"):
         assert f'href="{href}' in home
         assert client.get(href, headers={"Accept": "text/html"}).status_code == 200
     page = client.get("/doc/city/cuneo", headers={"Accept": "text/html"}).get_data(as_text=True)
@@ -151,6 +158,8 @@ def test_the_catalogue_lists_tables_and_maps_as_distributions(client):
     assert len(found["text/csv"]) == len(TABLE_NAMES)
     assert len(found["application/geo+json"]) == 2
     assert len(found["application/csvm+json"]) == 1
+    packages = [str(catalogue.value(d, DCAT.downloadURL)) for d in found["application/json"]]
+    assert packages == ["http://localhost/tables/datapackage.json"]
     for media_type in ("text/csv", "application/geo+json", "application/csvm+json"):
         for distribution in found[media_type]:
             url = str(catalogue.value(distribution, DCAT.downloadURL))

@@ -90,6 +90,29 @@ def test_csvw_conversion_gives_triples_of_the_graph(tables, graph_values):
     assert [t["url"] for t in metadata["tables"]] == [f"{t.name}.csv" for t in TABLES]
 
 
+def test_every_row_of_every_table_converts_to_statements(tables, graph_values):
+    """Not only the tables as a whole: each table, and each of its rows, gives statements of the
+    graph (a table whose columns were all left out of the conversion would fail here)."""
+    converted = CSVW(str(tables / "csv-metadata.json"), validate=True)
+    found = {}
+    for table in converted.to_json(minimal=False)["tables"]:
+        name = table["url"].rsplit("/", 1)[-1]
+        rows = []
+        for row in table["row"]:
+            statements: list = []
+            for node in row["describes"]:
+                _triples(node, statements)
+            assert statements, (name, row["rownum"])
+            assert [s for s in statements if not _in_graph(graph_values, *s)] == []
+            rows.append(len(statements))
+        found[name] = rows
+    # issue 15: one table per main kind, and the reported figures with their sources
+    kinds = "cities sites events participations memberships signatories people sources figures"
+    assert sorted(found) == sorted(f"{name}.csv" for name in kinds.split())
+    # data/: the thirteen signatories of the Querétaro Declaration, one row each
+    assert len(found["signatories.csv"]) == 13
+
+
 def test_csvw_check_catches_a_wrong_mapping(tables, graph_values, tmp_path):
     """The check above has teeth: a column mapped to the wrong property fails it."""
     for path in tables.iterdir():

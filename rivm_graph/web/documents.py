@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, abort, request
+from flask import Response, request
 from rdflib import Graph
 
 from ..rdf import serialize as rdf_serialize
@@ -23,11 +23,13 @@ OFFERED = [media for media, _ in FORMATS.values()]
 
 
 def document_type(ext: str | None, what: str) -> str | Response:
-    """The media type of a document asked for by extension (404 if unknown) or negotiated (a
-    406 answer naming the formats ``what`` — "The ontology" — is offered in)."""
+    """The media type of a document asked for by extension or negotiated; an unknown extension
+    is a 404, a format not offered a 406, each naming the formats ``what`` ("The ontology") is
+    offered in."""
     if ext is not None:
         if ext not in FORMATS:
-            abort(404)
+            offered = ", ".join(f".{e}" for e in FORMATS)
+            return error_response(request, 404, f"{what} has no format .{ext}; it has: {offered}")
         return FORMATS[ext][0]
     try:
         return choose(request, OFFERED, explicit_format(request.args))

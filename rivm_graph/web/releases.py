@@ -39,7 +39,7 @@ from ..releases.archive import (
 from ..releases.changelog import Changelog, changelog, changelog_graph
 from .answers import error_response
 from .citation import cite_context
-from .dataset import cited_release, dataset_citation, known_versions, release_or_404
+from .dataset import cited_release, dataset_citation, known_versions, release_or_404, today
 from .documents import (
     BY_MEDIA_TYPE,
     FORMATS,
@@ -56,11 +56,29 @@ from .state import app_state, get_releases, rendered
 blueprint = Blueprint("releases", __name__)
 
 
-def _html_or_json() -> str:
+def _html_or_json() -> str | Response:
     try:
         return choose(request, ["text/html", "application/json"], explicit_format(request.args))
-    except NotAcceptable:
-        return "text/html"
+    except NotAcceptable as error:
+        return error_response(request, 406, "Offered: " + ", ".join(error.offered))
+
+
+def _validated(response: Response, media_type: str, *parts: str) -> Response:
+    """An ETag for a page about the releases: besides the data version, the releases found at
+    start-up and which of their files verified (none changes the data version), the address
+    its links are made from, the language and the day (the citation's access date)."""
+    found = "|".join(f"{r.version}:{','.join(sorted(r.locations))}" for r in get_releases())
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return conditional(
+        response,
+        "releases",
+        media_type,
+        found,
+        request.url_root,
+        negotiate_language(request),
+        today().isoformat(),
+        *parts,
+    )
 
 
 def _summary(release: Release) -> dict:
@@ -90,7 +108,10 @@ def _summary(release: Release) -> dict:
 @blueprint.get("/releases/")
 def index():
     releases = get_releases()
-    if _html_or_json() == "application/json":
+    media_type = _html_or_json()
+    if isinstance(media_type, Response):
+        return media_type
+    if media_type == "application/json":
         response = jsonify(releases=[_summary(r) for r in reversed(releases)])
     else:
         current = cited_release()
@@ -102,14 +123,16 @@ def index():
             ),
             mimetype="text/html",
         )
-    response.headers["Vary"] = "Accept, Accept-Language"
-    return response
+    return _validated(response, media_type)
 
 
 @blueprint.get("/releases/<version>/", strict_slashes=False)  # the release IRI, without "/"
 def release(version: str):
     found = release_or_404(version)
-    if _html_or_json() == "application/json":
+    media_type = _html_or_json()
+    if isinstance(media_type, Response):
+        return media_type
+    if media_type == "application/json":
         response = jsonify(_summary(found))
     else:
         work = dataset_citation(negotiate_language(request), found)
@@ -124,8 +147,7 @@ def release(version: str):
             ),
             mimetype="text/html",
         )
-    response.headers["Vary"] = "Accept, Accept-Language"
-    return response
+    return _validated(response, media_type, found.version)
 
 
 @blueprint.get("/releases/<version>/tables/<name>")

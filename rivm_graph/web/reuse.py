@@ -181,3 +181,15 @@ def resource_links(iri: str) -> dict[str, tuple[str, str]]:
         table = url_for("reuse.file", name=f"{TABLE_OF_KIND[kind]}.csv")
         links["CSV"] = (table, CSV_MEDIA_TYPE)
     return links
+
+
+@blueprint.get("/geo/", defaults={"rest": ""})
+@blueprint.get("/geo/<path:rest>")
+def geo_unknown(rest: str):
+    """Anything else under /geo/ (another extension, a deeper path): a 404 naming what exists."""
+    offered = [f"/geo/{n}.geojson" for n in COLLECTIONS] + [
+        f"/geo/{k}/<name>.geojson" for k in GEO_KINDS
+    ]
+    return error_response(
+        request, 404, f"No GeoJSON at /geo/{rest}. There are: {', '.join(offered)}"
+    )
