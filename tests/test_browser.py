@@ -7,10 +7,13 @@ line), and in CI (`CI` set) a missing Chromium is a failure.
 
 from __future__ import annotations
 
+import ast
 import functools
 import http.server
+import subprocess
+import sys
 import threading
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -202,6 +205,7 @@ def test_an_embedded_view_shows_in_another_sites_frame(page, live_server, tmp_pa
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=other.serve_forever, daemon=True).start()
+    breaches = watch_csp(page)
     try:
         page.goto(f"http://127.0.0.1:{other.server_address[1]}/index.html")
         framed = page.frame_locator("#ok")
@@ -220,6 +224,9 @@ def test_an_embedded_view_shows_in_another_sites_frame(page, live_server, tmp_pa
         assert no.url.startswith("chrome-error:"), urls  # Chromium's page for a refused frame
         assert embed in urls
         assert not any(u.startswith(live_server + "/query?") for u in urls), urls  # refused
+        # the refused frame is reported as a breach of frame-ancestors; the embed itself breaches
+        # nothing
+        assert [b for b in breaches if "frame-ancestors" not in b] == [], breaches
     finally:
         other.shutdown()
         other.server_close()
@@ -302,6 +309,12 @@ def test_the_editor_completes_ontology_terms_and_adds_their_prefix(editor):
     assert text.endswith("?c a rivm:City")
 
 
+def test_the_editor_completes_ontology_properties_with_their_labels(editor):
+    text = complete(editor, "SELECT * { ?e rivm:hostC", "rivm:hostCity")
+    assert editor.detail == "host city"
+    assert text == "PREFIX rivm: <https://w3id.org/rivm/ontology#>\nSELECT * { ?e rivm:hostCity"
+
+
 def test_the_editor_completes_a_prefix_declaration(editor):
     text = complete(editor, "PREFIX geo", "geo:")
     assert text == "PREFIX geo: <http://www.opengis.net/ont/geosparql#>"
@@ -349,3 +362,63 @@ def test_hovering_a_resource_iri_shows_its_name(editor):
     assert tooltip.inner_text() == (
         "Santiago de Querétaro — https://w3id.org/rivm/id/city/queretaro"
     )
+
+
+def test_the_editor_marks_a_syntax_error_at_its_column_inside_a_line(editor, live_server):
+    """An undeclared prefix in the middle of line 2: Oxigraph stops at line 2, column 25 (just
+    after the name), and the editor marks that very character."""
+    query = "SELECT ?x WHERE { ?x a ?y .\n  ?x ?p ?o . ?o rivm:foo ?z }"
+    editor.goto(live_server + "/query?" + urlencode({"query": query}))
+    marked = editor.locator(".cm-lintRange-error")
+    marked.wait_for()
+    before = marked.evaluate(
+        """m => { const line = m.closest('.cm-line'); const r = document.createRange();
+                  r.setStart(line, 0); r.setEnd(m, 0); return r.toString(); }"""
+    )
+    assert before == "  ?x ?p ?o . ?o rivm:foo"  # 24 characters: the mark is column 25
+    assert marked.evaluate("m => m.closest('.cm-line').textContent") == query.split("\n")[1]
+
+
+#: The 13 signatories of the Querétaro Declaration (facts/rivm-facts.md, "Signatories (13)").
+SIGNATORIES = {
+    "https://w3id.org/rivm/id/city/" + slug
+    for slug in (
+        "county-of-kings",
+        "clermont-ferrand",
+        "homburg",
+        "karlsruhe",
+        "regensburg",
+        "cuneo",
+        "queretaro",
+        "braga",
+        "aranda-de-duero",
+        "valladolid",
+        "vitoria-gasteiz",
+        "anderson",
+        "norman",
+    )
+}
+
+
+@pytest.mark.parametrize("snippet", ["python-sparqlwrapper", "python-requests"])
+def test_a_python_snippet_copied_from_the_page_runs_as_is(browser, live_server, snippet):
+    """A researcher opens the code under an answer, selects a Python snippet, copies it (the
+    clipboard, as Ctrl+C fills it) and runs it: it prints the same rows."""
+    with browser_page(
+        browser, locale="en-GB", permissions=["clipboard-read", "clipboard-write"]
+    ) as page:
+        page.goto(live_server + "/query?example=queretaro-declaration-signatories")
+        page.get_by_text("Run this query from a program").click()
+        code = page.locator(f"#snippet-{snippet} code")
+        assert code.is_visible()
+        code.select_text()
+        page.keyboard.press("Control+c")
+        copied = page.evaluate("navigator.clipboard.readText()")
+    assert live_server + "/sparql" in copied
+    done = subprocess.run(
+        [sys.executable, "-c", copied], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [ast.literal_eval(line) for line in done.stdout.splitlines()]
+    assert len(rows) == 13
+    assert {row["city"] for row in rows} == SIGNATORIES
