@@ -135,6 +135,65 @@ def test_only_the_embed_route_may_be_framed(client):
         assert response.headers["X-Frame-Options"] == "DENY"
 
 
+#: A value for each variable part of a route (what does not exist still answers, with a 404).
+ROUTE_VALUES = {
+    "kind": "city",
+    "name": "clermont-ferrand",
+    "slug": "clermont-ferrand",
+    "ext": "ttl",
+    "version": "0.1.0",
+    "filename": "site.css",
+}
+#: The only routes other sites may frame: the embedded view, and the reconciliation preview
+#: (OpenRefine shows it in a frame).
+FRAMABLE = {"query_page.embed", "reconcile.preview"}
+
+
+def test_no_other_route_may_be_framed(app, client):
+    """Every GET route of the application, with the parameters of an embeddable view: only the
+    embed route (and the reconciliation preview) relax frame-ancestors."""
+    view = {"example": "cities-map", "view": "map", "id": "https://w3id.org/rivm/id/city/cuneo"}
+    framable = set()
+    rules = [r for r in app.url_map.iter_rules() if "GET" in (r.methods or ())]
+    assert len(rules) > 40
+    for rule in rules:
+        with app.test_request_context():
+            path = urllib.parse.urlsplit(
+                app.url_for(rule.endpoint, **{a: ROUTE_VALUES[a] for a in rule.arguments})
+            ).path
+        response = client.get(path + "?" + urllib.parse.urlencode(view))
+        policy = response.headers["Content-Security-Policy"]
+        if "frame-ancestors *" in policy:
+            framable.add(rule.endpoint)
+            assert "X-Frame-Options" not in response.headers, path
+        else:
+            assert "frame-ancestors 'none'" in policy, path
+            assert response.headers["X-Frame-Options"] == "DENY", path
+    assert "query_page.embed" in framable
+    assert framable <= FRAMABLE, framable - FRAMABLE
+
+
+def test_the_page_says_where_a_view_stops_at_its_cap(client):
+    """More labelled numbers than a bar chart draws: the page draws the first CAPS["bar"], says
+    so under the picture, and the table keeps every row."""
+    n = CAPS["bar"] + 7
+    values = " ".join(f'("k{i}" {i})' for i in range(n))
+    query = f"SELECT ?k ?v WHERE {{ VALUES (?k ?v) {{ {values} }} }}"
+    response, text = get(client, "/query", query=query, view="bar")
+    assert response.status_code == 200
+    (svg,) = svgs(text)
+    assert len(list(ET.fromstring(svg).iter(SVG + "rect"))) == CAPS["bar"]
+    note = re.search(r'<figcaption>\s*<p class="notice" role="status">(.*?)</p>', text, re.S)
+    assert note, "no note under the picture"
+    assert html.unescape(note.group(1)) == (
+        f"Only the first {CAPS['bar']} of {n} items are drawn (a view draws at most"
+        f" {CAPS['bar']}); the table has them all."
+    )
+    assert len(re.findall(r"<tr><td>", text)) == n
+    _, under = get(client, "/query", example="events-by-year")  # a bar chart under its cap
+    assert len(svgs(under)) == 1 and "items are drawn" not in under
+
+
 def test_the_page_gives_an_iframe_snippet_for_the_embed_route(client):
     _, text = get(client, "/query", example="conference-timeline")
     snippet = html.unescape(

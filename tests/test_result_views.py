@@ -199,6 +199,17 @@ def test_a_view_draws_at_most_its_cap_and_says_so():
     bars = [{"k": lit(f"k{i}"), "v": lit(str(i), "integer")} for i in range(CAPS["bar"] + 1)]
     picture = draw("bar", ["k", "v"], bars, labels={}, href=href)
     assert len(list(parsed(picture.svg).iter(SVG + "rect"))) == CAPS["bar"]
+    assert picture.capped and f"the first {CAPS['bar']} of {CAPS['bar'] + 1}" in picture.description
+    n = CAPS["timeline"] + 3
+    events = [  # one a day from 1 January 2000, given in reverse: the first days are drawn
+        {"e": uri(f"{CITY}e{i}"), "d": lit(f"2000-{1 + i // 28:02d}-{1 + i % 28:02d}", "date")}
+        for i in reversed(range(n))
+    ]
+    picture = draw("timeline", ["e", "d"], events, labels={}, href=href)
+    assert (picture.drawn, picture.total) == (CAPS["timeline"], n)
+    drawn = sorted(links(parsed(picture.svg)))
+    assert drawn == sorted(f"/id/city/e{i}" for i in range(CAPS["timeline"]))
+    assert f"Only the first {CAPS['timeline']} of {n} items are drawn" in picture.description
 
 
 def test_labels_are_escaped_in_the_picture():

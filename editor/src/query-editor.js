@@ -11,7 +11,8 @@
 //   /query/labels.json);
 // - Ctrl+Enter (Cmd+Enter) runs the query; the server's syntax error is marked at its line and
 //   column.
-// Every request goes to this server (connect-src 'self'); no inline script or style attribute.
+// Every request goes to this server (connect-src 'self'); no inline script or style attribute,
+// not even the one Chromium adds when text is typed over a selection (typingOverSelection).
 
 import { autocompletion } from "@codemirror/autocomplete";
 import { StreamLanguage } from "@codemirror/language";
@@ -184,6 +185,45 @@ function markSyntaxError(view, textarea, message) {
   view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message }]));
 }
 
+/** The range the page's selection covers in the editor, if it covers some text. */
+function selectedInPage(view) {
+  const selection = view.root.getSelection ? view.root.getSelection() : document.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  const content = view.contentDOM;
+  if (!content.contains(range.startContainer) || !content.contains(range.endContainer)) return null;
+  const from = view.posAtDOM(range.startContainer, range.startOffset);
+  const to = view.posAtDOM(range.endContainer, range.endOffset);
+  return from < to ? { from, to } : null;
+}
+
+/**
+ * Typing over a selection that spans highlighted tokens makes Chromium's editing engine wrap the
+ * new text in a <span style="…"> that keeps the old tokens' colours: the page's CSP (style-src
+ * 'self') blocks it and reports a breach. The editor makes that change itself instead, through
+ * the same input handlers (closing brackets…) as the text the browser inserts. The range is the
+ * page's selection, which the editor's own follows only on the next selectionchange event.
+ */
+const typingOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    if (event.inputType !== "insertText" || event.isComposing || event.data == null) return false;
+    const text = event.data;
+    const ranges = view.state.selection.ranges;
+    const many = ranges.length > 1; // the editor's own multiple selection: the page has one
+    const range = many ? view.state.selection.main : selectedInPage(view);
+    if (!range || (many && ranges.every((r) => r.empty))) return false;
+    event.preventDefault();
+    const { from, to } = range;
+    const spec = many
+      ? view.state.replaceSelection(text)
+      : { changes: { from, to, insert: text }, selection: { anchor: from + text.length } };
+    const insert = () => view.state.update(spec, { userEvent: "input.type", scrollIntoView: true });
+    const handlers = view.state.facet(EditorView.inputHandler);
+    if (!handlers.some((handler) => handler(view, from, to, text, insert))) view.dispatch(insert());
+    return true;
+  },
+});
+
 function start(textarea) {
   const form = textarea.form;
   loadVocabulary(textarea.dataset.vocabulary);
@@ -204,6 +244,7 @@ function start(textarea) {
       basicSetup,
       StreamLanguage.define(sparql),
       lintGutter(),
+      typingOverSelection,
       Prec.highest(keymap.of([{ key: "Mod-Enter", run }])),
       autocompletion({ override: [completePrefixed, completeResources(textarea.dataset.search)] }),
       hover(textarea.dataset.labels),
