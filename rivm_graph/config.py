@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -129,9 +130,46 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+class FolderError(RuntimeError):
+    """A folder the service would build into and serve from is not safe to use."""
+
+
 def dump_base(settings: dict[str, Any]) -> Path:
+    """Where dumps, tables and the embedded store are built (RIVM_DUMP_DIR).
+
+    The default is a folder of this user's own in the system's temporary folder, which every
+    local user may write to: another user who made it first could have the server serve their
+    files (dumps, tables, a store of other data). So the default folder is made readable and
+    writable by this user only, and used only if this user owns it and nobody else may write to
+    it, as ssh treats its own folder.
+    """
     configured = settings.get("DUMP_DIR")
-    return Path(configured) if configured else Path(tempfile.gettempdir()) / "rivm-graph-dumps"
+    if configured:
+        return Path(configured)
+    return own_folder(Path(tempfile.gettempdir()) / f"rivm-graph-dumps-{os.getuid()}")
+
+
+def own_folder(folder: Path) -> Path:
+    """``folder``, made if missing (mode 0700); FolderError if it is a link, is not a folder, is
+    another user's, or others may write to it."""
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        status = folder.lstat()
+    except OSError as error:
+        raise FolderError(f"cannot make {folder} ({error.strerror}); set RIVM_DUMP_DIR") from None
+    problem = None
+    if stat.S_ISLNK(status.st_mode) or not stat.S_ISDIR(status.st_mode):
+        problem = "is not a folder"
+    elif status.st_uid != os.getuid():
+        problem = f"belongs to another user (uid {status.st_uid})"
+    elif status.st_mode & 0o022:
+        problem = f"may be written by other users (mode {stat.S_IMODE(status.st_mode):o})"
+    if problem:
+        raise FolderError(
+            f"{folder} {problem}: it is not used, since what is there would be served. Remove "
+            "it, or set RIVM_DUMP_DIR to a folder of your own"
+        )
+    return folder
 
 
 def releases_base(settings: dict[str, Any]) -> Path:

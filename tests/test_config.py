@@ -5,10 +5,26 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-from rivm_graph.config import DEFAULTS, allowlist, load_settings, server_processes, usable_cores
+import pytest
+
+from rivm_graph.config import (
+    DEFAULTS,
+    FolderError,
+    allowlist,
+    dump_base,
+    load_settings,
+    server_processes,
+    usable_cores,
+)
 from tests.conftest import running_server
+from tests.processes import free_port
 from tests.test_sparql_protocol import get
 from tests.test_sparql_safety import Listener
 
@@ -134,3 +150,61 @@ def test_app_state_is_reached_only_through_the_typed_accessors(root):
         if path.name != "state.py" and raw.search(path.read_text())
     ]
     assert not offending
+
+
+def _default_dump_folder(monkeypatch, tmp_path) -> Path:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path / f"rivm-graph-dumps-{os.getuid()}"
+
+
+def test_the_default_dump_folder_is_this_users_own(monkeypatch, tmp_path):
+    """Dumps, tables and the store are served from it: in the shared temporary folder it is
+    made readable and writable by this user only."""
+    folder = _default_dump_folder(monkeypatch, tmp_path)
+    assert dump_base({}) == folder
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert folder.stat().st_uid == os.getuid()
+    assert dump_base({}) == folder  # found again, as it is
+
+
+@pytest.mark.parametrize("planted", ["open to all", "a link", "a file"])
+def test_a_default_dump_folder_planted_by_someone_else_is_refused(monkeypatch, tmp_path, planted):
+    """Another local user who made the folder first would have the server serve their files."""
+    folder = _default_dump_folder(monkeypatch, tmp_path)
+    if planted == "open to all":
+        folder.mkdir()
+        folder.chmod(0o777)
+    elif planted == "a link":
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        folder.symlink_to(tmp_path / "elsewhere")
+    else:
+        folder.write_text("")
+    with pytest.raises(FolderError, match="RIVM_DUMP_DIR"):
+        dump_base({})
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="only root can give a folder to another user")
+def test_a_default_dump_folder_of_another_user_is_refused(monkeypatch, tmp_path):
+    folder = _default_dump_folder(monkeypatch, tmp_path)
+    folder.mkdir(mode=0o700)
+    os.chown(folder, 65534, 65534)
+    with pytest.raises(FolderError, match="another user"):
+        dump_base({})
+
+
+def test_serve_stops_with_a_clear_message_on_an_unsafe_dump_folder(tmp_path):
+    folder = tmp_path / f"rivm-graph-dumps-{os.getuid()}"
+    folder.mkdir()
+    folder.chmod(0o777)
+    environment = {k: v for k, v in os.environ.items() if k != "RIVM_DUMP_DIR"}
+    done = subprocess.run(
+        [sys.executable, "-m", "rivm_graph.cli", "serve", "--port", str(free_port())],
+        env={**environment, "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "may be written by other users" in done.stderr
+    assert "RIVM_DUMP_DIR" in done.stderr
+    assert "Traceback" not in done.stderr
