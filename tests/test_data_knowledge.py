@@ -155,9 +155,17 @@ def test_unconfirmed_michelin_sites_are_in_flagged_and_unsourced(store):
 
 
 def test_identifiers_recalled_from_memory_stay_out(store):
-    # facts l.285-315: unconfirmed QIDs (Valladolid Q8356, Shanghai Q8686, Bangkok Q1861 ...)
+    # facts l.285-315: unconfirmed QIDs (Valladolid Q8356, Shanghai Q8686, Bangkok Q1861 ...);
+    # l.483: only Clermont-Ferrand, Vitoria-Gasteiz, Braga and Oviedo's were confirmed in a source
+    confirmed = {"Q42168", "Q14318", "Q83247", "Q14317"}
     rows = select(store, "SELECT ?q WHERE { ?c rivm:wikidataId ?q }")
-    assert not {str(r["q"]) for r in rows} & {"Q8356", "Q2978", "Q1040", "Q340", "Q8686", "Q1861"}
+    assert {str(r["q"]) for r in rows} <= confirmed
+    rows = select(
+        store,
+        """SELECT ?w WHERE { ?c owl:sameAs ?w
+                              FILTER(STRSTARTS(STR(?w), "http://www.wikidata.org/entity/")) }""",
+    )
+    assert {str(r["w"]).rsplit("/", 1)[-1] for r in rows} <= confirmed
 
 
 # ---- 3. Data instead of comments
