@@ -322,11 +322,30 @@ def test_undated_figures_get_the_reference_date_their_source_allows(store):
     # cf-rivm c. 2024, homburg1 c. 2023, inmc-about pre-Nov 2017, the seed's dated history
     rows = select(
         store,
-        """SELECT ?key WHERE { ?f a rivm:ReportedFigure ; dct:source/rivm:sourceKey ?key .
-                                FILTER NOT EXISTS { ?f rivm:referenceDate ?d } }""",
+        """SELECT ?key ?approximately WHERE {
+             ?f a rivm:ReportedFigure ; dct:source/rivm:sourceKey ?key .
+             FILTER NOT EXISTS { ?f rivm:referenceDate ?d }
+             OPTIONAL { ?f rivm:dateText ?approximately }
+           }""",
     )
-    # left undated: two sources give only a range of years (c. 2019-2021, c. 2018-2019)
-    assert {str(r["key"]) for r in rows} == {"S-aucoeurduchr", "S-innolid"}
+    # two sources give only a range of years (sources/S-innolid.txt "c. 2018-2019",
+    # S-aucoeurduchr.txt "c. 2019-2021"): one year would be invented, so their figures carry
+    # the range as text, and nothing is left with no date at all
+    assert {(str(r["key"]), str(r.get("approximately") or "")[:9]) for r in rows} == {
+        ("S-innolid", "2018–2019"),
+        ("S-aucoeurduchr", "2019–2021"),
+    }
+
+
+def test_a_figure_dated_approximately_sorts_into_the_time_series(store):
+    # facts l.59-60: 48 member cities in 2018 (S-7jours-2018), 48 cities in March 2019 (S-ideva);
+    # S-innolid's page is of c. 2018-2019, so its figures come between them
+    rows = run(store, "network-size-over-time")
+    keys = [str(r["sourceKey"]) for r in rows]
+    innolid = [i for i, k in enumerate(keys) if k == "S-innolid"]
+    assert len(innolid) == 4
+    assert max(keys.index("S-7jours-2018"), keys.index("S-akatone")) < min(innolid)
+    assert max(innolid) < keys.index("S-ideva")
 
 
 #: Catalogue queries that count or list sources or checks rather than state facts.

@@ -421,7 +421,9 @@ def _figure_order(figure: Statement) -> tuple:
     graph = figure.graph
     node = URIRef(figure.iri)
     value = graph.value(node, URIRef(RIVM + "value"))
-    date = graph.value(node, URIRef(RIVM + "referenceDate"))
+    date = graph.value(node, URIRef(RIVM + "referenceDate")) or graph.value(
+        node, URIRef(RIVM + "dateText")
+    )
     return (str(date or ""), str(value or ""))
 
 
