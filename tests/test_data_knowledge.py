@@ -72,6 +72,39 @@ def test_every_person_with_a_dated_title_before_has_a_dated_post(store):
     } <= slugs(rows, "person")
 
 
+def test_posts_outside_the_network_are_dated_as_their_sources_give(store):
+    """The titles of González, Urkullu, Evette and Miller held years too; a source dates each post
+    (facts l.84, 96; sources/S-canadiancor.txt: mayor of Toronto 2003-2010, chair of C40
+    2008-2010, C40's managing director of international diplomacy in February 2022)."""
+    rows = select(
+        store,
+        """SELECT ?person ?start ?end ?when WHERE {
+             ?m org:member ?person ; org:organization ?o ; dct:source ?s .
+             VALUES ?person { person:ramiro-gonzalez person:inigo-urkullu person:pamela-evette
+                              person:david-miller }
+             OPTIONAL { ?m schema:startDate ?start } OPTIONAL { ?m schema:endDate ?end }
+             OPTIONAL { ?m rivm:attestedIn ?when }
+           }""",
+    )
+    found = {
+        (
+            str(r["person"]).rsplit("/", 1)[-1],
+            str(r.get("start") or ""),
+            str(r.get("end") or ""),
+            str(r.get("when") or ""),
+        )
+        for r in rows
+    }
+    assert found == {
+        ("ramiro-gonzalez", "", "", "2019-03"),
+        ("inigo-urkullu", "", "", "2019-03"),
+        ("pamela-evette", "", "", "2023-02"),
+        ("david-miller", "", "", "2022-02"),
+        ("david-miller", "2008", "2010", ""),
+        ("david-miller", "2003", "2010", ""),
+    }
+
+
 def test_signatories_attending_the_march_2022_assembly_is_flagged_as_an_inference(store):
     # facts 201-208: the 13 signed; who attended the Assembly is not stated (Braga: facts 94)
     rows = select(
