@@ -28,7 +28,7 @@ RESOURCES = {
     "city": "clermont-ferrand",
     "claim": "2024-anderson-agenda-new-cities",
     "commitment": "queretaro-2022-1",
-    "conference": "2017-clermont-ferrand",
+    "conference": "2022-queretaro",  # its claim and a link flagged unconfirmed (issue 17)
     "country": "fr",
     "declaration": "queretaro-2022",
     "event": "2017-04-braga-visit",

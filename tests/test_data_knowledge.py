@@ -72,6 +72,39 @@ def test_every_person_with_a_dated_title_before_has_a_dated_post(store):
     } <= slugs(rows, "person")
 
 
+def test_posts_outside_the_network_are_dated_as_their_sources_give(store):
+    """The titles of González, Urkullu, Evette and Miller held years too; a source dates each post
+    (facts l.84, 96; sources/S-canadiancor.txt: mayor of Toronto 2003-2010, chair of C40
+    2008-2010, C40's managing director of international diplomacy in February 2022)."""
+    rows = select(
+        store,
+        """SELECT ?person ?start ?end ?when WHERE {
+             ?m org:member ?person ; org:organization ?o ; dct:source ?s .
+             VALUES ?person { person:ramiro-gonzalez person:inigo-urkullu person:pamela-evette
+                              person:david-miller }
+             OPTIONAL { ?m schema:startDate ?start } OPTIONAL { ?m schema:endDate ?end }
+             OPTIONAL { ?m rivm:attestedIn ?when }
+           }""",
+    )
+    found = {
+        (
+            str(r["person"]).rsplit("/", 1)[-1],
+            str(r.get("start") or ""),
+            str(r.get("end") or ""),
+            str(r.get("when") or ""),
+        )
+        for r in rows
+    }
+    assert found == {
+        ("ramiro-gonzalez", "", "", "2019-03"),
+        ("inigo-urkullu", "", "", "2019-03"),
+        ("pamela-evette", "", "", "2023-02"),
+        ("david-miller", "", "", "2022-02"),
+        ("david-miller", "2008", "2010", ""),
+        ("david-miller", "2003", "2010", ""),
+    }
+
+
 def test_signatories_attending_the_march_2022_assembly_is_flagged_as_an_inference(store):
     # facts 201-208: the 13 signed; who attended the Assembly is not stated (Braga: facts 94)
     rows = select(
@@ -155,9 +188,17 @@ def test_unconfirmed_michelin_sites_are_in_flagged_and_unsourced(store):
 
 
 def test_identifiers_recalled_from_memory_stay_out(store):
-    # facts l.285-315: unconfirmed QIDs (Valladolid Q8356, Shanghai Q8686, Bangkok Q1861 ...)
+    # facts l.285-315: unconfirmed QIDs (Valladolid Q8356, Shanghai Q8686, Bangkok Q1861 ...);
+    # l.483: only Clermont-Ferrand, Vitoria-Gasteiz, Braga and Oviedo's were confirmed in a source
+    confirmed = {"Q42168", "Q14318", "Q83247", "Q14317"}
     rows = select(store, "SELECT ?q WHERE { ?c rivm:wikidataId ?q }")
-    assert not {str(r["q"]) for r in rows} & {"Q8356", "Q2978", "Q1040", "Q340", "Q8686", "Q1861"}
+    assert {str(r["q"]) for r in rows} <= confirmed
+    rows = select(
+        store,
+        """SELECT ?w WHERE { ?c owl:sameAs ?w
+                              FILTER(STRSTARTS(STR(?w), "http://www.wikidata.org/entity/")) }""",
+    )
+    assert {str(r["w"]).rsplit("/", 1)[-1] for r in rows} <= confirmed
 
 
 # ---- 3. Data instead of comments
@@ -314,11 +355,30 @@ def test_undated_figures_get_the_reference_date_their_source_allows(store):
     # cf-rivm c. 2024, homburg1 c. 2023, inmc-about pre-Nov 2017, the seed's dated history
     rows = select(
         store,
-        """SELECT ?key WHERE { ?f a rivm:ReportedFigure ; dct:source/rivm:sourceKey ?key .
-                                FILTER NOT EXISTS { ?f rivm:referenceDate ?d } }""",
+        """SELECT ?key ?approximately WHERE {
+             ?f a rivm:ReportedFigure ; dct:source/rivm:sourceKey ?key .
+             FILTER NOT EXISTS { ?f rivm:referenceDate ?d }
+             OPTIONAL { ?f rivm:dateText ?approximately }
+           }""",
     )
-    # left undated: two sources give only a range of years (c. 2019-2021, c. 2018-2019)
-    assert {str(r["key"]) for r in rows} == {"S-aucoeurduchr", "S-innolid"}
+    # two sources give only a range of years (sources/S-innolid.txt "c. 2018-2019",
+    # S-aucoeurduchr.txt "c. 2019-2021"): one year would be invented, so their figures carry
+    # the range as text, and nothing is left with no date at all
+    assert {(str(r["key"]), str(r.get("approximately") or "")[:9]) for r in rows} == {
+        ("S-innolid", "2018–2019"),
+        ("S-aucoeurduchr", "2019–2021"),
+    }
+
+
+def test_a_figure_dated_approximately_sorts_into_the_time_series(store):
+    # facts l.59-60: 48 member cities in 2018 (S-7jours-2018), 48 cities in March 2019 (S-ideva);
+    # S-innolid's page is of c. 2018-2019, so its figures come between them
+    rows = run(store, "network-size-over-time")
+    keys = [str(r["sourceKey"]) for r in rows]
+    innolid = [i for i, k in enumerate(keys) if k == "S-innolid"]
+    assert len(innolid) == 4
+    assert max(keys.index("S-7jours-2018"), keys.index("S-akatone")) < min(innolid)
+    assert max(innolid) < keys.index("S-ideva")
 
 
 #: Catalogue queries that count or list sources or checks rather than state facts.

@@ -129,6 +129,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Membresías y cargos",
     },
     "participations": {"en": "Participations", "fr": "Participations", "es": "Participaciones"},
+    "claims": {
+        "en": "Claims recorded, not asserted",
+        "fr": "Affirmations consignées, non reprises",
+        "es": "Afirmaciones registradas, no asumidas",
+    },
     "selections": {
         "en": "Host selections",
         "fr": "Choix des villes hôtes",

@@ -2,8 +2,10 @@
 
 A page shows the resource's name and kind, a summary, its statements grouped (identity, place,
 dates, relations), the resources that point to it, the qualified statements about it (reported
-figures side by side when sources disagree, memberships, participations, site statuses) each with
-its own sources, and the numbered list of every source cited.
+figures side by side when sources disagree, memberships, participations, site statuses, claims) each
+with its own sources and confidence, and the numbered list of every source cited. A link to a
+resource flagged low or unconfirmed says so beside it: a flagged site, declaration or event must not
+read as sure on the page of the city or conference it points to.
 """
 
 from __future__ import annotations
@@ -86,7 +88,10 @@ QUALIFIED = {
     RIVM + "Participation": "participations",
     RIVM + "HostSelection": "selections",
     RIVM + "SiteStatus": "statuses",
+    RIVM + "Claim": "claims",
 }
+#: Confidence levels a link shows beside it (the flagged ones; a page states its own level always).
+FLAGGED = (RIVM + "LowConfidence", RIVM + "Unconfirmed")
 
 
 @dataclass
@@ -95,6 +100,7 @@ class Value:
     href: str | None = None
     iri: str | None = None
     lang: str | None = None
+    confidence: str | None = None
 
 
 @dataclass
@@ -240,6 +246,27 @@ class PageBuilder:
         level = graph.value(subject, CONFIDENCE)
         return None if level is None else self.label(str(level), graph)
 
+    def flag_links(self, rows: list[Row]) -> None:
+        """Mark each linked value whose resource is flagged low or unconfirmed."""
+        iris = sorted({v.iri for row in rows for v in row.values if v.iri})
+        if not iris:
+            return
+        values = " ".join(f"<{iri}>" for iri in iris)
+        levels = " ".join(f"<{level}>" for level in FLAGGED)
+        result = self.store.query(
+            f"SELECT ?s ?level WHERE {{ VALUES ?s {{ {values} }} VALUES ?level {{ {levels} }} "
+            f"?s <{CONFIDENCE}> ?level }}"
+        )
+        flagged = {str(r["s"]): str(r["level"]) for r in result.rows}
+        if not flagged:
+            return
+        names = self.store.labels(set(flagged.values()), self.languages)
+        for row in rows:
+            for value in row.values:
+                if value.iri in flagged:
+                    level = flagged[value.iri]
+                    value.confidence = names.get(level, compact(level))
+
     # -- rows -------------------------------------------------------------------------------
     def rows(self, subject: URIRef, graph: Graph, skip: set[str], leave_out: str = "") -> list[Row]:
         """Statements of ``subject`` by predicate; ``leave_out``: the page's own resource."""
@@ -268,6 +295,7 @@ class PageBuilder:
             groups[group].append(row)
         sources = self.cite(graph.objects(subject, SOURCE), graph)
         incoming, statements = self.incoming(subject)
+        self.flag_links([row for rows in groups.values() for row in rows] + incoming)
         figure_groups = self.figure_groups(statements.pop("figures", []))
         point = self.point(subject)
         return ResourcePage(
@@ -393,7 +421,9 @@ def _figure_order(figure: Statement) -> tuple:
     graph = figure.graph
     node = URIRef(figure.iri)
     value = graph.value(node, URIRef(RIVM + "value"))
-    date = graph.value(node, URIRef(RIVM + "referenceDate"))
+    date = graph.value(node, URIRef(RIVM + "referenceDate")) or graph.value(
+        node, URIRef(RIVM + "dateText")
+    )
     return (str(date or ""), str(value or ""))
 
 
