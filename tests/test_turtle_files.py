@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from rivm_graph.rdf.namespaces import PREFIXES
+from rivm_graph.rdf.terms import read_turtle
 
 ROOT = Path(__file__).resolve().parent.parent
 TURTLE_FILES = sorted(
@@ -39,3 +41,16 @@ def test_file_parses_and_uses_the_one_prefix_map(path: Path):
 def test_prefix_map_has_no_namespace_twice():
     namespaces = list(PREFIXES.values())
     assert len(namespaces) == len(set(namespaces))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in TURTLE_FILES if p.relative_to(ROOT).parts[0] in ("ontology", "shapes", "queries")],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_oxigraphs_reading_gives_the_triples_rdflib_reads(path: Path):
+    """The app reads the ontology, shapes and query files with Oxigraph's parser (read_turtle):
+    the graph must be the one rdflib's own parser gives, blank nodes and literals alike."""
+    ours = read_turtle(path)
+    assert len(ours) > 0
+    assert isomorphic(ours, Graph().parse(path, format="turtle"))

@@ -10,6 +10,7 @@ from rdflib.namespace import RDF, RDFS
 
 from ..rdf.literals import literal
 from ..rdf.namespaces import QUERY_BASE, RIVMQ, SCHEMA, SH
+from ..rdf.terms import read_turtle
 from ..stores.files import query_files
 
 #: The SHACL property holding the query text, and the kind of query it is.
@@ -59,7 +60,7 @@ class ExampleQuery:
 
 
 def read_query_file(path: Path) -> ExampleQuery:
-    graph = Graph().parse(path, format="turtle")
+    graph = read_turtle(path)
     iri = URIRef(QUERY_BASE + path.stem)
     if (iri, RDF.type, SH.SPARQLExecutable) not in graph:
         raise ValueError(

@@ -15,6 +15,7 @@ from ..endpoint.service import QueryPolicy, QueryService
 from ..publish.dumps import dumps_for
 from ..publish.jsonld_context import build_context
 from ..publish.tables import tables_for
+from ..rdf.terms import read_turtle
 from ..releases.archive import restored_releases
 from ..search import Reconciler, index_for
 from ..stores.executor import executor_for
@@ -57,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     store = open_store(app.config)
     ontology = Graph()
     for path in ontology_files(root):
-        ontology.parse(path, format="turtle")
+        read_turtle(path, ontology)
     entries = int(app.config["CACHE_ENTRIES"])
     # Built here, in gunicorn's master, so its processes share one index (0.2-0.7 s to build).
     index = index_for(store)

@@ -13,6 +13,7 @@ from ..i18n import label_languages
 from ..pages.ontology_doc import build_ontology_doc
 from ..rdf.labels import best_label
 from ..rdf.namespaces import bind_all
+from ..rdf.terms import read_turtle
 from ..stores.files import shape_file
 from .documents import (
     BY_MEDIA_TYPE,
@@ -33,7 +34,7 @@ def _graph(paths: list[Path]) -> Graph:
     graph = Graph()
     bind_all(graph)
     for path in paths:
-        graph.parse(path, format="turtle")
+        read_turtle(path, graph)
     return graph
 
 
