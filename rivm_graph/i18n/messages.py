@@ -568,6 +568,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Citer ce jeu de données",
         "es": "Citar este conjunto de datos",
     },
+    "whole_graph": {"en": "Whole graph", "fr": "Graphe entier", "es": "Grafo completo"},
     "cite_page": {"en": "Cite this page", "fr": "Citer cette page", "es": "Citar esta página"},
     "cite_version": {"en": "Version", "fr": "Version", "es": "Versión"},
     "cite_year": {"en": "Year", "fr": "Année", "es": "Año"},
