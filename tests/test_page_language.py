@@ -12,6 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from rivm_graph.i18n.messages import MESSAGES
+from rivm_graph.publish.tables.specs import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -199,3 +200,11 @@ def test_a_text_shown_in_another_language_says_so(client, path, source, predicat
     fr = TextsWithLanguage(client.get(path, query_string={"lang": "fr"}).get_data(as_text=True))
     no_french = _english_only(source, URIRef(predicate), missing="fr")
     assert not [t for t, lang in fr.texts if t in no_french and lang != "en"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_the_tables_english_titles_are_marked_english(client, lang):
+    """The tables' titles (their CSV on the Web metadata) exist in English only."""
+    html = client.get("/tables/", query_string={"lang": lang}).get_data(as_text=True)
+    texts = dict(TextsWithLanguage(html).texts)
+    assert {texts.get(t.title) for t in TABLES} == {"en"}
