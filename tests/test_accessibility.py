@@ -127,7 +127,8 @@ def test_page_fits_a_phone_and_passes_axe(browser, embedded_server, path):
 #: What Tab stops at, in document order: the controls a keyboard must reach.
 TABBABLE = (
     "a[href]:not([tabindex='-1']), button, input:not([type=hidden]), textarea, select, summary,"
-    " .query-editor-host"  # the query editor (where it was built): one stop, in its shadow root
+    " .query-editor-host,"  # the query editor (where it was built): one stop, in its shadow root
+    " .picture[tabindex='0']"  # a picture's box, which scrolls on a phone
 )
 
 
@@ -202,6 +203,72 @@ def test_the_skip_link_comes_first_and_skips_the_header(browser, embedded_server
         stops = tab_walk(page, limit=60)
         explore = [s["path"].partition("?")[0] for s in stops].index("/id/city/")
         assert explore < 40, f"{explore} Tab stops from the content to 'Explore'"
+
+
+def boxes(page, selector: str) -> list[dict]:
+    return page.evaluate(
+        """(s) => [...document.querySelectorAll(s)].map(e => {
+             const r = e.getBoundingClientRect();
+             return {href: e.getAttribute('href'), title: e.querySelector('title')?.textContent,
+                     x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, h: r.height};
+           })""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("width", [*PHONES, DESKTOP])
+def test_every_marker_on_the_maps_is_a_target_a_finger_finds(browser, embedded_server, width):
+    """WCAG 2.2 (2.5.8): each link on the home page's maps is at least 24 × 24 px and no other
+    marker's centre is within 24 px of its own, at every width (on a phone the maps stop
+    shrinking and scroll in their own box); Europe, where they crowd, is one link to its map."""
+    with browser_page(browser, locale="en-GB", viewport={"width": width, "height": 800}) as page:
+        page.goto(embedded_server + "/")
+        targets = boxes(page, "svg.rivm-map a")
+        assert len(targets) >= 40
+        for target in targets:
+            assert target["w"] >= 23.9 and target["h"] >= 23.9, target
+        markers = [t for t in targets if t["href"] != "#europe"]
+        for i, a in enumerate(markers):
+            for b in markers[i + 1 :]:
+                apart = ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
+                assert apart >= 23.5, (width, a["title"], b["title"], apart)
+        (inset,) = [t for t in targets if t["href"] == "#europe"]
+        assert inset["title"].startswith("Europe:")
+        page.locator("svg.rivm-map a[href='#europe']").click()
+        assert page.url.endswith("#europe")
+        # a legend that can be read: the map's own, or on a phone one in the page's text
+        legends = boxes(page, ".rivm-world-map .rivm-map-legend text, p.map-legend")
+        seen = [b for b in legends if b["h"] > 0]
+        assert seen and min(b["h"] for b in seen) >= 12, legends
+
+
+def test_the_pictures_text_keeps_every_link(browser, embedded_server):
+    """The lists under the maps and the timeline hold every link the pictures hold."""
+    with browser_page(browser, locale="en-GB", viewport={"width": 1280, "height": 800}) as page:
+        page.goto(embedded_server + "/")
+        drawn = page.evaluate(
+            "[...document.querySelectorAll('svg a')].map(a => a.getAttribute('href'))"
+        )
+        listed = page.evaluate(
+            "[...document.querySelectorAll('details.as-text a')].map(a => a.getAttribute('href'))"
+        )
+        assert len(drawn) >= 60
+        assert {href for href in drawn if href != "#europe"} <= set(listed)
+
+
+def test_a_picture_too_wide_for_a_phone_scrolls_from_the_keyboard(browser, embedded_server):
+    with browser_page(browser, locale="en-GB", viewport={"width": 320, "height": 800}) as page:
+        page.goto(embedded_server + "/")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.matches('.picture:has(.rivm-world-map)')"):
+                break
+        else:
+            pytest.fail("Tab never reaches the world map's box")
+        wide = page.evaluate("(e => e.scrollWidth > e.clientWidth)(document.activeElement)")
+        assert wide, "the map is wider than the phone"
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.activeElement.scrollLeft > 0")
 
 
 def test_a_query_is_written_and_run_from_the_keyboard(browser, embedded_server):

@@ -51,3 +51,38 @@ def test_every_kind_has_a_listing_title_in_every_language(client):
     for kind in KINDS:
         assert set(MESSAGES[f"kind_{kind}"]) >= set(INTERFACE_LANGUAGES), kind
     assert client.get("/id/claim/", headers={"Accept": "text/html"}).status_code == 200
+
+
+#: Words a template may hold as they are: names of formats, files and standards, the same in
+#: every language.
+NOT_TRANSLATED = {
+    "URL",
+    "SHA-256",
+    "SHA256SUMS",
+    "release.json",
+    "JSON",
+    "JSON-LD",
+    "RDF/XML",
+    "GeoJSON",
+    ".geojson",
+    "sparql-examples",
+    "rdfs:label @",
+    "skos:definition @",
+    "rdf:type",
+    "rdfs:domain",
+    "rdfs:range",
+}
+TEMPLATES = sorted((ROOT / "rivm_graph" / "web" / "templates").glob("*.html"))
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
+def test_no_interface_word_is_written_into_a_template(template):
+    """Every word a reader sees, or hears (title, aria-label, placeholder, alt), comes from the
+    messages, so it is in every language: a template holds none of its own."""
+    text = re.sub(r"\{#.*?#\}", "", template.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text, flags=re.S)
+    attributes = re.findall(r'\b(?:title|aria-label|placeholder|alt)="([^"]*)"', text)
+    text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", "", text, flags=re.S)
+    words = [t.strip(" \n·—()") for t in re.split(r"<[^>]+>", text)]
+    found = [w.strip(" ()") for w in [*words, *attributes] if re.search(r"[A-Za-z]{3}", w)]
+    assert [w for w in found if w not in NOT_TRANSLATED] == []

@@ -395,6 +395,39 @@ def test_a_crowded_region_pushes_markers_apart_with_spokes_to_their_places():
     assert not maps.inside_bounds(point("Tokyo", 35.68, 139.69), maps.EUROPE)
 
 
+def test_a_map_shown_no_narrower_than_smallest_gives_each_marker_a_24_px_hit_area():
+    """At 640 units shown at no less than 320 px, a 24 px target is 48 units: each linked marker
+    has an invisible hit disc of radius 24, and no two discs overlap."""
+    svg = parse(maps.world_map_svg(POINTS, title="t", description="d", width=640, smallest=320))
+    linked = [m for m in markers(svg) if m.tag == SVG + "a"]
+    assert len(linked) == len(POINTS)
+    centres = []
+    for m in linked:
+        (hit,) = [c for c in m.iter(SVG + "circle") if "rivm-map-hit" in classes(c)]
+        assert float(hit.get("r")) == pytest.approx(24) and hit.get("fill-opacity") == "0"
+        centres.append((float(hit.get("cx")), float(hit.get("cy"))))
+    assert min(math.dist(a, b) for a, b in itertools.combinations(centres, 2)) >= 48
+    # without `smallest`, no hit disc and the fanned-out sites stay close to their city
+    plain = parse(maps.world_map_svg(POINTS, title="t", description="d", width=640))
+    assert not [c for c in plain.iter(SVG + "circle") if "rivm-map-hit" in classes(c)]
+
+
+def test_an_inset_is_one_link_and_its_markers_are_shown_unlinked():
+    inset = maps.Inset(maps.EUROPE, "#europe", "Europe: 3 places, on the map below")
+    svg = parse(maps.world_map_svg(POINTS, title="t", description="d", inset=inset))
+    (region,) = [el for el in svg.iter() if "rivm-map-inset" in classes(el)]
+    assert region.tag == SVG + "a" and region.get("href") == "#europe"
+    assert title_of(region) == "Europe: 3 places, on the map below"
+    assert region.find(SVG + "rect") is not None
+    for label in ("Clermont-Ferrand", "Michelin Cataroux plant"):
+        assert marker_by_label(svg, label).tag == SVG + "g", "shown, under the inset's link"
+    assert marker_by_label(svg, "Tokyo").tag == SVG + "a"
+    order = [el for el in svg.iter() if classes(el) & {"rivm-map-inset", "rivm-map-marker"}]
+    tokyo = marker_by_label(svg, "Tokyo")
+    assert order.index(region) < order.index(tokyo), "linked markers lie above the inset"
+    assert order.index(marker_by_label(svg, "Clermont-Ferrand")) < order.index(region)
+
+
 def test_the_same_picture_is_the_same_text_and_ids_differ_between_pictures():
     a = maps.world_map_svg(POINTS[:3], title="a", description="d")
     assert a == maps.world_map_svg(POINTS[:3], title="a", description="d")

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from rdflib import Graph, Literal, URIRef
 
 from rivm_graph.i18n.messages import MESSAGES
+from rivm_graph.publish.tables.specs import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
 
 #: The languages the data's sources are written in, by their name in each interface language.
 LANGUAGE_NAMES = {
@@ -134,3 +139,72 @@ def test_a_listing_is_titled_in_the_readers_language(client):
         assert f"<h1>{title}</h1>" in html
         # names in the reader's language, else another: never an IRI
         assert ">https://w3id.org/" not in html
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class TextsWithLanguage(HTMLParser):
+    """Every text of a page with the language it is marked as (the nearest ``lang``)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.stack: list[tuple[str, str]] = []
+        self.texts: list[tuple[str, str]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        lang = dict(attrs).get("lang") or (self.stack[-1][1] if self.stack else "")
+        self.stack.append((tag, lang or ""))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if data.strip() and self.stack:
+            self.texts.append((data.strip(), self.stack[-1][1]))
+
+
+def _english_only(path: str, predicate, missing: str = "es") -> set[str]:
+    """Texts of a Turtle file that exist in English but not in `missing` (read with rdflib)."""
+    graph = Graph().parse(ROOT / path)
+    found = set()
+    for subject in set(graph.subjects(predicate, None)):
+        texts = [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
+        if not any(t.language == missing for t in texts):
+            found |= {str(t) for t in texts if t.language == "en"}
+    return found
+
+
+@pytest.mark.parametrize(
+    "path, source, predicate",
+    [
+        ("/ontology", "ontology/rivm.ttl", "http://www.w3.org/2004/02/skos/core#definition"),
+        ("/shapes", "shapes/violations.ttl", "http://www.w3.org/ns/shacl#name"),
+    ],
+)
+def test_a_text_shown_in_another_language_says_so(client, path, source, predicate):
+    """The ontology's definitions and the shapes' names exist in English and French only: a
+    Spanish page that shows one in English marks it lang="en" (WCAG 3.1.2, Language of Parts),
+    so a screen reader reads it in English; the French page shows French, unmarked."""
+    english = _english_only(source, URIRef(predicate))
+    assert english, "the file has texts with no Spanish"
+    es = TextsWithLanguage(client.get(path, query_string={"lang": "es"}).get_data(as_text=True))
+    shown = [(text, lang) for text, lang in es.texts if text in english]
+    assert shown, "the Spanish page falls back on English"
+    assert [text for text, lang in shown if lang != "en"] == []
+    fr = TextsWithLanguage(client.get(path, query_string={"lang": "fr"}).get_data(as_text=True))
+    no_french = _english_only(source, URIRef(predicate), missing="fr")
+    assert not [t for t, lang in fr.texts if t in no_french and lang != "en"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_the_tables_english_titles_are_marked_english(client, lang):
+    """The tables' titles (their CSV on the Web metadata) exist in English only."""
+    html = client.get("/tables/", query_string={"lang": lang}).get_data(as_text=True)
+    texts = dict(TextsWithLanguage(html).texts)
+    assert {texts.get(t.title) for t in TABLES} == {"en"}

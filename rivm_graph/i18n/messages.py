@@ -237,6 +237,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Mapa de Europa, donde los marcadores se amontonan en el mapa del mundo, con "
         "{cities} ciudades y {sites} sitios Michelin.",
     },
+    "europe_inset": {
+        "en": "Europe: {n} cities and sites, on the map of Europe below",
+        "fr": "Europe : {n} villes et sites, sur la carte de l'Europe ci-dessous",
+        "es": "Europa: {n} ciudades y sitios, en el mapa de Europa más abajo",
+    },
     "legend_city": {"en": "city", "fr": "ville", "es": "ciudad"},
     "legend_site": {"en": "Michelin site", "fr": "site Michelin", "es": "sitio Michelin"},
     "timeline_title": {
@@ -568,6 +573,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Citer ce jeu de données",
         "es": "Citar este conjunto de datos",
     },
+    "whole_graph": {"en": "Whole graph", "fr": "Graphe entier", "es": "Grafo completo"},
     "cite_page": {"en": "Cite this page", "fr": "Citer cette page", "es": "Citar esta página"},
     "cite_version": {"en": "Version", "fr": "Version", "es": "Versión"},
     "cite_year": {"en": "Year", "fr": "Année", "es": "Año"},

@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ..rdf.labels import best_label, compact
+from ..rdf.labels import best_literal, compact
 from ..rdf.literals import literal
 from ..rdf.namespaces import ONTOLOGY_IRI, PREFIXES
 from ..stores.base import GraphStore
@@ -37,6 +37,9 @@ class Term:
     labels: dict[str, str]
     definition: str | None
     definitions: dict[str, str]
+    #: the languages of `label` and `definition` ("" when untagged or a compact IRI)
+    label_lang: str = ""
+    definition_lang: str = ""
     parents: list[TermRef] = field(default_factory=list)
     domains: list[TermRef] = field(default_factory=list)
     ranges: list[TermRef] = field(default_factory=list)
@@ -51,6 +54,8 @@ class OntologyDoc:
     description: str | None
     version: str | None
     sections: dict[str, list[Term]]
+    title_lang: str = ""
+    description_lang: str = ""
 
 
 def _by_language(graph: Graph, subject, predicate) -> dict[str, str]:
@@ -61,9 +66,15 @@ def _by_language(graph: Graph, subject, predicate) -> dict[str, str]:
     }
 
 
-def _pick(values: dict[str, str], languages: Sequence[str]) -> str | None:
+def _picked(values: dict[str, str], languages: Sequence[str]) -> tuple[str | None, str]:
+    """The text in the first language that has one, and that language ("" if untagged)."""
     pairs = [(str(RDFS.label), Literal(v, lang=k or None)) for k, v in values.items()]
-    return best_label(pairs, languages)
+    best = best_literal(pairs, languages)
+    return (str(best), best.language or "") if best is not None else (None, "")
+
+
+def _pick(values: dict[str, str], languages: Sequence[str]) -> str | None:
+    return _picked(values, languages)[0]
 
 
 def _usage(store: GraphStore) -> dict[str, int]:
@@ -116,14 +127,18 @@ def build_ontology_doc(ontology: Graph, store: GraphStore, languages: Sequence[s
             parents = list(ontology.objects(subject, RDFS.subClassOf)) + list(
                 ontology.objects(subject, RDFS.subPropertyOf)
             )
+            label, label_lang = _picked(labels, languages)
+            definition, definition_lang = _picked(definitions, languages)
             terms.append(
                 Term(
                     iri=str(subject),
                     anchor=str(subject).split("#", 1)[1],
-                    label=_pick(labels, languages) or compact(str(subject)),
+                    label=label or compact(str(subject)),
                     labels=labels,
-                    definition=_pick(definitions, languages),
+                    definition=definition,
                     definitions=definitions,
+                    label_lang=label_lang if label else "",
+                    definition_lang=definition_lang,
                     parents=[r for r in map(ref, parents) if r],
                     domains=[r for r in map(ref, ontology.objects(subject, RDFS.domain)) if r],
                     ranges=[r for r in map(ref, ontology.objects(subject, RDFS.range)) if r],
@@ -135,8 +150,10 @@ def build_ontology_doc(ontology: Graph, store: GraphStore, languages: Sequence[s
             )
         sections[name] = sorted(terms, key=lambda t: t.label.lower())
     header = URIRef(ONTOLOGY_IRI)
-    title = _pick(_by_language(ontology, header, URIRef(PREFIXES["dct"] + "title")), languages)
-    description = _pick(
+    title, title_lang = _picked(
+        _by_language(ontology, header, URIRef(PREFIXES["dct"] + "title")), languages
+    )
+    description, description_lang = _picked(
         _by_language(ontology, header, URIRef(PREFIXES["dct"] + "description")), languages
     )
     version = ontology.value(header, OWL.versionInfo)
@@ -146,4 +163,6 @@ def build_ontology_doc(ontology: Graph, store: GraphStore, languages: Sequence[s
         description,
         str(version) if version else None,
         sections,
+        title_lang=title_lang if title else "en",
+        description_lang=description_lang,
     )

@@ -1,7 +1,10 @@
 """Maps of the network as SVG text: a world (or region) map and a locator map.
 
 The countries are the atlas's (`atlas`), drawn with Natural Earth I (`projection`) as plain SVG
-(`svg`). Markers link to their pages; points at one place are fanned out around it.
+(`svg`). Markers link to their pages; points at one place are fanned out around it. A map that
+knows the narrowest it is shown at gives every marker an invisible hit area of at least
+`TARGET` CSS pixels there and pushes markers apart until no two hit areas overlap (WCAG 2.2,
+2.5.8: a finger finds each one); a crowded region can stand as one link to a map of its own.
 """
 
 from __future__ import annotations
@@ -9,12 +12,15 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
 
 from .atlas import Country, world_countries
 from .projection import View, centred_view, fit_region, inside, project_country, sphere_outline
 from .svg import id_prefix, link, num, path_data, svg_open, title_desc
+
+#: The smallest hit area of a marker, in CSS pixels (WCAG 2.2, 2.5.8 Target Size: 24 × 24).
+TARGET = 24.0
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,26 @@ def _map_frame(prefix: str, view: View, *, stroke_width: str) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class Inset:
+    """A crowded region of a world map drawn as one link (to a map of its own), its markers
+    shown but not linked: ``bounds`` (west, south, east, north), ``href``, ``label``."""
+
+    bounds: tuple[float, float, float, float]
+    href: str
+    label: str
+
+
 def _marker(
-    point: MapPoint, x: float, y: float, *, size: float = 1.0, css: str = "rivm-map-marker"
+    point: MapPoint,
+    x: float,
+    y: float,
+    *,
+    size: float = 1.0,
+    css: str = "rivm-map-marker",
+    hit: float = 0.0,
 ) -> str:
+    """A marker; `hit` > 0 adds an invisible disc of that radius that takes the taps and clicks."""
     cx, cy = num(x), num(y)
     if point.kind == "site":
         r = 4.5 * size
@@ -55,6 +78,11 @@ def _marker(
         shape = (
             f'<circle cx="{cx}" cy="{cy}" r="{num(4 * size)}" fill="#c62828"'
             f' stroke="#ffffff" stroke-width="1.2"/>'
+        )
+    if hit > 0:
+        shape += (
+            f'<circle class="rivm-map-hit" cx="{cx}" cy="{cy}" r="{num(hit)}"'
+            ' fill="#ffffff" fill-opacity="0"/>'
         )
     kind = "site" if point.kind == "site" else "city"
     inner = f"<title>{escape(point.label)}</title>{shape}"
@@ -160,6 +188,8 @@ def world_map_svg(
     legend: Mapping[str, str] | None = None,
     country_names: Mapping[str, str] | None = None,
     separate: bool = False,
+    smallest: float | None = None,
+    inset: Inset | None = None,
 ) -> str:
     """A map (Natural Earth I) with one linked marker per point, as SVG text.
 
@@ -171,6 +201,10 @@ def world_map_svg(
     page's language), else the atlas's English name. `height` defaults to the map's own height
     plus the legend; another value only changes the displayed size, not the drawing.
     `separate`: push markers apart until none hides another (for a region where they crowd).
+    `smallest`: the narrowest the picture is shown, in CSS pixels (the page's style sheet keeps
+    it from shrinking further): every marker gets a hit area of `TARGET` pixels there, and the
+    markers are pushed apart until no two hit areas overlap. `inset`: a region drawn as one
+    link, its markers shown but not linked (nor pushed apart).
     """
     points = list(points)
     west, south, east, north = bounds
@@ -195,17 +229,22 @@ def world_map_svg(
         out.append(f'<path class="{css}"{fill} d="{d}">{tooltip}</path>')
     out.append("</g>")
 
-    placed = []
+    hit = TARGET / 2 * width / smallest if smallest else 0.0
+    placed, covered = [], []
     for p in points:
         x, y = view.point(p.lat, p.long)
         if 0 <= x <= width and 0 <= y <= map_height:
-            placed.append((p, x, y))
+            if inset is not None and inside_bounds(p, inset.bounds):
+                covered.append((replace(p, href=""), x, y))
+            else:
+                placed.append((p, x, y))
     markers = _spread(placed)
-    if separate:
-        markers = _separate(markers, gap=10.0)
+    if separate or hit:
+        markers = _separate(markers, gap=max(10.0 if separate else 0.0, 2 * hit + 1))
+    shown = _spread(covered)  # under the inset's link
     spokes = [
         f'<line x1="{num(cx)}" y1="{num(cy)}" x2="{num(x)}" y2="{num(y)}"/>'
-        for _, x, y, cx, cy in markers
+        for _, x, y, cx, cy in shown + markers
         if (x, y) != (cx, cy)
     ]
     if spokes:
@@ -215,10 +254,13 @@ def world_map_svg(
             + "</g>"
         )
     out.append('<g class="rivm-map-markers">')
-    for kind in ("site", "city"):  # cities on top
-        for p, x, y, _, _ in markers:
-            if (p.kind == "site") == (kind == "site"):
-                out.append(_marker(p, x, y))
+    for group in (shown, markers):
+        if group is markers and inset is not None:
+            out.append(_inset_link(inset, view, width, map_height))
+        for kind in ("site", "city"):  # cities on top
+            for p, x, y, _, _ in group:
+                if (p.kind == "site") == (kind == "site"):
+                    out.append(_marker(p, x, y, hit=hit if p.href else 0.0))
     out.append("</g>")
 
     kinds = [
@@ -237,6 +279,25 @@ def world_map_svg(
         out.append("</g>")
     out.append("</svg>")
     return "".join(out)
+
+
+def _inset_link(inset: Inset, view: View, width: float, height: float) -> str:
+    """A dashed frame around the region (its parallels are straight in Natural Earth I, its
+    meridians curved: the frame holds both), one link over all of it."""
+    west, south, east, north = inset.bounds
+    edge = [
+        view.point(lat, long)
+        for lat in (south, (south + north) / 2, north)
+        for long in (west, east)
+    ]
+    left, right = max(0.0, min(x for x, _ in edge)), min(width, max(x for x, _ in edge))
+    top, bottom = max(0.0, min(y for _, y in edge)), min(height, max(y for _, y in edge))
+    frame = (
+        f'<rect x="{num(left)}" y="{num(top)}" width="{num(right - left)}"'
+        f' height="{num(bottom - top)}" fill="#ffffff" fill-opacity="0" stroke="#555555"'
+        ' stroke-width="1" stroke-dasharray="4 3"/>'
+    )
+    return link(inset.href, f"<title>{escape(inset.label)}</title>{frame}", "rivm-map-inset")
 
 
 # --------------------------------------------------------------------------- locator map

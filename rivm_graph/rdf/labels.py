@@ -27,6 +27,15 @@ def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[st
     Untagged literals come after every preferred language, and any other language after them, so
     a resource that has a name always shows one.
     """
+    best = best_literal(candidates, languages)
+    return str(best) if best is not None else None
+
+
+def best_literal(
+    candidates: Iterable[tuple[str, Literal]], languages: Sequence[str]
+) -> Literal | None:
+    """`best_label`'s choice with its language tag, for a page that must say which language a
+    name it falls back on is in (WCAG 3.1.2, Language of Parts)."""
 
     def rank(pair: tuple[str, Literal]) -> tuple:
         predicate, literal = pair
@@ -41,7 +50,7 @@ def best_label(candidates: Iterable[tuple[str, Literal]], languages: Sequence[st
         return (known, lang_rank, lang, str(literal))  # then by text: the same from any store
 
     ranked = sorted(candidates, key=rank)
-    return str(ranked[0][1]) if ranked else None
+    return ranked[0][1] if ranked else None
 
 
 def pairs(subjects: Iterable[str], predicates: Iterable[str], names: str = "?s ?p") -> str:

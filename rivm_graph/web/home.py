@@ -9,7 +9,7 @@ from markupsafe import Markup
 from ..i18n import label_languages
 from ..i18n.messages import translator
 from ..pages.overview import build_overview
-from ..pictures.maps import EUROPE, inside_bounds, world_map_svg
+from ..pictures.maps import EUROPE, Inset, inside_bounds, world_map_svg
 from ..pictures.timeline import timeline_svg
 from .citation import dataset_cite_context
 from .dataset import today
@@ -33,6 +33,12 @@ ENTRY_POINTS = [  # (message key, kind of resource listed)
 ]
 
 
+#: The narrowest the home page's maps are shown, in CSS pixels: site.css keeps them from
+#: shrinking further (`.picture svg.rivm-map { min-width: 40rem }`; on a phone they scroll in their
+#: own box), so that every marker's hit area is 24 px wide there.
+SMALLEST_MAP = 640
+
+
 @blueprint.get("/")
 def home():
     language = negotiate_language(request)
@@ -44,14 +50,17 @@ def home():
         cities = sum(1 for p in overview.points if p.kind == "city")
         sites = sum(1 for p in overview.points if p.kind == "site")
         legend = {"city": t("legend_city"), "site": t("legend_site")}
+        # Most of the network is in Europe, where the world map's markers crowd: a map of its own,
+        # and on the world map one link to it.
+        in_europe = [p for p in overview.points if inside_bounds(p, EUROPE)]
         world = world_map_svg(
             overview.points,
             title=t("map_title"),
             description=t("map_description", cities=cities, sites=sites),
             legend=legend,
+            smallest=SMALLEST_MAP,
+            inset=Inset(EUROPE, "#europe", t("europe_inset", n=len(in_europe))),
         )
-        # Most of the network is in Europe, where the world map's markers crowd: a map of its own.
-        in_europe = [p for p in overview.points if inside_bounds(p, EUROPE)]
         europe = world_map_svg(
             in_europe,
             title=t("europe_title"),
@@ -64,6 +73,7 @@ def home():
             bounds=EUROPE,
             width=640,
             separate=True,
+            smallest=SMALLEST_MAP,
         )
         timeline = timeline_svg(
             overview.events,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Request, Response, has_request_context, request, url_for
+from markupsafe import Markup
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..i18n.messages import translator
@@ -89,10 +90,15 @@ def init_language(app: Flask) -> None:
             args[PARAMETER] = code
             return url_for(request.endpoint or "home.home", **(request.view_args or {}), **args)
 
+        def other_lang(code: str) -> Markup:
+            """` lang="…"` for a text in another language than the page's (WCAG 3.1.2)."""
+            return Markup(' lang="{}"').format(code) if code and code != language else Markup("")
+
         return {
             "lang": language,
             "chosen_lang": chosen_language(request),
             "languages": LANGUAGES,
             "t": translator(language),
             "lang_url": lang_url,
+            "other_lang": other_lang,
         }

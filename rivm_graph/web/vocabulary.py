@@ -11,7 +11,7 @@ from rdflib.term import IdentifiedNode
 
 from ..i18n import label_languages
 from ..pages.ontology_doc import build_ontology_doc
-from ..rdf.labels import best_label
+from ..rdf.labels import best_literal
 from ..rdf.namespaces import bind_all
 from ..rdf.terms import read_turtle
 from ..stores.files import shape_file
@@ -99,11 +99,13 @@ def shapes(ext: str | None = None):
                     for o in graph.objects(shape, SH.description)
                     if isinstance(o, Literal)
                 ]
+                name_ = best_literal(names, [language, "en"])
+                description = best_literal(descriptions, [language, "en"])
                 items.append(
                     (
                         str(shape),
-                        best_label(names, [language, "en"]) or str(shape),
-                        best_label(descriptions, [language, "en"]),
+                        (str(name_), name_.language or "") if name_ else (str(shape), ""),
+                        (str(description), description.language or "") if description else None,
                     )
                 )
             groups.append((name, items))
