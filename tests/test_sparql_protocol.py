@@ -259,6 +259,20 @@ def test_ask_in_json_and_xml(store_client):
     assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
 
 
+def test_the_head_names_the_querys_variables_and_no_other(store_client):
+    """SPARQL 1.1 §18.2.1: ``SELECT *`` projects the pattern's in-scope variables, so over an
+    empty group it is one solution of no variable. Virtuoso answered it with a column of its
+    own (``_star_fake``, bound to 1), and the service passed it on."""
+    _, _, body = local_get(store_client, query="SELECT * WHERE { }", format="json")
+    assert json.loads(body) == {"head": {"vars": []}, "results": {"bindings": [{}]}}
+    _, _, body = local_get(store_client, query="SELECT * WHERE { }", format="csv")
+    assert body == b"\r\n\r\n", "an empty header, then one empty row"
+    query = f"SELECT * WHERE {{ <{CUNEO}> a ?type }}"
+    _, _, body = local_get(store_client, query=query, format="json")
+    answer = json.loads(body)
+    assert answer["head"]["vars"] == ["type"] and answer["results"]["bindings"]
+
+
 def test_head_works_without_a_body(store_client):
     path = f"/sparql?{urllib.parse.urlencode({'query': CITIES})}"
     status, headers, body = local_fetch(store_client, path, method="HEAD")

@@ -456,11 +456,16 @@ class SparqlStore(GraphStore):
             classes={str(r["c"]): int(literal(r["n"])) for r in per_class.rows},
         )
 
-    def _check(self, text: str) -> QueryInfo:
-        """Parse with Oxigraph (an empty store): the same grammar and messages in both modes."""
+    def _check(self, text: str) -> tuple[QueryInfo, list[str] | None]:
+        """Parse with Oxigraph (an empty store): the same grammar and messages in both modes.
+        Also the variables a SELECT projects, in Oxigraph's order: the answer's head is the
+        query's, whatever the engine names (Virtuoso answers ``SELECT * {}`` with a column of
+        its own, ``_star_fake``)."""
         info = inspect_query(text)
-        ox.Store().query(text, base_iri=BASE_IRI)  # SyntaxError if it is not SPARQL 1.1
-        return info
+        parsed = ox.Store().query(text, base_iri=BASE_IRI)  # SyntaxError if not SPARQL 1.1
+        if isinstance(parsed, ox.QuerySolutions):
+            return info, [v.value for v in parsed.variables]
+        return info, None
 
     @staticmethod
     def _for_engine(text: str) -> str:
@@ -491,7 +496,7 @@ class SparqlStore(GraphStore):
     ) -> tuple[str, Any, bool]:
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with
         ``max_rows``, at most one more than that is read."""
-        info = self._check(text)
+        info, projected = self._check(text)
         default_graphs, named_graphs = query_dataset(
             text, default_graphs, named_graphs, self.record.graphs
         )
@@ -516,7 +521,7 @@ class SparqlStore(GraphStore):
             return "ask", bool(document["boolean"]), False
         if info.form == "ASK":
             return "ask", _ask_table(document), False
-        return "select", _solutions_from(document), truncated
+        return "select", _solutions_from(document, projected), truncated
 
     def query_serialized(
         self,
@@ -672,9 +677,11 @@ def _ask_table(document: dict[str, Any]) -> bool:
 
 
 def _solutions_from(
-    document: dict[str, Any],
+    document: dict[str, Any], variables: list[str] | None = None
 ) -> tuple[list[str], list[list[OxTerm | None]]]:
-    variables = list(document.get("head", {}).get("vars", []))
+    """The rows of a JSON answer, by ``variables`` (the head's own if not given)."""
+    if variables is None:
+        variables = list(document.get("head", {}).get("vars", []))
     rows = [
         [json_term(b[v]) if v in b else None for v in variables]
         for b in document.get("results", {}).get("bindings", [])
