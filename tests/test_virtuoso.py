@@ -279,6 +279,33 @@ def test_syntax_errors_read_the_same_as_on_the_embedded_store(embedded, remote):
         assert a[2] == b[2]
 
 
+#: Valid SPARQL 1.1 that the embedded store answers and Virtuoso 7.2.5 does not evaluate.
+NOT_EVALUATED_ON_VIRTUOSO = {
+    "BNODE()": "SELECT ?b WHERE { BIND(BNODE() AS ?b) }",
+    "negated inverse property": "SELECT ?o WHERE { <id/city/cuneo> !^<p> ?o } LIMIT 1",
+    "path with neither end given": "SELECT (COUNT(*) AS ?n) WHERE { ?c <p>+ ?d }",
+    "division by zero": "SELECT ?x WHERE { BIND(1/0 AS ?x) }",
+}
+
+
+@pytest.mark.parametrize(
+    "query", NOT_EVALUATED_ON_VIRTUOSO.values(), ids=list(NOT_EVALUATED_ON_VIRTUOSO)
+)
+def test_a_valid_query_the_engine_does_not_evaluate_is_told_so(embedded, remote, query):
+    """Virtuoso refused two of these as syntax errors (the service said "SPARQL syntax error"
+    of valid SPARQL) and failed on two with a 500 (the service answered 503, which invites a
+    retry, with the engine's address and the rewritten text it was sent)."""
+    assert post(embedded, query)[0] == 200
+    status, _, body = post(remote, query)
+    message = json.loads(body)["error"]["message"]
+    assert status == 400, message
+    assert message.startswith(
+        "The query is valid SPARQL 1.1, but the query engine behind this endpoint does not "
+        "evaluate it (Virtuoso "
+    ), message
+    assert "SPARQL query" not in message and "define " not in message and "127.0.0.1" not in message
+
+
 def test_load_is_idempotent_and_verifies_the_counts(virtuoso, store):
     env = {"RIVM_SPARQL_USER": virtuoso.user, "RIVM_SPARQL_PASSWORD": virtuoso.password}
     again = rivm_graph("load", "--into", virtuoso.query_url, env=env)

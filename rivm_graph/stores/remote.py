@@ -60,6 +60,7 @@ from ..rdf.terms import to_rdflib
 from .base import (
     WHOLE_GRAPH_DEADLINE,
     GraphStore,
+    QueryNotEvaluable,
     QueryResult,
     QueryTimeout,
     StoreCounts,
@@ -108,6 +109,14 @@ EXPORT_TIMEOUT = WHOLE_GRAPH_DEADLINE
 EXPORT_PART = 500_000
 #: Deepest chain of blank nodes a resource description follows.
 MAX_BLANK_DEPTH = 32
+
+
+#: An error line of Virtuoso's (``Virtuoso 22012 Error SR084: Division by 0.``): its SQL state.
+_SQL_STATE = re.compile(r"Virtuoso (\w{5}) Error ")
+#: SQL state classes that a query causes (data exception, syntax, rule violation), as against
+#: the engine's trouble (deadlock 40001, connection 08, memory and the like): a query sent
+#: again gets the same error, so it is the client's to change, and never a 503 to retry.
+_QUERYS_FAULT = ("22", "37", "42")
 
 
 class RemoteStoreError(StoreError):
@@ -345,10 +354,14 @@ class SparqlStore(GraphStore):
                 )
             if "estimated execution time" in message:
                 raise QueryTimeout(f"the engine estimated it would run too long: {message}")
-            if response.status_code == 400:
-                raise SyntaxError(message.splitlines()[0] if message else "bad request")
+            # Virtuoso follows its reason with the text it was sent (our rewrite: pragmas, the
+            # dataset's graphs), which is not the client's query: only the reason is told.
+            reason = message.split("\n\nSPARQL query:", 1)[0].strip()
+            state = _SQL_STATE.match(reason)
+            if response.status_code == 400 or (state and state[1][:2] in _QUERYS_FAULT):
+                raise QueryNotEvaluable(reason.splitlines()[0] if reason else "bad request")
             raise RemoteStoreError(
-                f"{self.query_url} answered {response.status_code}: {message[:500]}"
+                f"{self.query_url} answered {response.status_code}: {reason[:500]}"
             )
         return _Reply(response.headers, content, cut or "X-SPARQL-MaxRows" in response.headers)
 
@@ -403,7 +416,7 @@ class SparqlStore(GraphStore):
         try:
             found = self.query("ASK { ?s ?p ?o }").boolean
             nothing = self.query("ASK { FILTER(false) }").boolean
-        except (RemoteStoreError, SyntaxError) as error:
+        except (RemoteStoreError, QueryNotEvaluable) as error:
             found = nothing = str(error)
         if found is not True or nothing is not False:
             raise RemoteStoreError(
