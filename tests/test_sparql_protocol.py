@@ -127,6 +127,17 @@ def test_rdflib_sparqlstore_reads_the_endpoint(live_server, expected_cities):
     assert [str(r[0]) for r in rows] == expected_cities
 
 
+def test_rdflib_sparqlstore_lists_the_named_graphs(live_server, root):
+    """``contexts()`` asks ``SELECT ?name WHERE { GRAPH ?name {} }``: every named graph of the
+    dataset. Virtuoso answered it with no row (a GRAPH pattern with no triple in it matches
+    nothing there)."""
+    store = SPARQLStore(live_server + "/sparql")
+    expected = {f.graph for f in graph_files(root)}
+    assert {str(graph) for graph in store.contexts()} == expected
+    holding_cuneo = {str(graph) for graph in store.contexts((URIRef(CUNEO), None, None))}
+    assert holding_cuneo and holding_cuneo < expected
+
+
 #: Queries rdflib's SPARQLStore sends with ``initBindings`` (a VALUES block after the query):
 #: with and without GROUP BY, ORDER BY and LIMIT, a select expression, ASK and CONSTRUCT.
 BOUND_QUERIES = [

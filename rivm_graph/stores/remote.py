@@ -67,7 +67,12 @@ from .base import (
     StoreError,
     query_dataset,
 )
-from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
+from .query_rewrite import (
+    with_base,
+    with_named_graphs_listed,
+    with_values_inside,
+    without_dataset_clauses,
+)
 
 #: The graph ``rivm-graph load`` writes last: what was loaded (graphs, counts, data version).
 T = TypeVar("T")
@@ -481,9 +486,10 @@ class SparqlStore(GraphStore):
         return info, None
 
     @staticmethod
-    def _for_engine(text: str) -> str:
+    def _for_engine(text: str, named_graphs: Sequence[str]) -> str:
         """The text the engine is sent: its dataset clauses are in the protocol parameters, a
-        trailing VALUES block goes inside, relative IRIs get the service's base (see
+        trailing VALUES block goes inside, ``GRAPH ?g { }`` lists ``named_graphs`` (those sent
+        as ``named-graph-uri``), relative IRIs get the service's base (see
         :mod:`rivm_graph.stores.query_rewrite`)."""
         plain = without_dataset_clauses(text)
         if "from" in plain.lower():  # never left: the engine would add its graphs
@@ -496,7 +502,8 @@ class SparqlStore(GraphStore):
                 ox.Store().query(moved, base_iri=BASE_IRI)
             except SyntaxError:  # a text whose nesting the rewrite misread: sent as it came
                 moved = plain
-        return with_base(moved, BASE_IRI)
+        listed = with_named_graphs_listed(moved, [g for g in named_graphs if g != NO_GRAPH])
+        return with_base(listed, BASE_IRI)
 
     def _answer(
         self,
@@ -513,7 +520,7 @@ class SparqlStore(GraphStore):
         default_graphs, named_graphs = query_dataset(
             text, default_graphs, named_graphs, self.record.graphs
         )
-        text = self._for_engine(text)
+        text = self._for_engine(text, self._within(named_graphs, default=False))
         graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
         if info.form == "DESCRIBE" and self.virtuoso:
             text = f'define sql:describe-mode "CBD"\n{text}'
