@@ -167,18 +167,20 @@ def listing(kind: str):
         f'WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}'
     )
     total = int(literal(counted.rows[0]["n"]))
+    last = max(1, -(-total // PAGE_SIZE))
+    if page_number > last:
+        # Before any query: an OFFSET past the end finds nothing, and a huge one is refused
+        # by the parser (past 2^64) or by Virtuoso (past the rows it may sort).
+        abort(404)
     rows = store.query(
         f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}
             ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page_number - 1) * PAGE_SIZE}"""
     ).rows
-    if not rows and page_number > 1:
-        abort(404)
     # The reader's language first, then the fallback languages (a label only in English still
     # beats the IRI on a Spanish page).
     iris = [str(r["s"]) for r in rows]
     names = store.labels(iris, label_languages(language))
     items = [(iri, names.get(iri, iri)) for iri in iris]
-    last = max(1, -(-total // PAGE_SIZE))
     links = []
     if page_number < last:
         links.append(f'<{url_for(".listing", kind=kind, page=page_number + 1)}>; rel="next"')
