@@ -750,10 +750,13 @@ def start_virtuoso(
 ) -> Virtuoso:
     """A fresh Virtuoso for this data set (stopped when ``stack`` closes), loaded with
     ``rivm-graph load``. Its result cap is above the data set's size: the remote store refuses to
-    build dumps from graphs the cap would cut. A failed load stops it at once."""
+    build dumps from graphs the cap would cut; so is the number of rows it may sort, or the
+    front-end refuses an engine that cannot page a listing to its end. A failed load stops it
+    at once."""
     with contextlib.ExitStack() as own:
+        above = max(10_000, 2 * data.triples)
         engine = own.enter_context(
-            running_virtuoso(max_rows=max(10_000, 2 * data.triples), buffers=args.virtuoso_buffers)
+            running_virtuoso(max_rows=above, max_sorted_rows=above, buffers=args.virtuoso_buffers)
         )
         report.virtuoso_buffers = args.virtuoso_buffers
         seconds, summary = load_into(engine, data.root, work / f"load-virtuoso-{data.name}.log")

@@ -139,6 +139,15 @@ def test_listing_is_paged_with_link_next_and_hydra(store_client):
     assert status == 200 and members2 and not members & members2
 
 
+@pytest.mark.parametrize("page", ["2", "101", "99999999999", "99999999999999999999999"])
+def test_a_listing_page_past_the_last_is_404(store_client, page):
+    """Before, the page number went into the query's OFFSET: page 101 (OFFSET 10,000) and
+    beyond failed on Virtuoso (past the rows it may sort), and a page past 2^64/100 on both
+    stores (the parser refused the OFFSET); each was an unexpected error, a 503."""
+    status, _, body = local_fetch(store_client, f"/id/city/?page={page}")
+    assert status == 404, body[:200]
+
+
 @pytest.mark.parametrize(
     ("media_type", "parse_as"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld")]
 )

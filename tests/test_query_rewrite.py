@@ -11,7 +11,12 @@ import pyoxigraph as ox
 import pytest
 
 from rivm_graph.stores.oxigraph import OxigraphStore
-from rivm_graph.stores.query_rewrite import with_base, with_values_inside, without_dataset_clauses
+from rivm_graph.stores.query_rewrite import (
+    with_base,
+    with_named_graphs_listed,
+    with_values_inside,
+    without_dataset_clauses,
+)
 
 PREFIXES = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -148,3 +153,39 @@ def test_a_base_that_cannot_be_moved_first_is_left_alone():
         "PREFIX x: <rel/> BASE <http://example.org/> SELECT (x:c AS ?x) {}",  # x: depends on it
     ):
         assert with_base(text, "https://w3id.org/rivm/") is text
+
+
+EMPTY_GRAPH_PATTERNS = [
+    "SELECT ?g WHERE { GRAPH ?g {} }",  # rdflib's SPARQLStore.contexts()
+    "SELECT ?g WHERE { GRAPH ?g { } FILTER(CONTAINS(STR(?g), 'cities')) }",
+    "SELECT ?g ?c WHERE { ?c a rivm:City . GRAPH ?g { } } ORDER BY ?g ?c",
+    "SELECT ?g ?h WHERE { GRAPH ?g {} GRAPH $h { # a comment\n } } ORDER BY ?g ?h",
+    "SELECT ?g WHERE { OPTIONAL { GRAPH ?g { } } }",
+    "ASK { GRAPH ?g {} }",
+]
+
+
+@pytest.mark.parametrize("query", EMPTY_GRAPH_PATTERNS)
+def test_an_empty_graph_pattern_listing_the_named_graphs_means_the_same(oxigraph, query):
+    graphs = [g.value for g in oxigraph.named_graphs()]
+    original = PREFIXES + query
+    rewritten = with_named_graphs_listed(original, graphs)
+    assert "VALUES" in rewritten and " {}" not in rewritten and "{ }" not in rewritten
+    assert _unordered(_answer(oxigraph, rewritten)) == _unordered(_answer(oxigraph, original))
+    assert _answer(oxigraph, with_named_graphs_listed(original, [])) == _answer(
+        ox.Store(), original
+    ), "no named graph: no solution"
+
+
+def _unordered(answer):
+    return (answer[0], sorted(answer[1], key=repr)) if isinstance(answer, tuple) else answer
+
+
+def test_graph_patterns_that_are_not_empty_are_left_alone():
+    for text in (
+        "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "SELECT ?g WHERE { GRAPH <http://example.org/g> { } }",
+        "SELECT ?g WHERE { ?g ?p 'GRAPH ?g { }' }",
+        "SELECT ?graph WHERE { ?graph ?p ?o }",
+    ):
+        assert with_named_graphs_listed(text, ["http://example.org/g"]) == text

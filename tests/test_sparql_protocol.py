@@ -127,6 +127,17 @@ def test_rdflib_sparqlstore_reads_the_endpoint(live_server, expected_cities):
     assert [str(r[0]) for r in rows] == expected_cities
 
 
+def test_rdflib_sparqlstore_lists_the_named_graphs(live_server, root):
+    """``contexts()`` asks ``SELECT ?name WHERE { GRAPH ?name {} }``: every named graph of the
+    dataset. Virtuoso answered it with no row (a GRAPH pattern with no triple in it matches
+    nothing there)."""
+    store = SPARQLStore(live_server + "/sparql")
+    expected = {f.graph for f in graph_files(root)}
+    assert {str(graph) for graph in store.contexts()} == expected
+    holding_cuneo = {str(graph) for graph in store.contexts((URIRef(CUNEO), None, None))}
+    assert holding_cuneo and holding_cuneo < expected
+
+
 #: Queries rdflib's SPARQLStore sends with ``initBindings`` (a VALUES block after the query):
 #: with and without GROUP BY, ORDER BY and LIMIT, a select expression, ASK and CONSTRUCT.
 BOUND_QUERIES = [
@@ -257,6 +268,20 @@ def test_ask_in_json_and_xml(store_client):
     _, _, body = local_get(store_client, query=ask, format="xml")
     root = ElementTree.fromstring(body)
     assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
+
+
+def test_the_head_names_the_querys_variables_and_no_other(store_client):
+    """SPARQL 1.1 §18.2.1: ``SELECT *`` projects the pattern's in-scope variables, so over an
+    empty group it is one solution of no variable. Virtuoso answered it with a column of its
+    own (``_star_fake``, bound to 1), and the service passed it on."""
+    _, _, body = local_get(store_client, query="SELECT * WHERE { }", format="json")
+    assert json.loads(body) == {"head": {"vars": []}, "results": {"bindings": [{}]}}
+    _, _, body = local_get(store_client, query="SELECT * WHERE { }", format="csv")
+    assert body == b"\r\n\r\n", "an empty header, then one empty row"
+    query = f"SELECT * WHERE {{ <{CUNEO}> a ?type }}"
+    _, _, body = local_get(store_client, query=query, format="json")
+    answer = json.loads(body)
+    assert answer["head"]["vars"] == ["type"] and answer["results"]["bindings"]
 
 
 def test_head_works_without_a_body(store_client):

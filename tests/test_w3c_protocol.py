@@ -29,7 +29,8 @@ from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
-from tests.conftest import running_server
+from tests.conftest import STORES, rivm_graph, running_server
+from tests.system_programs import require
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "vendor" / "w3c-sparql11-protocol" / "manifest.ttl"
@@ -113,8 +114,8 @@ CASES = _cases()
 PUBLISHED = _cases(published=True)
 
 
-@pytest.fixture(scope="module")
-def w3c_server(tmp_path_factory):
+@pytest.fixture(scope="module", params=STORES)
+def w3c_server(request, tmp_path_factory):
     root = tmp_path_factory.mktemp("w3c")
     (root / "data").mkdir()
     shutil.copytree(ROOT / "ontology", root / "ontology")
@@ -122,8 +123,21 @@ def w3c_server(tmp_path_factory):
         (root / "data" / f"data{n}.ttl").write_text(
             f"<{LOCAL.format(n)}> a <http://xmlns.com/foaf/0.1/Document> .\n"
         )
-    with running_server(DATA_ROOT=str(root)) as base:
-        yield base
+    if request.param == "oxigraph":
+        with running_server(DATA_ROOT=str(root)) as base:
+            yield base
+        return
+    from tests.virtuoso import running_virtuoso
+
+    require("virtuoso-t")
+    with running_virtuoso() as engine:
+        env = {"RIVM_SPARQL_USER": engine.user, "RIVM_SPARQL_PASSWORD": engine.password}
+        loaded = rivm_graph("--root", str(root), "load", "--into", engine.query_url, env=env)
+        assert loaded.returncode == 0, loaded.stderr
+        with running_server(
+            DATA_ROOT=str(root), STORE="sparql", SPARQL_QUERY_URL=engine.query_url
+        ) as base:
+            yield base
 
 
 def _send(base: str, request: dict) -> tuple[int, dict, bytes]:

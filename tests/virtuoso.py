@@ -41,8 +41,16 @@ def binary() -> str | None:
 
 
 def _ini(
-    directory: Path, sql_port: int, http_port: int, max_rows: int, buffers: int, case_mode: int
+    directory: Path,
+    sql_port: int,
+    http_port: int,
+    max_rows: int,
+    buffers: int,
+    case_mode: int,
+    max_sorted_rows: int | None,
 ) -> str:
+    # Debian's file leaves MaxSortedTopRows unset: Virtuoso's own 10,000.
+    sorted_rows = "" if max_sorted_rows is None else f"MaxSortedTopRows = {max_sorted_rows}\n"
     return f"""[Database]
 DatabaseFile = {directory}/virtuoso.db
 ErrorLogFile = {directory}/virtuoso.log
@@ -69,7 +77,7 @@ DirsAllowed = ., {directory}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {buffers * 3 // 4}
 ThreadsPerQuery = 2
-
+{sorted_rows}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {VSP_ROOT}
@@ -89,20 +97,27 @@ MaxQueryExecutionTime = 60
 
 @contextlib.contextmanager
 def running_virtuoso(
-    *, max_rows: int = 10000, buffers: int = 20000, case_mode: int = 2
+    *,
+    max_rows: int = 10000,
+    buffers: int = 20000,
+    case_mode: int = 2,
+    max_sorted_rows: int | None = None,
 ) -> Iterator[Virtuoso]:
     """Start ``virtuoso-t`` in the foreground on free loopback ports; yield its addresses.
 
     ``max_rows`` is its ResultSetMaxRows (10,000 as in Debian's own configuration); ``buffers``
     its page buffers (8 kB each: 20,000 is 160 MB); ``case_mode`` its CaseMode (2 in Debian's
-    configuration and the Docker images; Virtuoso's own default is 1)."""
+    configuration and the Docker images; Virtuoso's own default is 1); ``max_sorted_rows`` its
+    MaxSortedTopRows (unset in Debian's configuration: 10,000)."""
     executable = binary()
     if executable is None:
         raise FileNotFoundError(f"virtuoso-t not found: apt-get install {PACKAGE}")
     directory = Path(tempfile.mkdtemp(prefix="rivm-virtuoso-"))
     sql_port, http_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(_ini(directory, sql_port, http_port, max_rows, buffers, case_mode))
+    ini.write_text(
+        _ini(directory, sql_port, http_port, max_rows, buffers, case_mode, max_sorted_rows)
+    )
     log = directory / "virtuoso.log"
     with open(directory / "stdout.log", "wb") as sink:
         process = subprocess.Popen(

@@ -32,7 +32,7 @@ from ..rdf.query_text import (
     syntax_error_message,
 )
 from ..rdf.results import SerializedAnswer
-from ..stores.base import GraphStore, QueryTimeout
+from ..stores.base import GraphStore, QueryNotEvaluable, QueryTimeout
 from ..stores.executor import (
     InProcessExecutor,
     QueryExecutor,
@@ -242,6 +242,14 @@ class QueryService:
         """What a failure of evaluation means for the client (unexpected errors go on up)."""
         if isinstance(error, SyntaxError):
             return QueryRefused(400, syntax_error_message(error), outcome="syntax-error")
+        if isinstance(error, QueryNotEvaluable):
+            return QueryRefused(
+                400,
+                "The query is valid SPARQL 1.1, but the query engine behind this endpoint "
+                f"does not evaluate it ({error}); it gives the same answer every time, so "
+                "write the query another way.",
+                outcome="not-evaluable",
+            )
         if isinstance(error, ValueError):
             return QueryRefused(406, str(error))
         if isinstance(error, QueryTimeout):

@@ -42,6 +42,12 @@ class QueryTimeout(Exception):
     """The query ran past its deadline and was stopped (or waited that long for a worker)."""
 
 
+class QueryNotEvaluable(Exception):
+    """A query that is valid SPARQL 1.1 (Oxigraph parsed it) but that the store's engine will
+    not evaluate: a feature it lacks, or an error where SPARQL has none (Virtuoso's division by
+    zero). The query's to change, not the service's fault: the message says which."""
+
+
 class DataFileError(Exception):
     """A data file cannot be loaded: names the file and the place, and nothing is served."""
 

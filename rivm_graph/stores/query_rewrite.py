@@ -14,7 +14,10 @@ holds), and Virtuoso 7.2 reads three things in the text in its own way:
   projection and LIMIT): ``{ { pattern } VALUES … }`` when nothing is grouped, otherwise the
   grouping goes into a sub-query whose aggregates the outer query reads as variables;
 - it has no base IRI: a relative IRI (``<s>``), which Oxigraph resolves against the service's
-  base, is an error there, so :func:`with_base` declares that base.
+  base, is an error there, so :func:`with_base` declares that base;
+- ``GRAPH ?g { }`` (what rdflib's SPARQLStore sends for ``contexts()``) matches nothing there,
+  where SPARQL gives one solution per named graph of the dataset: :func:`with_named_graphs_listed`
+  lists them as ``{ VALUES ?g { … } }``.
 
 The text has been parsed by Oxigraph before it gets here, so it is valid SPARQL 1.1: its tokens
 and their nesting are enough, no grammar is needed. Where the nesting cannot be followed (an
@@ -136,6 +139,27 @@ def with_base(text: str, base: str) -> str:
     _, keyword, iri = prologue[bases[0]]
     absolute = urllib.parse.urljoin(base, iri.text[1:-1])
     return f"BASE <{absolute}>\n{text[: keyword.start]}{text[iri.end :]}"
+
+
+def with_named_graphs_listed(text: str, graphs: Iterable[str]) -> str:
+    """The query with each ``GRAPH ?g { }`` written ``{ VALUES ?g { <graph> … } }``: the same
+    solutions (one per named graph of the dataset, ``graphs``, empty graphs too)."""
+    if "graph" not in text.lower():
+        return text
+    toks = list(_plain_tokens(text))
+    empty = [
+        i
+        for i in range(len(toks) - 3)
+        if toks[i].word == "GRAPH"
+        and toks[i + 1].kind == "var"
+        and toks[i + 2].text == "{"
+        and toks[i + 3].text == "}"
+    ]
+    listed = " ".join(f"<{graph}>" for graph in graphs)
+    for i in reversed(empty):
+        values = f"{{ VALUES {toks[i + 1].text} {{ {listed} }} }}"
+        text = text[: toks[i].start] + values + text[toks[i + 3].end :]
+    return text
 
 
 def _plain_tokens(text: str) -> Iterator[_Token]:

@@ -60,13 +60,19 @@ from ..rdf.terms import to_rdflib
 from .base import (
     WHOLE_GRAPH_DEADLINE,
     GraphStore,
+    QueryNotEvaluable,
     QueryResult,
     QueryTimeout,
     StoreCounts,
     StoreError,
     query_dataset,
 )
-from .query_rewrite import with_base, with_values_inside, without_dataset_clauses
+from .query_rewrite import (
+    with_base,
+    with_named_graphs_listed,
+    with_values_inside,
+    without_dataset_clauses,
+)
 
 #: The graph ``rivm-graph load`` writes last: what was loaded (graphs, counts, data version).
 T = TypeVar("T")
@@ -108,6 +114,14 @@ EXPORT_TIMEOUT = WHOLE_GRAPH_DEADLINE
 EXPORT_PART = 500_000
 #: Deepest chain of blank nodes a resource description follows.
 MAX_BLANK_DEPTH = 32
+
+
+#: An error line of Virtuoso's (``Virtuoso 22012 Error SR084: Division by 0.``): its SQL state.
+_SQL_STATE = re.compile(r"Virtuoso (\w{5}) Error ")
+#: SQL state classes that a query causes (data exception, syntax, rule violation), as against
+#: the engine's trouble (deadlock 40001, connection 08, memory and the like): a query sent
+#: again gets the same error, so it is the client's to change, and never a 503 to retry.
+_QUERYS_FAULT = ("22", "37", "42")
 
 
 class RemoteStoreError(StoreError):
@@ -345,10 +359,14 @@ class SparqlStore(GraphStore):
                 )
             if "estimated execution time" in message:
                 raise QueryTimeout(f"the engine estimated it would run too long: {message}")
-            if response.status_code == 400:
-                raise SyntaxError(message.splitlines()[0] if message else "bad request")
+            # Virtuoso follows its reason with the text it was sent (our rewrite: pragmas, the
+            # dataset's graphs), which is not the client's query: only the reason is told.
+            reason = message.split("\n\nSPARQL query:", 1)[0].strip()
+            state = _SQL_STATE.match(reason)
+            if response.status_code == 400 or (state and state[1][:2] in _QUERYS_FAULT):
+                raise QueryNotEvaluable(reason.splitlines()[0] if reason else "bad request")
             raise RemoteStoreError(
-                f"{self.query_url} answered {response.status_code}: {message[:500]}"
+                f"{self.query_url} answered {response.status_code}: {reason[:500]}"
             )
         return _Reply(response.headers, content, cut or "X-SPARQL-MaxRows" in response.headers)
 
@@ -403,7 +421,7 @@ class SparqlStore(GraphStore):
         try:
             found = self.query("ASK { ?s ?p ?o }").boolean
             nothing = self.query("ASK { FILTER(false) }").boolean
-        except (RemoteStoreError, SyntaxError) as error:
+        except (RemoteStoreError, QueryNotEvaluable) as error:
             found = nothing = str(error)
         if found is not True or nothing is not False:
             raise RemoteStoreError(
@@ -456,16 +474,22 @@ class SparqlStore(GraphStore):
             classes={str(r["c"]): int(literal(r["n"])) for r in per_class.rows},
         )
 
-    def _check(self, text: str) -> QueryInfo:
-        """Parse with Oxigraph (an empty store): the same grammar and messages in both modes."""
+    def _check(self, text: str) -> tuple[QueryInfo, list[str] | None]:
+        """Parse with Oxigraph (an empty store): the same grammar and messages in both modes.
+        Also the variables a SELECT projects, in Oxigraph's order: the answer's head is the
+        query's, whatever the engine names (Virtuoso answers ``SELECT * {}`` with a column of
+        its own, ``_star_fake``)."""
         info = inspect_query(text)
-        ox.Store().query(text, base_iri=BASE_IRI)  # SyntaxError if it is not SPARQL 1.1
-        return info
+        parsed = ox.Store().query(text, base_iri=BASE_IRI)  # SyntaxError if not SPARQL 1.1
+        if isinstance(parsed, ox.QuerySolutions):
+            return info, [v.value for v in parsed.variables]
+        return info, None
 
     @staticmethod
-    def _for_engine(text: str) -> str:
+    def _for_engine(text: str, named_graphs: Sequence[str]) -> str:
         """The text the engine is sent: its dataset clauses are in the protocol parameters, a
-        trailing VALUES block goes inside, relative IRIs get the service's base (see
+        trailing VALUES block goes inside, ``GRAPH ?g { }`` lists ``named_graphs`` (those sent
+        as ``named-graph-uri``), relative IRIs get the service's base (see
         :mod:`rivm_graph.stores.query_rewrite`)."""
         plain = without_dataset_clauses(text)
         if "from" in plain.lower():  # never left: the engine would add its graphs
@@ -478,7 +502,8 @@ class SparqlStore(GraphStore):
                 ox.Store().query(moved, base_iri=BASE_IRI)
             except SyntaxError:  # a text whose nesting the rewrite misread: sent as it came
                 moved = plain
-        return with_base(moved, BASE_IRI)
+        listed = with_named_graphs_listed(moved, [g for g in named_graphs if g != NO_GRAPH])
+        return with_base(listed, BASE_IRI)
 
     def _answer(
         self,
@@ -491,11 +516,11 @@ class SparqlStore(GraphStore):
     ) -> tuple[str, Any, bool]:
         """(kind, payload, truncated): payload is (variables, rows), a boolean or triples; with
         ``max_rows``, at most one more than that is read."""
-        info = self._check(text)
+        info, projected = self._check(text)
         default_graphs, named_graphs = query_dataset(
             text, default_graphs, named_graphs, self.record.graphs
         )
-        text = self._for_engine(text)
+        text = self._for_engine(text, self._within(named_graphs, default=False))
         graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
         if info.form == "DESCRIBE" and self.virtuoso:
             text = f'define sql:describe-mode "CBD"\n{text}'
@@ -516,7 +541,7 @@ class SparqlStore(GraphStore):
             return "ask", bool(document["boolean"]), False
         if info.form == "ASK":
             return "ask", _ask_table(document), False
-        return "select", _solutions_from(document), truncated
+        return "select", _solutions_from(document, projected), truncated
 
     def query_serialized(
         self,
@@ -672,9 +697,11 @@ def _ask_table(document: dict[str, Any]) -> bool:
 
 
 def _solutions_from(
-    document: dict[str, Any],
+    document: dict[str, Any], variables: list[str] | None = None
 ) -> tuple[list[str], list[list[OxTerm | None]]]:
-    variables = list(document.get("head", {}).get("vars", []))
+    """The rows of a JSON answer, by ``variables`` (the head's own if not given)."""
+    if variables is None:
+        variables = list(document.get("head", {}).get("vars", []))
     rows = [
         [json_term(b[v]) if v in b else None for v in variables]
         for b in document.get("results", {}).get("bindings", [])

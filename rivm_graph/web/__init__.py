@@ -35,6 +35,7 @@ from .query_page import blueprint as query_page
 from .reconcile import blueprint as reconcile
 from .releases import blueprint as releases
 from .resources import blueprint as resources
+from .resources import check_listings
 from .reuse import blueprint as reuse
 from .search import blueprint as search
 from .security import register_security_headers
@@ -56,6 +57,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_QUERY_BYTES"])
     root = Path(app.config["DATA_ROOT"])
     store = open_store(app.config)
+    if app.config["STORE"] == "sparql":
+        check_listings(store)  # the engine's own limits (the embedded store has none)
     ontology = Graph()
     for path in ontology_files(root):
         read_turtle(path, ontology)

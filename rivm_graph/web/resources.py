@@ -24,6 +24,7 @@ from ..pages.resource_page import build_page
 from ..pictures.maps import locator_map_svg
 from ..rdf.literals import literal
 from ..rdf.namespaces import ID_BASE, KINDS, bind_all
+from ..stores.base import WHOLE_GRAPH_DEADLINE, GraphStore, QueryNotEvaluable, StoreError
 from .answers import error_response
 from .citation import resource_cite_context
 from .dataset import today
@@ -151,6 +152,48 @@ def document(kind: str, name: str):
     return conditional(response, base_path, media_type, language, day)
 
 
+def _listed(store: GraphStore, kind: str, deadline: float | None = None) -> int:
+    """How many resources the listing of ``kind`` pages through."""
+    counted = store.query(
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) "
+        f'WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID_BASE}{kind}/")) }}',
+        deadline=deadline,
+    )
+    return int(literal(counted.rows[0]["n"]))
+
+
+def _page(store: GraphStore, kind: str, number: int, deadline: float | None = None) -> list[str]:
+    """The IRIs on page ``number`` of the listing of ``kind``, in order."""
+    rows = store.query(
+        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID_BASE}{kind}/")) }}
+            ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}""",
+        deadline=deadline,
+    ).rows
+    return [str(r["s"]) for r in rows]
+
+
+def check_listings(store: GraphStore) -> None:
+    """Refuse an engine that cannot page a listing to its end, before serving anything.
+
+    Virtuoso sorts at most MaxSortedTopRows rows (10,000 unless virtuoso.ini sets it; Debian's
+    file does not) for ORDER BY with LIMIT and OFFSET, and refuses a page past that: a listing
+    of more resources would fail on its deeper pages, which its earlier pages link to. Each
+    listing's last page is asked for, as a reader would (the engine decides by its plan)."""
+    for kind in KINDS:
+        total = _listed(store, kind, WHOLE_GRAPH_DEADLINE)
+        last = max(1, -(-total // PAGE_SIZE))
+        if last == 1:
+            continue
+        try:
+            _page(store, kind, last, WHOLE_GRAPH_DEADLINE)
+        except QueryNotEvaluable as error:
+            raise StoreError(
+                f"the listing /id/{kind}/ ({total:,} resources) cannot be paged to its end on "
+                f"this engine ({error}): on Virtuoso, set MaxSortedTopRows in the [Parameters] "
+                f"section of virtuoso.ini to at least {last * PAGE_SIZE} and restart it"
+            ) from error
+
+
 @blueprint.get("/id/<kind>/")
 def listing(kind: str):
     if kind not in KINDS:
@@ -161,24 +204,17 @@ def listing(kind: str):
     except ValueError:
         return error_response(request, 400, "page must be a positive whole number")
     language = negotiate_language(request)
-    prefix = f"{ID_BASE}{kind}/"
-    counted = store.query(
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) "
-        f'WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}'
-    )
-    total = int(literal(counted.rows[0]["n"]))
-    rows = store.query(
-        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}")) }}
-            ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {(page_number - 1) * PAGE_SIZE}"""
-    ).rows
-    if not rows and page_number > 1:
+    total = _listed(store, kind)
+    last = max(1, -(-total // PAGE_SIZE))
+    if page_number > last:
+        # Before any query: an OFFSET past the end finds nothing, and a huge one is refused
+        # by the parser (past 2^64) or by Virtuoso (past the rows it may sort).
         abort(404)
     # The reader's language first, then the fallback languages (a label only in English still
     # beats the IRI on a Spanish page).
-    iris = [str(r["s"]) for r in rows]
+    iris = _page(store, kind, page_number)
     names = store.labels(iris, label_languages(language))
     items = [(iri, names.get(iri, iri)) for iri in iris]
-    last = max(1, -(-total // PAGE_SIZE))
     links = []
     if page_number < last:
         links.append(f'<{url_for(".listing", kind=kind, page=page_number + 1)}>; rel="next"')
