@@ -103,7 +103,7 @@ def test_the_search_box_works_without_javascript(browser, live_server):
 
 def test_the_language_sticks_while_a_reader_clicks_through(browser, live_server):
     """Chosen once with the switch, French stays through links, a listing, the maps, search and
-    the query form."""
+    the query form, and is remembered for an address typed without it."""
     with browser_page(browser, locale="en-GB") as page:
         page.goto(live_server + "/doc/city/cuneo")
         assert page.locator("html").get_attribute("lang") == "en"
@@ -134,6 +134,9 @@ def test_the_language_sticks_while_a_reader_clicks_through(browser, live_server)
             page.locator("form button[type=submit]").last.click()
         assert page.locator("html").get_attribute("lang") == "fr"
         follow(page.locator("section.results td a"))
+        # remembered: an address typed without ?lang= opens in French too
+        page.goto(live_server + "/doc/city/braga")
+        assert page.locator("html").get_attribute("lang") == "fr"
 
 
 COORDINATES = """PREFIX rivm: <https://w3id.org/rivm/ontology#>

@@ -208,3 +208,47 @@ def test_the_tables_english_titles_are_marked_english(client, lang):
     html = client.get("/tables/", query_string={"lang": lang}).get_data(as_text=True)
     texts = dict(TextsWithLanguage(html).texts)
     assert {texts.get(t.title) for t in TABLES} == {"en"}
+
+
+def _cookie(response) -> str | None:
+    headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("lang=")]
+    return headers[0] if headers else None
+
+
+def test_a_chosen_language_is_remembered_for_pages_reached_without_it(client):
+    """A reader who chose French and later types an address (or follows a bookmark without
+    ?lang=) gets the page in French, whatever the browser's Accept-Language says."""
+    english = {"Accept-Language": "en"}
+    chosen = client.get("/doc/city/cuneo?lang=fr", headers=english)
+    cookie = _cookie(chosen)
+    assert cookie and cookie.startswith("lang=fr;")
+    for attribute in ("Max-Age=31536000", "Path=/", "HttpOnly", "SameSite=Lax"):
+        assert attribute in cookie, cookie
+    for path in ("/", "/doc/conference/2017-clermont-ferrand", "/id/city/", "/search?q=cuneo"):
+        page = client.get(path, headers=english)
+        assert Links(page.get_data(as_text=True)).lang == "fr", path
+        assert {"Cookie", "Accept-Language"} <= set(page.vary), (path, page.headers["Vary"])
+        assert _cookie(page) is None  # set once, when chosen
+    # the address still decides over the cookie, and a new choice replaces it
+    spanish = client.get("/?lang=es", headers=english)
+    assert Links(spanish.get_data(as_text=True)).lang == "es"
+    assert _cookie(spanish).startswith("lang=es;")
+    assert Links(client.get("/ontology", headers=english).get_data(as_text=True)).lang == "es"
+
+
+def test_the_remembered_language_is_for_pages_only(client):
+    """Data and the SPARQL endpoint answer what the request asks, whatever a browser keeps."""
+    client.get("/?lang=fr")
+    turtle = client.get("/doc/city/cuneo", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and "Cookie" not in turtle.vary
+    json = {"Accept": "application/sparql-results+json"}
+    answer = client.get("/sparql?query=ASK{}", headers=json)
+    assert answer.status_code == 200 and _cookie(answer) is None and "Cookie" not in answer.vary
+
+
+@pytest.mark.parametrize("kept", ["de", "", "fr;drop", "x" * 300])
+def test_a_cookie_naming_no_language_of_ours_is_ignored(client, kept):
+    client.set_cookie("lang", kept)
+    page = client.get("/doc/city/cuneo", headers={"Accept-Language": "es"})
+    assert page.status_code == 200
+    assert Links(page.get_data(as_text=True)).lang == "es"

@@ -143,6 +143,7 @@ ROUTE_VALUES = {
     "ext": "ttl",
     "version": "0.1.0",
     "filename": "site.css",
+    "rest": "cities.kml",
 }
 #: The only routes other sites may frame: the embedded view, and the reconciliation preview
 #: (OpenRefine shows it in a frame).

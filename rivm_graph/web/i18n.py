@@ -1,12 +1,14 @@
-"""The reader's language: ?lang= first, then Accept-Language, then English.
+"""The reader's language: ?lang= first, then the language the reader chose before, then
+Accept-Language, then English.
 
-A language chosen with ``?lang=`` (the switch on every page, or a link) sticks: every link from
-that page to another page carries it on, so the choice lives in the address, where a reader can
-bookmark, share or cache it. Without ``?lang=`` a page follows Accept-Language and its links
-carry nothing, so they go on following it. No cookie: a cookie would make one address answer
-differently for each reader (``Vary: Cookie``, which shared caches do not keep) and it would
-override what a Linked Data client asks for in Accept-Language. Every HTML answer varies on
-Accept-Language.
+A language chosen with ``?lang=`` (the switch on every page, or a link) sticks in two ways:
+every link from that page to another page carries it on, so the choice lives in the address,
+where a reader can bookmark, share or cache it; and it is remembered in a cookie (``lang``, a
+year, this site only, never sent to scripts), so a page reached without ``?lang=`` (an address
+typed, a bookmark made before, a visit next week) opens in it too. The cookie counts only for the
+pages (PAGES, as HTML): data, files and the SPARQL endpoint answer what Accept-Language and the
+format ask, whatever a browser remembers. Every HTML answer varies on Accept-Language, and a page
+without ``?lang=`` on Cookie too.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from markupsafe import Markup
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..i18n.messages import translator
 
-#: The query parameter that chooses the language.
+#: The query parameter that chooses the language, and the cookie that remembers the choice.
 PARAMETER = "lang"
+COOKIE = "lang"
+#: How long the choice is remembered.
+COOKIE_SECONDS = 365 * 24 * 3600
 #: The pages (HTML for a browser) whose links keep a chosen language; data, files and the
 #: SPARQL protocol endpoint do not take it.
 PAGES = frozenset(
@@ -49,9 +54,18 @@ def chosen_language(request: Request) -> str | None:
     return asked if asked in LANGUAGES else None
 
 
+def remembered_language(request: Request) -> str | None:
+    """The language a reader chose before (the cookie), for the pages only."""
+    if request.endpoint not in PAGES:
+        return None
+    kept = (request.cookies.get(COOKIE) or "").lower()
+    return kept if kept in LANGUAGES else None
+
+
 def negotiate_language(request: Request) -> str:
     return (
         chosen_language(request)
+        or remembered_language(request)
         or request.accept_languages.best_match(LANGUAGES)
         or DEFAULT_LANGUAGE
     )
@@ -77,8 +91,23 @@ def init_language(app: Flask) -> None:
 
     @app.after_request
     def vary_on_language(response: Response) -> Response:
-        if response.mimetype == "text/html":
-            response.vary.add("Accept-Language")
+        if response.mimetype != "text/html":
+            return response
+        response.vary.add("Accept-Language")
+        chosen = chosen_language(request)
+        if chosen is None:
+            if request.endpoint in PAGES:
+                response.vary.add("Cookie")
+        elif request.endpoint in PAGES and request.cookies.get(COOKIE) != chosen:
+            response.set_cookie(
+                COOKIE,
+                chosen,
+                max_age=COOKIE_SECONDS,
+                path="/",
+                secure=request.is_secure,
+                httponly=True,
+                samesite="Lax",
+            )
         return response
 
     @app.context_processor
