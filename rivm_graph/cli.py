@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .config import FolderError, load_settings, unknown_settings
+from .config import SettingError, load_settings, unknown_settings
 from .endpoint.catalogue import find_query, load_catalogue
 from .i18n import label_languages
 from .rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as error:
         print(f"error: cannot open the store: {error}", file=sys.stderr)
         return 2
-    except FolderError as error:
+    except SettingError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -130,7 +130,11 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-class FolderError(RuntimeError):
+class SettingError(RuntimeError):
+    """A setting the service cannot run with (the message says which and why)."""
+
+
+class FolderError(SettingError):
     """A folder the service would build into and serve from is not safe to use."""
 
 

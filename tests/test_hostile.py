@@ -15,8 +15,14 @@ import pytest
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from rivm_graph.config import DEFAULTS
-from rivm_graph.rdf.query_text import QueryLimits, inspect_query, size_refusal
+from rivm_graph.config import DEFAULTS, SettingError
+from rivm_graph.rdf.query_text import (
+    SAFE_DEPTH,
+    SAFE_TOKENS,
+    QueryLimits,
+    inspect_query,
+    size_refusal,
+)
 from tests.conftest import STORES, rivm_graph, running_server
 from tests.processes import SERVER_LOGS
 from tests.test_sparql_protocol import fetch
@@ -138,28 +144,31 @@ def test_reading_any_text_takes_time_in_proportion_to_its_length():
 
 # --- the limits keep Oxigraph's parser within the stack of a serving thread -------------------
 
-AT_THE_LIMITS = {
-    "negations": "ASK { FILTER(" + "!" * (LIMITS.tokens - 7) + "true) }",
-    "additions": "ASK { FILTER(" + " + ".join(["1"] * ((LIMITS.tokens - 8) // 2)) + " = 1) }",
-    "unions": "SELECT * WHERE { " + " UNION ".join(["{}"] * (LIMITS.tokens // 3 - 2)) + " }",
-    "braces": "SELECT * WHERE " + "{" * LIMITS.depth + "}" * LIMITS.depth,
-    "parentheses": "ASK { FILTER("
-    + "(" * (LIMITS.depth - 2)
-    + "1"
-    + ")" * (LIMITS.depth - 2)
-    + ") }",
-    "blank nodes": "SELECT * WHERE { ?s ?p "
-    + "[ <p> " * (LIMITS.depth - 1)
-    + "1"
-    + " ]" * (LIMITS.depth - 1)
-    + " }",
-    "negations in braces": "SELECT * WHERE "
-    + "{" * (LIMITS.depth - 2)
-    + " FILTER("
-    + "!" * (LIMITS.tokens - 2 * LIMITS.depth - 10)
-    + "true) "
-    + "}" * (LIMITS.depth - 2),
-}
+
+def at_the_limits(tokens: int, depth: int) -> dict[str, str]:
+    """The queries that push Oxigraph's parser deepest within these limits, by shape."""
+    return {
+        "negations": "ASK { FILTER(" + "!" * (tokens - 7) + "true) }",
+        "additions": "ASK { FILTER(" + " + ".join(["1"] * ((tokens - 8) // 2)) + " = 1) }",
+        "unions": "SELECT * WHERE { " + " UNION ".join(["{}"] * (tokens // 3 - 2)) + " }",
+        "braces": "SELECT * WHERE " + "{" * depth + "}" * depth,
+        "parentheses": "ASK { FILTER(" + "(" * (depth - 2) + "1" + ")" * (depth - 2) + ") }",
+        "blank nodes": "SELECT * WHERE { ?s ?p "
+        + "[ <p> " * (depth - 1)
+        + "1"
+        + " ]" * (depth - 1)
+        + " }",
+        "negations in braces": "SELECT * WHERE "
+        + "{" * (depth - 2)
+        + " FILTER("
+        + "!" * (tokens - 2 * depth - 10)
+        + "true) "
+        + "}" * (depth - 2),
+    }
+
+
+AT_THE_LIMITS = at_the_limits(LIMITS.tokens, LIMITS.depth)
+AT_THE_CEILINGS = at_the_limits(SAFE_TOKENS, SAFE_DEPTH)
 PARSE_IN_A_THREAD = """
 import sys, threading, pyoxigraph
 threading.stack_size(int(sys.argv[1]))
@@ -192,6 +201,36 @@ def test_a_query_at_the_limits_parses_in_half_a_threads_stack(shape):
     query = AT_THE_LIMITS[shape]
     assert size_refusal(inspect_query(query).size, LIMITS) is None, "accepted"
     assert _parses_in_a_thread(query, HALF_A_DEFAULT_STACK)
+
+
+@pytest.mark.parametrize("shape", AT_THE_CEILINGS)
+def test_the_highest_limits_allowed_still_parse_in_half_a_threads_stack(shape):
+    """An operator may raise the limits up to SAFE_TOKENS and SAFE_DEPTH, no further."""
+    query = AT_THE_CEILINGS[shape]
+    # (the pattern limit bounds planning time, not the stack: lifted here)
+    ceilings = QueryLimits(tokens=SAFE_TOKENS, depth=SAFE_DEPTH, patterns=SAFE_TOKENS)
+    assert size_refusal(inspect_query(query).size, ceilings) is None, "accepted"
+    assert _parses_in_a_thread(query, HALF_A_DEFAULT_STACK)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MAX_QUERY_TOKENS", SAFE_TOKENS + 1),
+        ("MAX_QUERY_DEPTH", SAFE_DEPTH + 1),
+        ("MAX_QUERY_TOKENS", 0),
+        ("MAX_QUERY_DEPTH", -1),
+    ],
+)
+def test_limits_past_what_the_parser_survives_are_refused(name, value):
+    with pytest.raises(SettingError, match=f"RIVM_{name} is {value}"):
+        QueryLimits.from_settings({**DEFAULTS, name: value})
+
+
+def test_serve_stops_at_once_on_a_limit_past_what_the_parser_survives():
+    done = rivm_graph("serve", "--port", "1", env={"RIVM_MAX_QUERY_DEPTH": "20000"})
+    assert done.returncode == 2
+    assert "RIVM_MAX_QUERY_DEPTH is 20000" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_the_stack_test_sees_a_crash():

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..config import SettingError
+
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
@@ -213,11 +215,31 @@ class QueryLimits:
 
     @classmethod
     def from_settings(cls, settings) -> QueryLimits:
-        return cls(
+        """The limits set; SettingError for limits above what Oxigraph's parser survives in a
+        serving thread (SAFE_TOKENS, SAFE_DEPTH): beyond them one query could end a serving
+        process (on a remote store the query is parsed there) and every request in it."""
+        limits = cls(
             tokens=int(settings["MAX_QUERY_TOKENS"]),
             depth=int(settings["MAX_QUERY_DEPTH"]),
             patterns=int(settings["MAX_QUERY_PATTERNS"]),
         )
+        for name, value, most in (
+            ("RIVM_MAX_QUERY_TOKENS", limits.tokens, SAFE_TOKENS),
+            ("RIVM_MAX_QUERY_DEPTH", limits.depth, SAFE_DEPTH),
+        ):
+            if not 1 <= value <= most:
+                raise SettingError(
+                    f"{name} is {value}; it must be between 1 and {most:,}: beyond, one query "
+                    "could overflow the query parser's stack and end a serving process"
+                )
+        return limits
+
+
+#: The largest limits a serving thread's parse is known to survive: every shape of query at
+#: these limits (chains of ``!`` or ``+``, UNIONs, nested ``{ ( [``) parses in half of a thread's
+#: default 8 MB stack (tests/test_hostile.py); 5,000 ``!`` in a row did not.
+SAFE_TOKENS = 4_000
+SAFE_DEPTH = 256
 
 
 def size_refusal(size: QuerySize, limits: QueryLimits) -> str | None:

@@ -56,6 +56,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_QUERY_BYTES"])
     root = Path(app.config["DATA_ROOT"])
+    # the query limits first: a setting the service cannot run with stops it before any work
+    policy = QueryPolicy.from_settings(app.config)
     store = open_store(app.config)
     if app.config["STORE"] == "sparql":
         check_listings(store)  # the engine's own limits (the embedded store has none)
@@ -85,9 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             dumps=dumps_for(store, app.config),
             releases=tuple(restored_releases(releases_base(app.config), release_cache(app.config))),
             executor=executor,
-            query_service=QueryService(
-                store, executor, answers, QueryPolicy.from_settings(app.config)
-            ),
+            query_service=QueryService(store, executor, answers, policy),
             answers=answers,
             pages=LruCache(entries),
             search=index,
