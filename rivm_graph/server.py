@@ -34,7 +34,6 @@ import resource
 import selectors
 import socket
 import struct
-import sys
 import threading
 import time
 from collections import deque
@@ -485,22 +484,9 @@ class Worker(ThreadWorker):
             self.poller.close()
         if left:
             self.log.warning("exiting with %d requests stuck", len(left))
-        else:
-            self.tpool.shutdown(wait=False)
-        self._exit()
-
-    def _exit(self) -> None:
-        """End the process here, without the interpreter's finalisation: a stuck thread would
-        hold it, and the embedded store opened on disk before the fork (pyoxigraph's read-only
-        RocksDB) crashed every server process with SIGSEGV when finalisation destroyed it in a
-        forked child. Everything of ours is closed or flushed by now (the access log is written
-        line by line)."""
-        self.log.info("Worker exiting (pid: %s)", self.pid)
-        logging.shutdown()
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(0)
+            logging.shutdown()
+            os._exit(0)  # a stuck thread would hold the interpreter's exit
+        self.tpool.shutdown(wait=False)
 
     def _wait_for(self, requests, seconds: float) -> set:
         """The requests not done after ``seconds``, telling the master meanwhile that this
