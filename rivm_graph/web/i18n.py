@@ -94,11 +94,12 @@ def init_language(app: Flask) -> None:
         if response.mimetype != "text/html":
             return response
         response.vary.add("Accept-Language")
+        if request.endpoint not in PAGES:
+            return response
         chosen = chosen_language(request)
         if chosen is None:
-            if request.endpoint in PAGES:
-                response.vary.add("Cookie")
-        elif request.endpoint in PAGES and request.cookies.get(COOKIE) != chosen:
+            response.vary.add("Cookie")
+        elif request.cookies.get(COOKIE) != chosen:
             response.set_cookie(
                 COOKIE,
                 chosen,
