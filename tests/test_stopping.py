@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from rivm_graph.server import CUT_WAIT, STOP_MARGIN
+from tests.conftest import running_server
 from tests.processes import free_port, wait_until_up
 from tests.test_sparql_protocol import fetch
 
@@ -248,3 +249,50 @@ def test_on_virtuoso_a_request_in_progress_is_answered_in_full_and_the_stop_wait
         status, _, body = answer.result(timeout=grace)
         assert status == 200 and b'"n"' in body, body[:200]
         assert not left_after(master.pid, BOUND), "the stop waits for nothing more"
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "oxigraph-memory"])
+def test_a_stop_ends_every_server_process_cleanly(monkeypatch, tmp_path, store):
+    """SIGTERM after answering: every server process exits on its own, none is ended by a signal.
+    (With the store on disk, opened before the fork, the interpreter's finalisation crashed each
+    server process with SIGSEGV, and the master logged it on every stop.)"""
+    log = tmp_path / "server.log"
+    monkeypatch.setenv("RIVM_TEST_SERVER_LOG", str(log))
+    with running_server(WORKERS=2, STORE=store) as base:
+        status, _, _ = fetch(base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))
+        assert status == 200
+        assert fetch(base + "/doc/city/cuneo")[0] == 200
+    text = log.read_text()
+    assert text.count("Worker exiting") == 2, text[-2000:]
+    assert "was sent SIG" not in text, text[-2000:]
+    assert "Shutting down: Master" in text
+
+
+def _status_of_a_child_calling_the_exit_hook(own_pid: bool) -> int:
+    """Fork a child that calls the exit hook while gunicorn's ``sys.exit(3)`` is on its way (as
+    gunicorn does, in a ``finally``), for itself or for another process; its exit status (7 if
+    the hook returned)."""
+    from types import SimpleNamespace
+
+    from rivm_graph.server import end_without_finalising
+
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            try:
+                sys.exit(3)
+            finally:
+                worker = SimpleNamespace(pid=os.getpid() if own_pid else os.getpid() + 1)
+                end_without_finalising(None, worker)  # type: ignore[arg-type]
+        except SystemExit:
+            os._exit(7)
+        os._exit(8)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def test_the_exit_hook_ends_a_server_process_with_gunicorns_status_and_leaves_the_master_alone():
+    """In a server process the hook ends it with the status gunicorn chose (3 here); gunicorn also
+    calls it in the master, for a server process that has vanished, and the master goes on."""
+    assert _status_of_a_child_calling_the_exit_hook(own_pid=True) == 3
+    assert _status_of_a_child_calling_the_exit_hook(own_pid=False) == 7
