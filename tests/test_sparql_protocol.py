@@ -471,6 +471,48 @@ def test_cors_allows_any_origin_without_credentials(store_client):
     assert status == 200
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert headers["Access-Control-Allow-Headers"] == "content-type"
+    assert headers["Access-Control-Max-Age"] == "86400"
+
+
+def test_a_preflight_is_told_only_the_methods_the_address_answers(store_client):
+    """A read-only service allows no PUT, PATCH or DELETE (flask-cors told browsers it did)."""
+    for path, methods in (
+        ("/sparql", {"GET", "HEAD", "POST", "OPTIONS"}),
+        ("/doc/city/cuneo", {"GET", "HEAD", "OPTIONS"}),
+    ):
+        status, headers, _ = local_fetch(
+            store_client,
+            path,
+            method="OPTIONS",
+            headers={"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "PUT"},
+        )
+        assert status == 200
+        allowed = {m.strip() for m in headers["Access-Control-Allow-Methods"].split(",")}
+        assert allowed == methods, (path, allowed)
+
+
+def test_a_script_of_another_origin_can_read_the_answers_notes(store_client):
+    """A browser shows a cross-origin script only the safelisted headers unless the answer
+    exposes more: the ETag to revalidate, and a SPARQL answer's truncation and unknown graphs."""
+    status, headers, _ = local_get(
+        store_client,
+        headers={"Origin": "http://elsewhere.example"},
+        query="SELECT * FROM <http://nowhere.example/g> WHERE { ?s ?p ?o }",
+    )
+    assert status == 200 and "X-Unknown-Graphs" in headers
+    exposed = {h.strip().lower() for h in headers["Access-Control-Expose-Headers"].split(",")}
+    for name in (
+        "ETag",
+        "Warning",
+        "Retry-After",
+        "X-Result-Truncated",
+        "X-Result-Limit",
+        "X-Unknown-Graphs",
+        "Content-Disposition",
+        "Link",
+    ):
+        assert name.lower() in exposed, name
 
 
 def test_examples_catalogue_is_served_as_rdf(store_client, catalogue):

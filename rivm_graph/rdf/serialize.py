@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -126,7 +126,7 @@ def answer_triples(triples: Iterable[ox.Triple]) -> tuple[list[ox.Triple], bool]
     return sorted(triples, key=str), len(set(colours.values())) == len(around)
 
 
-def answer_rows(rows: Iterable[list]) -> list[list]:
+def answer_rows(rows: Iterable[Sequence]) -> list[list]:
     """Solutions with blank nodes named b0, b1… in the order they come (the rows keep theirs)."""
     names: dict = {}
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_cors import CORS
 from rdflib import Graph
 
 from ..config import DEFAULTS, release_cache, releases_base
@@ -25,6 +24,7 @@ from .access_log import init_access_log
 from .cache import LruCache
 from .citation import blueprint as citation
 from .compression import init_compression
+from .cors import init_cors
 from .descriptions import blueprint as descriptions
 from .downloads import blueprint as downloads
 from .errors import register_error_pages
@@ -114,13 +114,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_access_log(app)
     init_language(app)
     init_compression(app)
-    # Open data: any origin may read, nobody sends credentials.
-    CORS(
-        app,
-        resources={r"/*": {"origins": "*"}},
-        send_wildcard=True,
-        supports_credentials=False,
-        max_age=86400,
-    )
+    init_cors(app)  # open data: any origin may read, nobody sends credentials
 
     return app

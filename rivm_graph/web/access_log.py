@@ -28,6 +28,20 @@ def write_line(line: str) -> None:
             data = data[os.write(2, data) :]
 
 
+#: One encoder for every line (``json.dumps`` with an option makes a new one per call).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+#: The second last written and its text: the time is formatted once per second.
+_clock: tuple[int, str] = (-1, "")
+
+
+def _now() -> str:
+    global _clock
+    second = int(time.time())
+    if _clock[0] != second:
+        _clock = (second, time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(second)))
+    return _clock[1]
+
+
 def init_access_log(app: Flask) -> None:
     if not app.config.get("ACCESS_LOG", True):
         return
@@ -40,7 +54,7 @@ def init_access_log(app: Flask) -> None:
     def log_request(response: Response) -> Response:
         done = request_record()
         record = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "time": _now(),
             "method": request.method,
             "path": request.path,
             "status": response.status_code,
@@ -57,5 +71,5 @@ def init_access_log(app: Flask) -> None:
             record["query"] = request.values.get("query")
         if app.config.get("LOG_CLIENT_ADDRESS"):
             record["client"] = request.remote_addr
-        write_line(json.dumps(record, ensure_ascii=False))
+        write_line(_encode(record))
         return response
