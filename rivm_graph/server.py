@@ -99,6 +99,14 @@ def plain_answer(status: str, body: str, *headers: str) -> bytes:
     return head.encode() + data
 
 
+#: What a client whose request will not be answered because the server stops is told.
+STOPPING = plain_answer(
+    "503 Service Unavailable",
+    "The server is stopping. Send the request again in a moment.\n",
+    "Retry-After: 1",
+)
+
+
 def _give_up_on_silent_reads(sock: socket.socket, seconds: float) -> None:
     """A thread reads a request from memory; should it ever read from the socket (gunicorn
     understanding the framing otherwise than the reader), it gives up after ``seconds``."""
@@ -224,6 +232,10 @@ class Worker(ThreadWorker):
         self._reading: deque[tuple[float, _Connection]] = deque()  # in deadline order
         self._quick_stop = False
         self._warned: dict[str, float] = {}
+        #: Requests handed to the threads and not finished (running or queued for a thread).
+        self._in_threads = 0
+        self._acceptors: list[tuple[socket.socket, Any]] = []
+        self._accepting = False
         super().init_process()
 
     def _new_reader(self) -> RequestReader:
@@ -236,12 +248,13 @@ class Worker(ThreadWorker):
     def run(self) -> None:
         for listener in self.sockets:
             listener.setblocking(False)
-            acceptor = partial(self.accept, listener.getsockname())
-            self.poller.register(listener, selectors.EVENT_READ, acceptor)
-        # A signal writes to this pipe (gunicorn's wakeup fd): a stop is noticed at once.
+            self._acceptors.append((listener, partial(self.accept, listener.getsockname())))
+        # A signal writes to this pipe (gunicorn's wakeup fd): a stop is noticed at once; so does
+        # a thread that finishes a request while this process takes no new connection.
         self.poller.register(self.PIPE[0], selectors.EVENT_READ, self._signalled)
         while self.alive:
             self.notify()
+            self._accept_only_with_a_free_thread()
             for key, _ in self.poller.select(self._wait_time()):
                 key.data(key.fileobj)
             done = futures.wait(self.futures, timeout=0, return_when=futures.FIRST_COMPLETED)
@@ -252,6 +265,23 @@ class Worker(ThreadWorker):
             self.murder_keepalived()
             self._answer_late_requests()
         self._stop()
+
+    def _accept_only_with_a_free_thread(self) -> None:
+        """Take new connections only while a thread is free. A process whose threads are all
+        busy (waiting for slow queries, say) took new clients all the same and queued them
+        behind those requests, while another process sat idle; it now leaves them in the
+        listening socket's queue, for the first process with a free thread. Its own clients'
+        next requests are still read and queued."""
+        with self._lock:
+            free = self._in_threads < self.cfg.threads
+            if free == self._accepting:
+                return
+            self._accepting = free
+            for listener, acceptor in self._acceptors:
+                if free:
+                    self.poller.register(listener, selectors.EVENT_READ, acceptor)
+                else:
+                    self.poller.unregister(listener)
 
     def _signalled(self, pipe: int) -> None:
         with contextlib.suppress(OSError):
@@ -364,6 +394,8 @@ class Worker(ThreadWorker):
         with self._lock:
             self.poller.unregister(conn.sock)
         conn.arrived = request
+        with self._lock:
+            self._in_threads += 1
         self.enqueue_req(conn)
 
     def _answer_late_requests(self) -> None:
@@ -380,16 +412,17 @@ class Worker(ThreadWorker):
     # Between requests.
 
     def finish_request(self, fs) -> None:
+        with self._lock:
+            self._in_threads -= 1
+            wake = not self._accepting and self._in_threads < self.cfg.threads
+        if wake:  # the main loop, waiting without the listeners, takes connections again
+            with contextlib.suppress(OSError):
+                os.write(self.PIPE[1], b".")
         conn: _Connection = fs.conn
         if fs.cancelled():  # queued when the server stopped
             conn.sock.settimeout(1)
-            stopping = plain_answer(
-                "503 Service Unavailable",
-                "The server is stopping. Send the request again in a moment.\n",
-                "Retry-After: 1",
-            )
             with contextlib.suppress(OSError):
-                conn.sock.sendall(stopping)
+                conn.sock.sendall(STOPPING)
             self._close(conn)
             return
         try:
@@ -463,10 +496,13 @@ class Worker(ThreadWorker):
         left, and exit even if a thread is stuck (writing to a client that does not read, or
         waiting for a remote engine): a stop never waits longer than the grace period and
         CUT_WAIT."""
-        for listener in self.sockets:
-            with contextlib.suppress(KeyError, ValueError):
-                self.poller.unregister(listener)
-            listener.close()
+        with self._lock:
+            self._accepting = False
+            for listener in self.sockets:
+                with contextlib.suppress(KeyError, ValueError):
+                    self.poller.unregister(listener)
+                self._turn_away_waiting_clients(listener)
+                listener.close()
         self._close_waiting_connections()
         grace = 0.0 if self._quick_stop else self.grace
         left = self._wait_for(self.futures, grace)
@@ -488,6 +524,17 @@ class Worker(ThreadWorker):
             logging.shutdown()
             os._exit(0)  # a stuck thread would hold the interpreter's exit
         self.tpool.shutdown(wait=False)
+
+    def _turn_away_waiting_clients(self, listener: socket.socket) -> None:
+        """Connections waiting in the listening socket's queue (left there while every thread
+        was busy) are told that the server stops, as the requests queued for a thread are,
+        rather than reset when the master closes the socket."""
+        while True:
+            try:
+                sock, _ = listener.accept()
+            except OSError:  # none left (or the socket is gone)
+                return
+            _answer_and_close(sock, STOPPING)
 
     def _wait_for(self, requests, seconds: float) -> set:
         """The requests not done after ``seconds``, telling the master meanwhile that this

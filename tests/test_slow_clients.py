@@ -11,12 +11,14 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from rivm_graph.server import HEAD_LIMIT
 from tests.conftest import SERVER_PIDS, STORES, running_server
+from tests.test_sparql_protocol import get
 from tests.test_sparql_safety import CHEAP, SLUGS
 
 #: How each kind of slow client starts, and what it adds every TRICKLE seconds (never enough).
@@ -264,3 +266,30 @@ def test_beyond_the_connection_limit_a_new_client_gets_a_clear_503():
         assert b"Retry-After: 1\r\n" in answer and b"RIVM_MAX_CONNECTIONS" in answer
         time.sleep(0.5)
         assert timed_get(base + "/healthz")[0] == 200, "served again once they have gone"
+
+
+#: A query that runs until the deadline in a query worker (a cross product counted).
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_new_clients_go_to_a_process_with_a_free_thread():
+    """Two server processes of one thread each; one thread waits for a runaway query. New
+    clients are all answered while it runs: the busy process leaves new connections to the
+    other. (It used to take about half of them and queue them behind the runaway.)"""
+    deadline = 6
+    with (
+        running_server(
+            WORKERS=2, THREADS=1, QUERY_DEADLINE=deadline, QUERY_TIMEOUT=deadline
+        ) as base,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        runaway = pool.submit(get, base, query=RUNAWAY)
+        time.sleep(0.5)  # the runaway has reached one process's thread
+        answered = []
+        for n in range(12):
+            status, _, body = get(base, query=f"ASK {{ }} # {n}")  # a new connection each time
+            assert status == 200, body
+            answered.append(runaway.done())
+        status, _, _ = runaway.result(timeout=deadline + 30)
+        assert status == 503  # stopped at the deadline
+        assert not any(answered), "a new client waited for the runaway query to end"
