@@ -85,8 +85,8 @@ DEFAULTS: dict[str, Any] = {
     "ACCESS_LOG": True,
     "LOG_QUERY_TEXT": False,
     "LOG_CLIENT_ADDRESS": False,
-    # Where dumps, tables and the embedded store are built, one folder per data version (empty:
-    # the system's temporary folder).
+    # Where dumps, tables, the search index and the embedded store are built, one folder per
+    # data version (empty: the system's temporary folder).
     "DUMP_DIR": "",
     # Where releases are kept, one folder per version (empty: releases/ in DATA_ROOT). Made by
     # `rivm-graph release`, read at start-up; never written by the server.
@@ -139,7 +139,7 @@ class FolderError(SettingError):
 
 
 def dump_base(settings: dict[str, Any]) -> Path:
-    """Where dumps, tables and the embedded store are built (RIVM_DUMP_DIR).
+    """Where dumps, tables, the search index and the embedded store are built (RIVM_DUMP_DIR).
 
     The default is a folder of this user's own in the system's temporary folder, which every
     local user may write to: another user who made it first could have the server serve their

@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 from rivm_graph.rdf.namespaces import GRAPH_BASE
-from rivm_graph.stores.base import DataFileError
+from rivm_graph.stores.base import DataFileError, GraphStore
 from rivm_graph.stores.files import QUERIES_GRAPH
 from rivm_graph.stores.oxigraph import OxigraphStore
 
@@ -126,3 +126,23 @@ def test_from_in_the_query_text_makes_its_dataset_in_the_store_itself(store):
     assert int(counted.rows[0]["n"]) == in_cities
     named_only = store.query(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{cities}> WHERE {{ ?s ?p ?o }}")
     assert int(named_only.rows[0]["n"]) == 0
+
+
+def test_plain_values_are_the_terms_query_gives(store):
+    """``select_values`` reads the embedded store's own terms; GraphStore's, for any other
+    store, goes through ``query``'s rdflib terms: the same values (IRIs, language tags,
+    datatypes, unbound variables) either way."""
+    text = (
+        "SELECT ?s ?p ?o ?g ?missing WHERE { GRAPH ?g { ?s ?p ?o } "
+        "OPTIONAL { ?s <https://example.org/never> ?missing } }"
+    )
+    fast = store.select_values(text)
+    through_rdflib = GraphStore.select_values(store, text)
+    assert len(fast) == len(through_rdflib) > 10_000
+    assert fast == through_rdflib
+    kinds = {
+        (v.kind, v.language is not None, v.datatype is not None) for row in fast for v in row if v
+    }
+    assert {("iri", False, False), ("literal", True, False), ("literal", False, True)} <= kinds
+    assert {("literal", False, False), ("blank", False, False)} <= kinds
+    assert all(row[4] is None for row in fast)

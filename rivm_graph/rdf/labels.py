@@ -36,21 +36,33 @@ def best_literal(
 ) -> Literal | None:
     """`best_label`'s choice with its language tag, for a page that must say which language a
     name it falls back on is in (WCAG 3.1.2, Language of Parts)."""
-
-    def rank(pair: tuple[str, Literal]) -> tuple:
-        predicate, literal = pair
-        lang = (literal.language or "").lower()
-        if lang in languages:
-            lang_rank = languages.index(lang)
-        elif not lang:
-            lang_rank = len(languages)
-        else:
-            lang_rank = len(languages) + 1
-        known = LABEL_PREDICATES.index(predicate) if predicate in LABEL_PREDICATES else 99
-        return (known, lang_rank, lang, str(literal))  # then by text: the same from any store
-
-    ranked = sorted(candidates, key=rank)
+    ranked = sorted(
+        candidates, key=lambda pair: _rank(pair[0], pair[1].language, str(pair[1]), languages)
+    )
     return ranked[0][1] if ranked else None
+
+
+def best_text(
+    candidates: Iterable[tuple[str, str, str | None]], languages: Sequence[str]
+) -> str | None:
+    """`best_label` of (predicate, text, language) triples: for names read as plain text, with no
+    rdflib literal made for each."""
+    best = min(
+        candidates, key=lambda name: _rank(name[0], name[2], name[1], languages), default=None
+    )
+    return best[1] if best is not None else None
+
+
+def _rank(predicate: str, language: str | None, text: str, languages: Sequence[str]) -> tuple:
+    lang = (language or "").lower()
+    if lang in languages:
+        lang_rank = languages.index(lang)
+    elif not lang:
+        lang_rank = len(languages)
+    else:
+        lang_rank = len(languages) + 1
+    known = LABEL_PREDICATES.index(predicate) if predicate in LABEL_PREDICATES else 99
+    return (known, lang_rank, lang, text)  # then by text: the same from any store
 
 
 def pairs(subjects: Iterable[str], predicates: Iterable[str], names: str = "?s ?p") -> str:

@@ -2,15 +2,18 @@
 
 The index
 ---------
-``index_for(store) -> SearchIndex`` builds the index on first use and keeps it per store and data
-version (``SearchIndex.build(store)`` builds one outright). It is read from the STORE with four
-SELECTs of plain triple patterns, VALUES and FILTER (no property path), so the embedded Oxigraph
-and a remote Virtuoso give the same index. It holds every name of every resource under
+``index_for(store, base=None) -> SearchIndex`` gives the index of a store's data, kept per store
+and data version: with ``base`` (the dumps' folder) it is built there once per data version as
+one SQLite file and reopened by every later start (``stored``); without, it is built in memory
+(``SearchIndex.build(store)`` builds one outright). It is read from the STORE with four SELECTs
+of plain triple patterns, VALUES and FILTER (no property path), so the embedded Oxigraph and a
+remote Virtuoso give the same index. It holds every name of every resource under
 ``https://w3id.org/rivm/id/`` — ``rdfs:label``, ``skos:prefLabel``/``altLabel``, ``schema:name``/
 ``alternateName``, ``dct:title``, ``foaf:name``, in every language — and its codes (ISO 3166 code,
 GeoNames and Wikidata ids, source key), folded (case, accents and punctuation ignored) into an
-SQLite FTS5 table. It is immutable; threads share it, and each process (gunicorn forks) opens
-its own copy of the FTS5 database from a serialised image.
+SQLite FTS5 table, beside the resources' types and summary facts (``database``). It is
+immutable; threads share it, and each process (gunicorn forks) opens its own connection to the
+database (the file read-only, or its own copy of the image in memory).
 
 Search
 ------
@@ -81,8 +84,9 @@ sends.
 """
 
 from .errors import SearchError
-from .index import Hit, Kind, SearchIndex, SearchResults, index_for
+from .index import Hit, Kind, SearchIndex, SearchResults
 from .reconcile import Reconciler
+from .stored import index_for
 
 __all__ = [
     "Hit",

@@ -21,90 +21,28 @@ store.
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import threading
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+import json
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple, overload
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from rdflib import Literal, URIRef
-from rdflib.term import Node
 
-from ..i18n import DEFAULT_LANGUAGE, FALLBACK, label_languages
-from ..rdf.labels import LABEL_PREDICATES, best_label, compact
-from ..rdf.namespaces import ID_BASE, PREFIXES
-from ..stores import class_hierarchy
-from ..stores.base import WHOLE_GRAPH_DEADLINE, GraphStore
+from ..i18n import DEFAULT_LANGUAGE, label_languages
+from ..rdf.labels import best_text, compact
+from ..rdf.namespaces import PREFIXES
+from ..rdf.terms import IRI, LITERAL, Value
+from ..stores.base import GraphStore
+from .build import SUMMARY_PREDICATES, Name, read_content
+from .database import Database, memory_image
 from .errors import SearchError
 from .text import fold, language, phrase
 
-RIVM = PREFIXES["rivm"]
-RDF_TYPE = PREFIXES["rdf"] + "type"
-OWL_CLASS = PREFIXES["owl"] + "Class"
-#: Names a resource is found by (the label predicates first: labels.best_label's order).
-NAME_PREDICATES: tuple[str, ...] = (
-    *LABEL_PREDICATES,
-    PREFIXES["skos"] + "altLabel",
-    PREFIXES["schema"] + "alternateName",
-)
-#: Codes a resource is found by when the query is exactly one of them (``FR``, ``Q42168``).
-IDENTIFIER_PREDICATES: tuple[str, ...] = (
-    RIVM + "iso3166Alpha2",
-    RIVM + "geonamesId",
-    RIVM + "wikidataId",
-    RIVM + "sourceKey",
-)
-#: What a hit's one-line summary says, in this order, where the resource has it: an event's date
-#: and host city, a city's country, a site's city, a person's post, a source's kind and date.
-SUMMARY_PREDICATES: tuple[str, ...] = (
-    PREFIXES["schema"] + "startDate",
-    RIVM + "hostCity",
-    RIVM + "country",
-    RIVM + "locatedIn",
-    RIVM + "nearCity",
-    PREFIXES["schema"] + "jobTitle",
-    RIVM + "sourceType",
-    PREFIXES["dct"] + "issued",
-)
 SUMMARY_LENGTH = 160
-#: The main kinds, ranked first for an equal match (with their subclasses: conferences, plants,
-#: twinnings); a reconciliation client offers them first.
-MAIN_KINDS: tuple[str, ...] = tuple(
-    RIVM + name
-    for name in (
-        "City",
-        "Event",
-        "Person",
-        "Country",
-        "MichelinSite",
-        "Organization",
-        "Network",
-        "Declaration",
-        "Project",
-    )
-)
-#: Records about other resources, ranked last.
-LAST_KINDS = frozenset(
-    (
-        *(
-            RIVM + name
-            for name in (
-                "ReportedFigure",
-                "Source",
-                "Membership",
-                "Participation",
-                "HostSelection",
-                "SiteStatus",
-            )
-        ),
-        PREFIXES["geo"] + "Geometry",
-    )
-)
-
 LEVELS: tuple[str, ...] = ("exact", "words", "prefix", "typo", "some")
 EXACT, WORDS, PREFIX, TYPO, SOME = range(len(LEVELS))
 #: A word this long or longer may carry one typo; shorter ones must be spelt right.
@@ -118,15 +56,9 @@ MAX_TYPES = 20
 #: ranked: a query of several common words matches hundreds, and ranking them all took most of
 #: the search (FTS5's own rank, BM25, to choose them cost more than it saved: 4 ms for 18 words).
 LOOSE_CANDIDATES = 200
-
-
-@dataclass(frozen=True)
-class Name:
-    entry: int  # the resource's number in SearchIndex.entries
-    text: str
-    folded: str
-    lang: str | None
-    predicate: str
+#: Resources kept ready to show in each process (read from the database otherwise: 0.1 ms at
+#: 1M triples).
+SHOWN_ENTRIES = 4096
 
 
 @dataclass
@@ -137,8 +69,8 @@ class Entry:
     types: tuple[str, ...]  # asserted, sorted
     kind: str | None  # the most specific of them (a rivm: class where there is one)
     tier: int  # 0 main kinds, 1 others, 2 records about others
-    labels: list[tuple[str, Literal]] = field(default_factory=list)
-    facts: list[tuple[str, Node]] = field(default_factory=list)
+    labels: list[tuple[str, Value]] = field(default_factory=list)  # (predicate, literal)
+    facts: list[tuple[str, Value]] = field(default_factory=list)  # (predicate, IRI or literal)
     sort_name: str = ""
 
 
@@ -146,7 +78,7 @@ class Match(NamedTuple):
     entry: int
     level: int
     score: float  # 0–100
-    name: Name
+    name_number: int  # the name matched, in SearchIndex.names
 
 
 @dataclass(frozen=True)
@@ -202,111 +134,86 @@ class SearchResults:
 
 
 class SearchIndex:
-    """Built by :meth:`build` from a store; read-only afterwards, and safe to share between
-    threads (one SQLite connection per process, behind a lock: a query takes well under a
-    millisecond) and across ``fork`` (each process opens its own copy of the FTS5 database)."""
+    """The index held in an SQLite database (:mod:`.database`): a file built once per data
+    version (:mod:`.stored`), or an image in memory (:meth:`build`). Read-only, and safe to
+    share between threads and across ``fork``: each process opens its own connection.
 
-    def __init__(
-        self,
-        entries: list[Entry],
-        names: list[Name],
-        terms: dict[str, list[tuple[str, Literal]]],
-        term_types: dict[str, tuple[str, ...]],
-        below: dict[str, frozenset[str]],
-        data_version: str,
-    ):
-        self.entries = entries
-        self.names = names
-        self.terms = terms  # labels of the classes, properties and other IRIs the data uses
-        self.term_types = term_types
-        self.below = below  # every class → itself and its subclasses
-        self.data_version = data_version
-        self.by_iri = {entry.iri: number for number, entry in enumerate(entries)}
-        self._exact: dict[str, list[int]] = defaultdict(list)
-        for number, name in enumerate(names):
-            self._exact[name.folded].append(number)
-        self._name_words = [frozenset(name.folded.split()) for name in names]
-        self._entry_of = [name.entry for name in names]
-        self._known_words = frozenset().union(*self._name_words)
+    Held in memory, in every process: the arrays matching reads for each candidate name (the
+    entry of a name; the types, tier and alphabetical rank of an entry), the words a typo may
+    stand for, the classes and the names of the ontology's terms. Read from the database when
+    needed: the names matching a query (FTS5, or the exact folded name), and the resources and
+    names shown (``entries``, ``names`` and ``by_iri`` read them one by one).
+    """
+
+    def __init__(self, source: Path | bytes, data_version: str | None = None):
+        """The index in ``source`` (a database file, or an image of one); IndexFileError if it
+        is not an index of this format (and of ``data_version``, if given)."""
+        self._database = Database(source)
+        lean = self._database.lean(data_version)
+        self.data_version: str = lean["data_version"]
+        self._entry_of = lean["entry_of"]  # name number → entry number (ascending)
+        self._folded: list[str] = lean["folded"]  # name number → the name folded
+        self._typeset_of = lean["typeset_of"]
+        self._tier = lean["tier"]
+        self._alphabetical = lean["alphabetical"]  # entry → its rank by (sort name, IRI)
+        rows = self._database.rows
+        self._typesets = [
+            tuple(json.loads(t)) for (t,) in rows("SELECT types FROM typeset ORDER BY number")
+        ]
+        self._typeset_sets = [frozenset(types) for types in self._typesets]
+        #: Labels of the classes, properties and other IRIs the data uses.
+        self.terms: dict[str, list[tuple[str, Value]]] = {}
+        self.term_types: dict[str, tuple[str, ...]] = {}
+        for iri, labels, types in rows("SELECT iri, labels, types FROM term"):
+            self.terms[iri] = [(p, Value(*v)) for p, *v in json.loads(labels)]
+            self.term_types[iri] = tuple(json.loads(types))
+        #: Every class → itself and its subclasses.
+        self.below: dict[str, frozenset[str]] = {
+            c: frozenset(json.loads(below)) for c, below in rows("SELECT iri, below FROM class")
+        }
+        self._database.close()  # each process opens its own when it first searches
         #: The words a typo may stand for.
-        self.vocabulary = sorted(word for word in self._known_words if word.isalpha())
+        self.vocabulary: list[str] = lean["vocabulary"]
+        self._words = frozenset(self.vocabulary)
+        self.entries = _Entries(self)
+        self.names = _Names(self)
+        self.by_iri = _Numbers(self)
         #: The beginnings of those words, by length: what a typo in a word being typed may stand
         #: for (built on first use, for the lengths people type).
         self._beginnings: dict[int, frozenset[str]] = {}
         self._near_beginnings: dict[int, list[str]] = {}
-        self._folded_names: dict[int, set[str]] = defaultdict(set)
-        for name in names:
-            self._folded_names[name.entry].add(name.folded)
-        #: What ranks resources of equal match (kind's tier, name, IRI), per entry number.
-        self._order = [(entry.tier, entry.sort_name, entry.iri) for entry in entries]
         #: Labels and summaries shown, by (IRI or entry, language): the data never changes, and
         #: a summary took a quarter of a millisecond to make (a tenth of a search).
         self._shown: dict[tuple[str, str, str], str] = {}
-        self._image = _fts_image(names)
-        self._lock = threading.Lock()
-        self._connection: sqlite3.Connection | None = None
-        self._pid = 0
+        self._entry = lru_cache(maxsize=SHOWN_ENTRIES)(self._read_entry)
+
+    @property
+    def _pid(self) -> int:
+        """The process whose connection is open (0: none yet)."""
+        return self._database.pid
 
     # ---- building
 
     @classmethod
     def build(cls, store: GraphStore) -> SearchIndex:
-        """Read names, identifiers, types and summary facts with four SELECTs of plain triple
-        patterns and VALUES (answered alike by Oxigraph and Virtuoso), then index them."""
-        labelled: dict[str, list[tuple[str, Literal]]] = defaultdict(list)
-        for row in _rows(store, NAME_PREDICATES + IDENTIFIER_PREDICATES, literals=True):
-            labelled[str(row["s"])].append((str(row["p"]), row["o"]))
-        types: dict[str, set[str]] = defaultdict(set)
-        for row in store.query(
-            f"SELECT ?s ?o WHERE {{ ?s <{RDF_TYPE}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}",
-            deadline=WHOLE_GRAPH_DEADLINE,
-        ).rows:
-            types[str(row["s"])].add(str(row["o"]))
-        facts: dict[str, list[tuple[str, Node]]] = defaultdict(list)
-        for row in _rows(store, SUMMARY_PREDICATES, literals=False):
-            facts[str(row["s"])].append((str(row["p"]), row["o"]))
-        classes = {c for found in types.values() for c in found}
-        below = {c: frozenset(class_hierarchy.subclasses(store, c)) for c in sorted(classes)}
-        above = _superclasses(below)
+        """The index of a store's data, held in memory only (:func:`.stored.index_for` keeps
+        it on disk, once per data version)."""
+        return cls(memory_image(read_content(store)))
 
-        entries: list[Entry] = []
-        names: list[Name] = []
-        for iri in sorted(labelled):
-            if not iri.startswith(ID_BASE):
-                continue
-            asserted = tuple(sorted(types.get(iri, ())))
-            every = {c for t in asserted for c in above.get(t, {t})}
-            entry = Entry(
-                iri=iri,
-                types=asserted,
-                kind=_most_specific(asserted, below),
-                tier=_tier(every),
-                labels=sorted((p, o) for p, o in labelled[iri] if p not in IDENTIFIER_PREDICATES),
-                facts=sorted(facts.get(iri, []), key=lambda pair: (pair[0], str(pair[1]))),
-            )
-            entry.sort_name = fold(best_label(entry.labels, FALLBACK) or iri)
-            names.extend(_names(len(entries), labelled[iri]))
-            entries.append(entry)
-        terms = {
-            iri: sorted(pairs) for iri, pairs in labelled.items() if not iri.startswith(ID_BASE)
-        }
-        term_types = {iri: tuple(sorted(types.get(iri, ()))) for iri in terms}
-        return cls(entries, names, terms, term_types, below, store.data_version)
-
-    # ---- the FTS5 database, one per process
+    # ---- reading the database
 
     def _fts(self, expression: str) -> list[int]:
         """Name numbers whose words match an FTS5 expression (built only by this module, from
         quoted words)."""
-        with self._lock:
-            if self._connection is None or self._pid != os.getpid():
-                self._connection = sqlite3.connect(":memory:", check_same_thread=False)
-                self._connection.deserialize(self._image)
-                self._pid = os.getpid()
-            rows = self._connection.execute(
-                "SELECT rowid FROM names WHERE names MATCH ?", (expression,)
-            ).fetchall()
-        return [rowid - 1 for (rowid,) in rows]
+        rows = self._database.rows("SELECT rowid FROM names WHERE names MATCH ?", (expression,))
+        return [number for (number,) in rows]
+
+    def _read_entry(self, number: int) -> Entry:
+        iri, kind, typeset, tier, sort_name, labels, facts = self._database.rows(
+            "SELECT iri, kind, typeset, tier, sort_name, labels, facts FROM entry WHERE number = ?",
+            (number,),
+        )[0]
+        return _entry(iri, kind, self._typesets[typeset], tier, sort_name, labels, facts)
 
     # ---- matching
 
@@ -321,16 +228,20 @@ class SearchIndex:
             return []
         last = len(words) - 1
         found: dict[int, int] = {}  # name number → its best level
+        entry_of, folded = self._entry_of, self._folded
 
-        def add(numbers: Iterable[int], level_of: Callable[[int], int]) -> None:
+        def add(numbers: Iterable[int], level_of: Callable[[str], int]) -> None:
             for number in numbers:
-                if keep is None or keep(self._entry_of[number]):
-                    found[number] = min(level_of(number), found.get(number, SOME))
+                if keep is None or keep(entry_of[number]):
+                    found[number] = min(level_of(folded[number]), found.get(number, SOME))
 
-        add(self._exact.get(query, ()), lambda _: EXACT)
+        exact = self._database.rows(
+            "SELECT number FROM name WHERE folded = ? ORDER BY number", (query,)
+        )
+        add((number for (number,) in exact), lambda _: EXACT)
         whole = set(words)
         every = " ".join(phrase(w, prefix=prefix and i == last) for i, w in enumerate(words))
-        add(self._fts(every), lambda n: WORDS if whole <= self._name_words[n] else PREFIX)
+        add(self._fts(every), lambda name: WORDS if whole.issubset(name.split()) else PREFIX)
         options = [
             _any_of(o, prefix and i == last) for i, o in enumerate(self._typos(words, prefix))
         ]
@@ -349,7 +260,7 @@ class SearchIndex:
         ORed matches up to a thousand names; scored and compared one by one in Python they took
         most of a 9 ms search, this way the whole search takes 2.4 ms.
         """
-        folded = {number: self.names[number].folded for number in found}
+        folded = {number: self._folded[number] for number in found}
         closest = process.extract(query, folded, scorer=fuzz.ratio, limit=most)
         scores = {number: score for _, score, number in closest}
         best: dict[int, tuple[int, float, int]] = {}
@@ -358,13 +269,13 @@ class SearchIndex:
             key = (level, -100.0 if level == EXACT else -scores[number], number)
             if entry not in best or key < best[entry]:
                 best[entry] = key
-        order = self._order
+        tier, alphabetical = self._tier, self._alphabetical
         ranked = sorted(
-            (level, order[entry][0], round(negative, 1), order[entry][1:], entry, number)
+            (level, tier[entry], round(negative, 1), alphabetical[entry], entry, number)
             for entry, (level, negative, number) in best.items()
         )
         return [
-            Match(entry, level, -negative, self.names[number])
+            Match(entry, level, -negative, number)
             for level, _, negative, _, entry, number in ranked
         ]
 
@@ -379,7 +290,7 @@ class SearchIndex:
             if len(word) >= TYPO_MIN_LENGTH and word.isalpha():
                 if typed and word not in self._beginnings_of_length(len(word)):
                     candidates: list[str] = self._beginnings_near_length(len(word))
-                elif not typed and word not in self._known_words:
+                elif not typed and word not in self._words:
                     candidates = self.vocabulary
                 else:
                     candidates = []
@@ -429,7 +340,7 @@ class SearchIndex:
         classes = self.classes(types)
         keep = None if classes is None else (lambda entry: self.is_a(entry, classes))
         found = self.matches(text, prefix=prefix, keep=keep)
-        hits = [self.hit(m, reader) for m in found[offset : offset + limit]]
+        hits = self.hits(found[offset : offset + limit], reader)
         return SearchResults(text, reader, len(found), offset, limit, hits)
 
     def classes(self, types: Sequence[str] | str) -> frozenset[str] | None:
@@ -456,19 +367,37 @@ class SearchIndex:
 
     def is_a(self, match: Match | int, classes: frozenset[str]) -> bool:
         number = match if isinstance(match, int) else match.entry
-        return not classes.isdisjoint(self.entries[number].types)
+        return not classes.isdisjoint(self._typeset_sets[self._typeset_of[number]])
 
     # ---- showing
 
+    def hits(self, matches: Sequence[Match], lang: str) -> list[Hit]:
+        """The hits of a page of matches (their names read at once: one read per hit cost a
+        quarter of a small search)."""
+        numbers = sorted({m.name_number for m in matches})
+        names: dict[int, Name] = {}
+        for start in range(0, len(numbers), MAX_LIMIT):
+            chunk = numbers[start : start + MAX_LIMIT]
+            rows = self._database.rows(
+                "SELECT number, entry, text, folded, lang, predicate FROM name "
+                f"WHERE number IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            names.update((number, Name(*row)) for number, *row in rows)
+        return [self._hit(m, names[m.name_number], lang) for m in matches]
+
     def hit(self, match: Match, lang: str) -> Hit:
+        return self._hit(match, self.names[match.name_number], lang)
+
+    def _hit(self, match: Match, name: Name, lang: str) -> Hit:
         entry = self.entries[match.entry]
         return Hit(
             iri=entry.iri,
             label=self.label(entry.iri, lang),
             kind=self.kind(entry, lang),
             summary=self.summary(entry, lang),
-            matched=match.name.text,
-            matched_lang=match.name.lang,
+            matched=name.text,
+            matched_lang=name.lang,
             match=LEVELS[match.level],
             score=match.score,
         )
@@ -493,7 +422,8 @@ class SearchIndex:
         if shown is None:
             number = self.by_iri.get(iri)
             pairs = self.entries[number].labels if number is not None else self.terms.get(iri, ())
-            shown = best_label(pairs, label_languages(lang)) or compact(iri)
+            names = ((p, o.text, o.language) for p, o in pairs)
+            shown = best_text(names, label_languages(lang)) or compact(iri)
             if number is not None or iri in self.terms:  # (any text may be asked: keep known)
                 self._shown[("label", iri, lang)] = shown
         return shown
@@ -512,10 +442,10 @@ class SearchIndex:
         parts = []
         for predicate in SUMMARY_PREDICATES:
             values = [o for p, o in entry.facts if p == predicate]
-            literals = [(predicate, o) for o in values if isinstance(o, Literal)]
-            shown = [self.label(str(o), lang) for o in values if isinstance(o, URIRef)]
+            literals = [(predicate, o.text, o.language) for o in values if o.kind == LITERAL]
+            shown = [self.label(o.text, lang) for o in values if o.kind == IRI]
             if literals:
-                shown.append(best_label(literals, languages) or "")
+                shown.append(best_text(literals, languages) or "")
             if shown:
                 parts.append(", ".join(shown))
         line = " · ".join(parts)
@@ -525,8 +455,10 @@ class SearchIndex:
         """Every folded name and identifier of a resource (to compare a property's value)."""
         number = self.by_iri.get(iri)
         if number is None:
-            return {fold(str(o)) for _, o in self.terms.get(iri, ())}
-        return self._folded_names[number]
+            return {fold(o.text) for _, o in self.terms.get(iri, ())}
+        # names are numbered resource by resource
+        first, end = bisect_left(self._entry_of, number), bisect_right(self._entry_of, number)
+        return set(self._folded[first:end])
 
 
 def expand(name: str) -> str:
@@ -562,77 +494,108 @@ def _any_of(options: Sequence[str], prefix: bool) -> str:
     return "(" + " OR ".join(phrase(o, prefix=prefix) for o in options) + ")"
 
 
-def _rows(store: GraphStore, predicates: Sequence[str], *, literals: bool) -> list[dict]:
-    kind = "isLiteral(?o)" if literals else "(isLiteral(?o) || isIRI(?o))"
-    values = " ".join(f"<{p}>" for p in predicates)
-    where = f"VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isIRI(?s) && {kind})"
-    return store.query(f"SELECT ?s ?p ?o WHERE {{ {where} }}", deadline=WHOLE_GRAPH_DEADLINE).rows
+class _Entries(Sequence[Entry]):
+    """The resources, in IRI order, read from the database when asked for."""
+
+    def __init__(self, index: SearchIndex):
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index._typeset_of)
+
+    @overload
+    def __getitem__(self, number: int) -> Entry: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[Entry]: ...
+    def __getitem__(self, number: int | slice) -> Entry | list[Entry]:
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(len(self)))]
+        return self._index._entry(_checked_number(number, len(self)))
+
+    def __iter__(self) -> Iterator[Entry]:
+        index = self._index
+        rows = index._database.rows(
+            "SELECT iri, kind, typeset, tier, sort_name, labels, facts FROM entry ORDER BY number"
+        )
+        for iri, kind, typeset, tier, sort_name, labels, facts in rows:
+            yield _entry(iri, kind, index._typesets[typeset], tier, sort_name, labels, facts)
 
 
-def _names(entry: int, pairs: Iterable[tuple[str, Literal]]) -> list[Name]:
-    """One name per distinct text of a resource (``Cuneo``@en, @fr and @it index once), in
-    best_label's predicate order so the name shown as matched is its most usual one."""
-    order = {p: i for i, p in enumerate(NAME_PREDICATES + IDENTIFIER_PREDICATES)}
-    seen: set[str] = set()
-    names = []
-    for predicate, literal in sorted(
-        pairs, key=lambda pair: (order.get(pair[0], 99), pair[1].language or "", str(pair[1]))
-    ):
-        text = str(literal)
-        folded = fold(text)
-        if folded and text not in seen:
-            seen.add(text)
-            names.append(Name(entry, text, folded, literal.language, predicate))
-    return names
+class _Names(Sequence[Name]):
+    """Every name of every resource, resource by resource, read when asked for."""
+
+    def __init__(self, index: SearchIndex):
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index._entry_of)
+
+    @overload
+    def __getitem__(self, number: int) -> Name: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[Name]: ...
+    def __getitem__(self, number: int | slice) -> Name | list[Name]:
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(len(self)))]
+        (row,) = self._index._database.rows(
+            "SELECT entry, text, folded, lang, predicate FROM name WHERE number = ?",
+            (_checked_number(number, len(self)),),
+        )
+        return Name(*row)
+
+    def __iter__(self) -> Iterator[Name]:
+        rows = self._index._database.rows(
+            "SELECT entry, text, folded, lang, predicate FROM name ORDER BY number"
+        )
+        return (Name(*row) for row in rows)
 
 
-def _tier(classes: set[str]) -> int:
-    if not classes.isdisjoint(MAIN_KINDS):
-        return 0
-    return 2 if not classes.isdisjoint(LAST_KINDS) else 1
+class _Numbers(Mapping[str, int]):
+    """A resource's IRI → its entry number, read from the database."""
+
+    def __init__(self, index: SearchIndex):
+        self._index = index
+
+    def __getitem__(self, iri: str) -> int:
+        if not isinstance(iri, str):
+            raise KeyError(iri)
+        rows = self._index._database.rows("SELECT number FROM entry WHERE iri = ?", (iri,))
+        if not rows:
+            raise KeyError(iri)
+        return rows[0][0]
+
+    def __len__(self) -> int:
+        return len(self._index._typeset_of)
+
+    def __iter__(self) -> Iterator[str]:
+        rows = self._index._database.rows("SELECT iri FROM entry ORDER BY number")
+        return (iri for (iri,) in rows)
 
 
-def _superclasses(below: dict[str, frozenset[str]]) -> dict[str, set[str]]:
-    above: dict[str, set[str]] = defaultdict(set)
-    for cls, subs in below.items():
-        for sub in subs:
-            above[sub].add(cls)
-    return above
+def _checked_number(number: int, length: int) -> int:
+    if number < 0:
+        number += length
+    if not 0 <= number < length:
+        raise IndexError("no such number in the search index")
+    return number
 
 
-def _most_specific(types: Sequence[str], below: dict[str, frozenset[str]]) -> str | None:
-    """The asserted type no other asserted type lies below, a rivm: class before others."""
-    lowest = [t for t in types if not any(o != t and o in below.get(t, ()) for o in types)]
-    return min(lowest, key=lambda t: (not t.startswith(RIVM), t)) if lowest else None
-
-
-def _fts_image(names: Sequence[Name]) -> bytes:
-    """The FTS5 database of the folded names, serialised so each process opens its own."""
-    connection = sqlite3.connect(":memory:")
-    connection.execute(
-        "CREATE VIRTUAL TABLE names USING fts5(folded, tokenize='unicode61 remove_diacritics 2')"
+def _entry(
+    iri: str,
+    kind: str | None,
+    types: tuple[str, ...],
+    tier: int,
+    sort_name: str,
+    labels: str,
+    facts: str,
+) -> Entry:
+    """An entry as the database holds it (labels and facts as JSON of plain values)."""
+    return Entry(
+        iri=iri,
+        types=types,
+        kind=kind,
+        tier=tier,
+        labels=[(p, Value(*v)) for p, *v in json.loads(labels)],
+        facts=[(p, Value(*v)) for p, *v in json.loads(facts)],
+        sort_name=sort_name,
     )
-    connection.executemany(
-        "INSERT INTO names (rowid, folded) VALUES (?, ?)",
-        ((number + 1, name.folded) for number, name in enumerate(names)),
-    )
-    connection.commit()
-    image = connection.serialize()
-    connection.close()
-    return image
-
-
-_cache: dict[tuple[int, str], SearchIndex] = {}
-_cache_lock = threading.Lock()
-
-
-def index_for(store: GraphStore) -> SearchIndex:
-    """The index of a store's data, built on first use and kept per data version."""
-    key = (id(store), store.data_version)
-    with _cache_lock:
-        index = _cache.get(key)
-        if index is None:
-            for old in [k for k in _cache if k[0] == key[0]]:
-                del _cache[old]
-            index = _cache[key] = SearchIndex.build(store)
-    return index

@@ -23,8 +23,10 @@ from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..i18n.messages import translator
 from ..rdf.namespaces import ID_BASE, PREFIXES
 from ..stores.base import GraphStore
+from .build import MAIN_KINDS
 from .errors import SearchError
-from .index import EXACT, MAIN_KINDS, MAX_LIMIT, Match, SearchIndex, expand, index_for
+from .index import EXACT, MAX_LIMIT, Match, SearchIndex, expand
+from .stored import index_for
 from .text import fold, language
 
 RIVM = PREFIXES["rivm"]
@@ -220,9 +222,10 @@ class Reconciler:
             scored.append((round(score, 1), rank, m, all(agreed) and typed))
         scored.sort(key=lambda item: (-item[0], item[1]))
         candidates = []
-        for i, (score, _, m, fits) in enumerate(scored[: query.limit]):
+        kept = scored[: query.limit]
+        hits = index.hits([m for _, _, m, _ in kept], reader)
+        for i, ((score, _, m, fits), hit) in enumerate(zip(kept, hits, strict=True)):
             runner_up = scored[i + 1][0] if i + 1 < len(scored) else -math.inf
-            hit = index.hit(m, reader)
             candidate = {
                 "id": hit.iri,
                 "name": hit.label,

@@ -4,7 +4,8 @@ Callers (the command line, the web application, the tests) only use :class:`Grap
 embedded store is :class:`~rivm_graph.stores.oxigraph.OxigraphStore`, a remote SPARQL engine is
 :class:`~rivm_graph.stores.remote.SparqlStore`, and :func:`~rivm_graph.stores.factory.open_store`
 picks one from the settings. Answers cross this boundary as rdflib terms (``QueryResult``, graphs)
-or as bytes (``SerializedAnswer``); pyoxigraph terms stay inside the stores.
+or as bytes (``SerializedAnswer``), or for the service's own reads of the whole graph as plain
+``Value`` rows (``select_values``); pyoxigraph terms stay inside the stores.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..rdf.labels import LABEL_PREDICATES, best_label
 from ..rdf.literals import literal
 from ..rdf.query_text import inspect_query
 from ..rdf.results import SerializedAnswer
-from ..rdf.terms import to_rdflib
+from ..rdf.terms import Value, to_rdflib, value_of
 
 #: Seconds a remote engine may take for the service's own reads of the whole graph (dumps, and at
 #: start-up the search index and the tables): at 1M triples on Virtuoso they take longer than a
@@ -139,6 +140,21 @@ class GraphStore(abc.ABC):
         """Evaluate a SPARQL query; the default graph is the union of all graphs unless given.
         ``deadline``: the seconds an engine that can stop itself may take (default: the store's
         query timeout); the service's own reads of the whole graph pass WHOLE_GRAPH_DEADLINE."""
+
+    def select_values(
+        self, text: str, *, deadline: float | None = None
+    ) -> list[tuple[Value | None, ...]]:
+        """A SELECT's rows as plain values, each row in the order of the query's variables
+        (None where unbound), over the whole dataset: for the service's own reads of the whole
+        graph, where an rdflib term per value cost most of the time. A store that holds its
+        answers as terms of its own converts them directly."""
+        result = self.query(text, deadline=deadline)
+        return [
+            tuple(
+                None if (node := row.get(v)) is None else value_of(node) for v in result.variables
+            )
+            for row in result.rows
+        ]
 
     @abc.abstractmethod
     def query_serialized(

@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from ..rdf.namespaces import BASE_IRI, bind_all
 from ..rdf.results import SerializedAnswer, paced, serialize_answer
 from ..rdf.serialize import canonical_quads
-from ..rdf.terms import to_rdflib
+from ..rdf.terms import Value, to_rdflib, to_value
 from .base import DataFileError, GraphStore, QueryResult, QueryTimeout, query_dataset
 from .files import GraphFile, files_version, graph_files
 
@@ -180,6 +180,14 @@ class OxigraphStore(GraphStore):
                     if (triple := quad.triple) not in seen:
                         seen.add(triple)
                         yield triple
+
+    def select_values(
+        self, text: str, *, deadline: float | None = None
+    ) -> list[tuple[Value | None, ...]]:
+        answer = self._run(text)
+        if not isinstance(answer, ox.QuerySolutions):
+            raise ValueError("select_values reads SELECT queries only")
+        return [tuple(None if t is None else to_value(t) for t in row) for row in answer]
 
     def query(
         self,

@@ -56,7 +56,7 @@ from ..rdf.results import (
     serialize_solutions,
     serialize_triples,
 )
-from ..rdf.terms import to_rdflib
+from ..rdf.terms import Value, to_rdflib, to_value
 from .base import (
     WHOLE_GRAPH_DEADLINE,
     GraphStore,
@@ -592,6 +592,14 @@ class SparqlStore(GraphStore):
         for t in payload:
             graph.add((to_rdflib(t.subject), URIRef(t.predicate.value), to_rdflib(t.object)))
         return QueryResult(kind="graph", graph=graph)
+
+    def select_values(
+        self, text: str, *, deadline: float | None = None
+    ) -> list[tuple[Value | None, ...]]:
+        kind, payload, _ = self._answer(text, None, None, deadline=deadline)
+        if kind != "select":
+            raise ValueError("select_values reads SELECT queries only")
+        return [tuple(None if t is None else to_value(t) for t in row) for row in payload[1]]
 
     def _statements_about(
         self, iris: Sequence[str], predicates: Sequence[str], until: float | None = None

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from rdflib import Graph
 
-from ..config import DEFAULTS, release_cache, releases_base
+from ..config import DEFAULTS, dump_base, release_cache, releases_base
 from ..endpoint.catalogue import load_catalogue
 from ..endpoint.service import QueryPolicy, QueryService
 from ..publish.dumps import dumps_for
@@ -65,8 +65,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for path in ontology_files(root):
         read_turtle(path, ontology)
     entries = int(app.config["CACHE_ENTRIES"])
-    # Built here, in gunicorn's master, so its processes share one index (0.2-0.7 s to build).
-    index = index_for(store)
+    # Opened here, in gunicorn's master, before its processes fork (each then opens its own
+    # connection); built on disk once per data version (18 s at 1M triples).
+    index = index_for(store, dump_base(app.config))
     # the executor's worker pool starts in each server process (server.py)
     executor = executor_for(
         store,

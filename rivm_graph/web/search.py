@@ -12,7 +12,8 @@ from flask import Blueprint, Response, render_template, request, url_for
 from ..rdf.formats import HTML, JSON
 from ..rdf.labels import compact
 from ..search import SearchError, SearchResults
-from ..search.index import DEFAULT_LIMIT, MAIN_KINDS, MAX_QUERY_LENGTH
+from ..search.build import MAIN_KINDS
+from ..search.index import DEFAULT_LIMIT, MAX_QUERY_LENGTH
 from .answer_cache import CACHE_CONTROL, answer_key, answered, not_modified
 from .answers import error_response
 from .i18n import negotiate_language

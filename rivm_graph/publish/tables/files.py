@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from ... import __version__
 from ...config import dump_base
 from ...stores.base import GraphStore
-from ..folders import ensure_folder, read_checksums, write_checksums
+from ..folders import ensure_folder, read_checksums, verified, write_checksums
 from .build import build_table, to_csv
 from .metadata import CSV_MEDIA_TYPE, DATAPACKAGE, METADATA, csv_metadata, datapackage
 from .specs import TABLES
@@ -63,17 +62,19 @@ def _media_type(name: str) -> str:
 
 
 def _read(directory: Path, version: str) -> TableSet | None:
-    """The tables in ``directory`` if complete and every checksum matches, else None."""
+    """The tables in ``directory`` if complete and intact (their checksums verified as
+    :func:`..folders.verified` says), else None."""
     listed = read_checksums(directory)
     if listed is None or set(listed) != {f"{t.name}.csv" for t in TABLES} | {METADATA, DATAPACKAGE}:
         return None
-    files = []
-    for name, digest in listed.items():
-        path = directory / name
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            return None
-        files.append(TableFile(name, path, _media_type(name), path.stat().st_size, digest))
-    return TableSet(version, directory, tuple(files))
+    found = verified(directory, listed)
+    if found is None:
+        return None
+    files = tuple(
+        TableFile(name, directory / name, _media_type(name), found[name].st_size, digest)
+        for name, digest in listed.items()
+    )
+    return TableSet(version, directory, files)
 
 
 def tables_for(store: GraphStore, settings: dict) -> TableSet:
