@@ -13,6 +13,7 @@ from pathlib import Path
 from .config import SettingError, load_settings, unknown_settings
 from .endpoint.catalogue import find_query, load_catalogue
 from .i18n import label_languages
+from .publish.folders import built_here
 from .rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
 from .rdf.labels import compact, display
 from .rdf.namespaces import sparql_prologue
@@ -251,13 +252,30 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Set (outside the RIVM_* settings) when ``serve`` starts itself again after a build.
+STARTED_AFRESH = "_RIVM_GRAPH_STARTED_AFRESH"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import run_server  # gunicorn and Flask only when serving
+    from .server import RivmServer  # gunicorn and Flask only when serving
 
     overrides = {"HOST": args.host, "PORT": args.port}
     if args.root:
         overrides["DATA_ROOT"] = args.root
-    run_server(load_settings({k: v for k, v in overrides.items() if v is not None}))
+    server = RivmServer(load_settings({k: v for k, v in overrides.items() if v is not None}))
+    built = built_here()
+    if built and not os.environ.get(STARTED_AFRESH):
+        # What the build took stays in this process, which every server process is forked from.
+        print(
+            f"rivm-graph: built {', '.join(p.name for p in built)} for this data version; "
+            "starting again, to serve without the memory the build took",
+            file=sys.stderr,
+            flush=True,
+        )
+        os.environ[STARTED_AFRESH] = "1"
+        sys.stdout.flush()
+        os.execv(sys.executable, sys.orig_argv)
+    server.run()
     return 0
 
 

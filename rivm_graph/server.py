@@ -636,6 +636,3 @@ class RivmServer(BaseApplication):
     def load(self):
         return self.application
 
-
-def run_server(settings: dict[str, Any]) -> None:
-    RivmServer(settings).run()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 import urllib.request
+
+from tests.conftest import SERVER_PIDS, running_server
+from tests.test_sparql_protocol import fetch
 
 
 def test_health_check_answers_with_the_graphs(live_server):
@@ -40,3 +44,22 @@ def test_a_corrupt_data_file_stops_the_server_naming_file_and_line(tmp_path, roo
     assert done.returncode == 2
     assert "cities.ttl, line 2" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_serve_that_built_starts_again_and_a_restart_does_not(tmp_path, monkeypatch):
+    """A first start builds the dumps, tables and search index in gunicorn's master, and what the
+    build took would be shared into every server process: the command then starts itself again
+    (the same process), which finds them built. A start that built nothing goes straight on."""
+    log = tmp_path / "server.log"
+    monkeypatch.setenv("RIVM_TEST_SERVER_LOG", str(log))
+    dumps = tmp_path / "dumps"
+    with running_server(DUMP_DIR=str(dumps)) as base:
+        assert fetch(base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200
+        pid = SERVER_PIDS[base]
+    first = log.read_text()
+    assert first.count("starting again, to serve without the memory the build took") == 1, first
+    assert first.count(f"[{pid}] [INFO] Starting gunicorn") == 1, first  # only after the restart
+    log.write_text("")
+    with running_server(DUMP_DIR=str(dumps)) as base:
+        assert fetch(base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200
+    assert "starting again" not in log.read_text()

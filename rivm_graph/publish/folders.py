@@ -147,6 +147,23 @@ def remove_leftovers(base: Path, prefix: str, keep: Path, complete: str, kept: i
         shutil.rmtree(folder, ignore_errors=True)
 
 
+#: The folders this process has built (dumps, tables, the search index), in order.
+_built_here: list[Path] = []
+
+
+def note_built(directory: Path) -> None:
+    """Record that this process built ``directory`` (see :func:`built_here`)."""
+    _built_here.append(directory)
+
+
+def built_here() -> list[Path]:
+    """The folders this process has built. A build leaves memory behind (the allocator keeps
+    what 1M quads took): ``rivm-graph serve`` starts afresh after one, so that gunicorn's
+    master does not share it into every server process (measured at 1M triples: 2,731 MB PSS
+    after a first start and load, 386 MB after a restart)."""
+    return list(_built_here)
+
+
 def ensure_folder(
     directory: Path, read: Callable[[Path], T | None], write: Callable[[Path], None]
 ) -> T:
@@ -163,6 +180,7 @@ def ensure_folder(
         if directory.exists():
             shutil.rmtree(directory)  # incomplete or altered: never served
         os.replace(building, directory)
+        note_built(directory)
     finally:
         if building.exists():
             shutil.rmtree(building, ignore_errors=True)

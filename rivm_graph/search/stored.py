@@ -33,6 +33,7 @@ from ..config import FolderError
 from ..publish.folders import (
     CHECKSUMS,
     building_lock,
+    note_built,
     read_checksums,
     remove_leftovers,
     sha256_of,
@@ -69,6 +70,7 @@ def stored_index(store: GraphStore, base: Path) -> SearchIndex:
             if found is None:
                 remove_leftovers(base, PREFIX, keep=directory, complete=CHECKSUMS, kept=KEEP)
                 _build(store, directory)
+                note_built(directory)
                 found = _open(directory, version)
     if found is None:
         raise RuntimeError(f"the search index written to {directory} does not verify")
