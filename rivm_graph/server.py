@@ -635,4 +635,3 @@ class RivmServer(BaseApplication):
 
     def load(self):
         return self.application
-
