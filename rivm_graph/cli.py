@@ -10,10 +10,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .built_folders import built_here
 from .config import SettingError, load_settings, unknown_settings
 from .endpoint.catalogue import find_query, load_catalogue
 from .i18n import label_languages
-from .publish.folders import built_here
 from .rdf.formats import GRAPH_FORMATS, RESULT_FORMATS
 from .rdf.labels import compact, display
 from .rdf.namespaces import sparql_prologue

@@ -153,6 +153,16 @@ def dump_base(settings: dict[str, Any]) -> Path:
     return own_folder(Path(tempfile.gettempdir()) / f"rivm-graph-dumps-{os.getuid()}")
 
 
+def ownership_problem(status: os.stat_result) -> str | None:
+    """Why a folder or file the service builds into and serves from is not its own alone
+    (another user's, or others may write to it), or None."""
+    if status.st_uid != os.getuid():
+        return f"belongs to another user (uid {status.st_uid})"
+    if status.st_mode & 0o022:
+        return f"may be written by other users (mode {stat.S_IMODE(status.st_mode):o})"
+    return None
+
+
 def own_folder(folder: Path) -> Path:
     """``folder``, made if missing (mode 0700); FolderError if it is a link, is not a folder, is
     another user's, or others may write to it."""
@@ -164,10 +174,8 @@ def own_folder(folder: Path) -> Path:
     problem = None
     if stat.S_ISLNK(status.st_mode) or not stat.S_ISDIR(status.st_mode):
         problem = "is not a folder"
-    elif status.st_uid != os.getuid():
-        problem = f"belongs to another user (uid {status.st_uid})"
-    elif status.st_mode & 0o022:
-        problem = f"may be written by other users (mode {stat.S_IMODE(status.st_mode):o})"
+    else:
+        problem = ownership_problem(status)
     if problem:
         raise FolderError(
             f"{folder} {problem}: it is not used, since what is there would be served. Remove "

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from rivm_graph.built_folders import CHECKSUMS, VERIFIED, read_checksums
 from rivm_graph.publish.dumps import BASENAME, COUNTS, ensure_dumps
-from rivm_graph.publish.folders import CHECKSUMS, VERIFIED, read_checksums
 from rivm_graph.publish.tables import tables_for
 
 VERSION = "test-version"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from rivm_graph.built_folders import CHECKSUMS, sha256_of, write_digests
 from rivm_graph.config import FolderError
-from rivm_graph.publish.folders import CHECKSUMS, sha256_of, write_digests
 from rivm_graph.search import Reconciler, SearchIndex
 from rivm_graph.search.stored import FILE, KEEP, PREFIX, index_directory, stored_index
 from rivm_graph.stores.base import GraphStore

@@ -15,13 +15,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import __version__
+from ..built_folders import CHECKSUMS as CHECKSUMS
+from ..built_folders import (
+    ensure_folder,
+    read_checksums,
+    verified,
+    write_atomically,
+    write_checksums,
+)
+from ..built_folders import sha256_of as sha256_of
 from ..config import dump_base
 from ..rdf import formats
 from ..rdf.namespaces import PREFIXES
 from ..rdf.serialize import canonical_quads
-from .folders import CHECKSUMS as CHECKSUMS
-from .folders import ensure_folder, read_checksums, verified, write_atomically, write_checksums
-from .folders import sha256_of as sha256_of
 
 BASENAME = "rivm"
 #: The numbers of triples and quads of a dump set (JSON), written when it is built: counting the

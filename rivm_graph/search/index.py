@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, overload
+from typing import NamedTuple, TypeVar, overload
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -494,23 +494,36 @@ def _any_of(options: Sequence[str], prefix: bool) -> str:
     return "(" + " OR ".join(phrase(o, prefix=prefix) for o in options) + ")"
 
 
-class _Entries(Sequence[Entry]):
-    """The resources, in IRI order, read from the database when asked for."""
+T = TypeVar("T")
+
+
+class _ReadWhenAsked(Sequence[T]):
+    """Items of the index, numbered from 0, each read from the database when asked for."""
 
     def __init__(self, index: SearchIndex):
         self._index = index
 
+    def _read(self, number: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, number: int) -> T: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[T]: ...
+    def __getitem__(self, number: int | slice) -> T | list[T]:
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(len(self)))]
+        return self._read(_checked_number(number, len(self)))
+
+
+class _Entries(_ReadWhenAsked[Entry]):
+    """The resources, in IRI order."""
+
     def __len__(self) -> int:
         return len(self._index._typeset_of)
 
-    @overload
-    def __getitem__(self, number: int) -> Entry: ...
-    @overload
-    def __getitem__(self, number: slice) -> list[Entry]: ...
-    def __getitem__(self, number: int | slice) -> Entry | list[Entry]:
-        if isinstance(number, slice):
-            return [self[n] for n in range(*number.indices(len(self)))]
-        return self._index._entry(_checked_number(number, len(self)))
+    def _read(self, number: int) -> Entry:
+        return self._index._entry(number)
 
     def __iter__(self) -> Iterator[Entry]:
         index = self._index
@@ -521,25 +534,15 @@ class _Entries(Sequence[Entry]):
             yield _entry(iri, kind, index._typesets[typeset], tier, sort_name, labels, facts)
 
 
-class _Names(Sequence[Name]):
-    """Every name of every resource, resource by resource, read when asked for."""
-
-    def __init__(self, index: SearchIndex):
-        self._index = index
+class _Names(_ReadWhenAsked[Name]):
+    """Every name of every resource, resource by resource."""
 
     def __len__(self) -> int:
         return len(self._index._entry_of)
 
-    @overload
-    def __getitem__(self, number: int) -> Name: ...
-    @overload
-    def __getitem__(self, number: slice) -> list[Name]: ...
-    def __getitem__(self, number: int | slice) -> Name | list[Name]:
-        if isinstance(number, slice):
-            return [self[n] for n in range(*number.indices(len(self)))]
+    def _read(self, number: int) -> Name:
         (row,) = self._index._database.rows(
-            "SELECT entry, text, folded, lang, predicate FROM name WHERE number = ?",
-            (_checked_number(number, len(self)),),
+            "SELECT entry, text, folded, lang, predicate FROM name WHERE number = ?", (number,)
         )
         return Name(*row)
 

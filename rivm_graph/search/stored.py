@@ -11,7 +11,7 @@ version is kept (a server still running on it during a restart keeps reading it)
 are removed after a build.
 
 At each start the file's checksum is verified as the dumps' are (hashed after its build and
-whenever its size, inode or times changed since: :func:`..publish.folders.verified`), and its
+whenever its size, inode or times changed since: :func:`..built_folders.verified`), and its
 tables are checked to be of this format and data version; a folder that fails is rebuilt,
 never served. The folder and the file must be this user's and writable by nobody else, and
 neither may be a symbolic link: such a folder is refused (FolderError), as an unsafe dump
@@ -29,8 +29,7 @@ import threading
 from pathlib import Path
 
 from .. import __version__
-from ..config import FolderError
-from ..publish.folders import (
+from ..built_folders import (
     CHECKSUMS,
     building_lock,
     note_built,
@@ -40,6 +39,7 @@ from ..publish.folders import (
     verified,
     write_digests,
 )
+from ..config import FolderError, ownership_problem
 from ..stores.base import GraphStore
 from .build import read_content
 from .database import FORMAT, IndexFileError, write_file
@@ -105,10 +105,8 @@ def _refuse_unsafe(path: Path, *, folder: bool) -> None:
         problem = "is not a folder"
     elif not folder and not stat.S_ISREG(status.st_mode):
         problem = "is not a file"
-    elif status.st_uid != os.getuid():
-        problem = f"belongs to another user (uid {status.st_uid})"
-    elif status.st_mode & 0o022:
-        problem = f"may be written by other users (mode {stat.S_IMODE(status.st_mode):o})"
+    else:
+        problem = ownership_problem(status)
     if problem:
         raise FolderError(
             f"the search index {path} {problem}: it is not used, since what is there would be "

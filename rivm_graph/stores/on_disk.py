@@ -16,12 +16,10 @@ older ones are removed after a build.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -29,6 +27,7 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..apart import run_apart
+from ..built_folders import building_lock, remove_leftovers
 from .base import StoreError
 from .files import GraphFile, files_version
 from .oxigraph import OxigraphStore, load_files
@@ -61,17 +60,6 @@ def _open(directory: Path) -> ox.Store:
         ) from error
 
 
-@contextlib.contextmanager
-def _building_lock(base: Path) -> Iterator[None]:
-    """Held while a process builds: other starts wait, then find the store built."""
-    with open(base / LOCK, "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def _build(files: Sequence[GraphFile], version: str, directory: Path) -> None:
     """Load the files into a fresh hidden folder (canonical blank-node names), mark it complete,
     close it and rename it into place. Run apart: the bulk loader's memory is not kept."""
@@ -89,22 +77,6 @@ def _build(files: Sequence[GraphFile], version: str, directory: Path) -> None:
             shutil.rmtree(building, ignore_errors=True)
 
 
-def _remove_leftovers(base: Path, keep: Path) -> None:
-    """Under the lock: hidden folders of builds that never finished (a process killed while
-    building), and the stores of data versions before the last ``KEEP``."""
-    for folder in base.glob(f".{PREFIX}*"):
-        if folder.is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
-    built = [
-        folder
-        for folder in base.glob(f"{PREFIX}*")
-        if folder.is_dir() and folder != keep and (folder / COMPLETE).is_file()
-    ]
-    built.sort(key=lambda folder: (folder / COMPLETE).stat().st_mtime, reverse=True)
-    for folder in built[KEEP - 1 :]:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def open_shared(files: Sequence[GraphFile], base: Path) -> OxigraphStore:
     """The store of these files, opened read-only from ``base``; built there first if this data
     version has no complete store yet."""
@@ -113,8 +85,8 @@ def open_shared(files: Sequence[GraphFile], base: Path) -> OxigraphStore:
     directory = store_directory(base, version)
     if not _complete(directory, version):
         base.mkdir(parents=True, exist_ok=True)
-        with _building_lock(base):
+        with building_lock(base / LOCK):
             if not _complete(directory, version):  # nobody built it while this one waited
-                _remove_leftovers(base, keep=directory)
+                remove_leftovers(base, PREFIX, keep=directory, complete=COMPLETE, kept=KEEP)
                 run_apart(_build, files, version, directory)
     return OxigraphStore(files, store=_open(directory), version=version)

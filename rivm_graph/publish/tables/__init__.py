@@ -18,7 +18,7 @@ Tables are written once per data version into their own folder, beside the dumps
 
 from __future__ import annotations
 
-from ..folders import CHECKSUMS
+from ...built_folders import CHECKSUMS
 from .build import BuiltTable, build_table, to_csv
 from .files import TableFile, TableSet, tables_for, write_tables
 from .metadata import CSV_MEDIA_TYPE, DATAPACKAGE, METADATA, csv_metadata, datapackage

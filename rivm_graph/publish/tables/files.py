@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import __version__
+from ...built_folders import ensure_folder, read_checksums, verified, write_checksums
 from ...config import dump_base
 from ...stores.base import GraphStore
-from ..folders import ensure_folder, read_checksums, verified, write_checksums
 from .build import build_table, to_csv
 from .metadata import CSV_MEDIA_TYPE, DATAPACKAGE, METADATA, csv_metadata, datapackage
 from .specs import TABLES
